@@ -71,6 +71,7 @@ class Component(_Strict):
     definition: Optional[str] = None
     items: list[NonEmpty] = []
     components: list["Component"] = []
+    ref: Optional[str] = None  #: the id of another term this part stands for
 
 
 class Source(_Strict):

@@ -1,0 +1,321 @@
+"""The Annotator: compile a glossary once, then find and expand mentions in any text.
+
+Matching semantics (pinned by a property test against a brute-force matcher):
+
+1. The *view* of the text is built (see :mod:`termkit.normalize`): full-width
+   forms folded, breaks and inner quotation marks skipped.
+2. A *candidate* is an occurrence in the view of any surface form of a term:
+   its key, aliases, variants (misprints) and, with ``traditional`` on, their
+   Traditional-script forms.
+3. A candidate is *valid* when
+
+   - a form that starts (ends) with an ASCII letter or digit is not preceded
+     (followed) by one: ``1236`` is not found in ``G1236`` or ``12360``;
+   - the term's :class:`~termkit.model.Context` holds, if it has one.
+
+4. By default the valid candidates are reduced to a leftmost-longest,
+   non-overlapping selection: scanning left to right, at the leftmost start
+   the longest candidate wins, and candidates overlapping a chosen one are
+   dropped. With ``overlapping=True`` every valid candidate is returned.
+
+Every :class:`Mention` has ``start`` and ``end`` in code points of the
+caller's original string, ``text == original[start:end]``, and lists the
+normalization steps it needed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal, Optional
+
+from .engine import Match, make_engine, select_longest
+from .glossary import Glossary
+from .model import Component, Term
+from .normalize import STEPS, Normalization, View, fold_width, is_quote
+
+#: OpenCC configurations whose output the automaton learns, so that text in
+#: any of these standards matches without being converted.
+TRADITIONAL_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp")
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def traditional_forms(form: str) -> list[str]:
+    """The distinct Traditional-script spellings of a Simplified form.
+
+    >>> traditional_forms("两个维护")
+    ['兩個維護']
+    >>> traditional_forms("十大平台")
+    ['十大平臺']
+    """
+    out = []
+    for config in TRADITIONAL_CONFIGS:
+        converted = _converter(config).convert(form)
+        if converted != form and converted not in out:
+            out.append(converted)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention of a term in a text.
+
+    ``start``/``end`` are code-point offsets into the original text and
+    ``text == original[start:end]``. ``form`` is the surface form that matched
+    (a key, alias, variant or Traditional spelling of one); ``normalizations``
+    lists, in the order of :data:`termkit.normalize.STEPS`, what it took to
+    find it.
+    """
+
+    start: int
+    end: int
+    text: str
+    id: str
+    key: str
+    headword: str
+    definition: Optional[str]
+    form: str
+    normalizations: tuple[str, ...] = ()
+    term: Term = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+
+    @property
+    def is_variant(self) -> bool:
+        return "variant" in self.normalizations
+
+    def to_dict(self) -> dict:
+        """The JSON-ready record (the jsonl contract, less ``file``)."""
+        return {
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "id": self.id,
+            "key": self.key,
+            "headword": self.headword,
+            "definition": self.definition,
+            "form": self.form,
+            "normalizations": list(self.normalizations),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class _Form:
+    term: Term
+    form: str  # as the glossary writes it
+    variant: bool
+    traditional: bool
+    check: bool  # whether candidates need the validity check
+    ascii_head: bool
+    ascii_tail: bool
+
+
+def _ascii_alnum(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+class Annotator:
+    """Finds and expands glossary terms in text. Build once, use for many texts.
+
+    >>> ann = Annotator(Glossary.from_keys(["三区三线", "1236"]))
+    >>> [(m.start, m.end, m.text) for m in ann.find("科学划定“三区\\n三线”，G1236 不是")]
+    [(5, 10, '三区\\n三线')]
+
+    An Annotator is safe to share between threads.
+    """
+
+    def __init__(
+        self,
+        glossary: Glossary,
+        *,
+        normalization: Normalization = Normalization(),
+        engine: str = "auto",
+    ):
+        self.glossary = glossary
+        self.normalization = normalization
+        self._forms: list[_Form] = []
+        self._suffixes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        index: dict[str, int] = {}
+        norm = normalization
+        for term in glossary:
+            ctx = term.context
+            self._suffixes[term.id] = (
+                self._spellings(ctx.followed_by),
+                self._spellings(ctx.preceded_by),
+            )
+            for form, variant in term.forms:
+                if variant and not norm.variants:
+                    continue
+                spellings = [(form, False)]
+                if norm.traditional:
+                    spellings += [(t, True) for t in traditional_forms(form)]
+                for spelling, trad in spellings:
+                    key = fold_width(spelling) if norm.width else spelling
+                    if key in index:
+                        continue  # a Traditional spelling equal to another form
+                    index[key] = len(self._forms)
+                    head, tail = _ascii_alnum(key[0]), _ascii_alnum(key[-1])
+                    self._forms.append(
+                        _Form(term, form, variant, trad, head or tail or ctx.constrained, head, tail)
+                    )
+        self._keys = list(index)
+        self.engine = make_engine(engine, self._keys)
+
+    def _spellings(self, strings: list[str]) -> tuple[str, ...]:
+        out: list[str] = []
+        for s in strings:
+            for t in [s, *(traditional_forms(s) if self.normalization.traditional else [])]:
+                t = fold_width(t) if self.normalization.width else t
+                if t not in out:
+                    out.append(t)
+        return tuple(out)
+
+    # -- matching -----------------------------------------------------
+    def _valid(self, view: View, m: Match) -> bool:
+        s, e, i = m
+        f = self._forms[i]
+        if not f.check:
+            return True
+        vt = view.text
+        if f.ascii_head and s > 0 and _ascii_alnum(vt[s - 1]):
+            return False
+        if f.ascii_tail and e < len(vt) and _ascii_alnum(vt[e]):
+            return False
+        ctx = f.term.context
+        if not ctx.constrained:
+            return True
+        if ctx.quoted and self._quoted(view, s, e):
+            return True
+        after, before = self._suffixes[f.term.id]
+        if after and vt.startswith(after, e):
+            return True
+        if before and any(vt.endswith(b, 0, s) for b in before):
+            return True
+        return False
+
+    @staticmethod
+    def _quoted(view: View, s: int, e: int) -> bool:
+        text = view.original
+        a, b = view.span(s, e)
+        a -= 1
+        while a >= 0 and text[a].isspace():
+            a -= 1
+        while b < len(text) and text[b].isspace():
+            b += 1
+        return a >= 0 and b < len(text) and is_quote(text[a]) and is_quote(text[b])
+
+    def find(self, text: str, *, overlapping: bool = False) -> list[Mention]:
+        """Every mention of a glossary term in ``text``, in text order.
+
+        By default mentions are leftmost-longest and never overlap; with
+        ``overlapping=True`` every valid occurrence is returned, sorted by
+        start, then end.
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"find() takes a str, not {type(text).__name__}")
+        view = View(text, self.normalization)
+        if overlapping:
+            matches = sorted(m for m in self.engine.overlapping(view.text) if self._valid(view, m))
+        else:
+            matches = self.engine.longest(view.text)
+            if not all(self._valid(view, m) for m in matches):
+                # A rejected candidate may hide a valid shorter or later one:
+                # select again among the valid candidates only.
+                matches = select_longest(
+                    [m for m in self.engine.overlapping(view.text) if self._valid(view, m)]
+                )
+        return [self._mention(view, m) for m in matches]
+
+    def _mention(self, view: View, m: Match) -> Mention:
+        s, e, i = m
+        f = self._forms[i]
+        a, b = view.span(s, e)
+        original = view.original[a:b]
+        steps = set()
+        if f.traditional:
+            steps.add("traditional")
+        if f.variant:
+            steps.add("variant")
+        if view.width_changed and fold_width(original) != original:
+            steps.add("width")
+        if view.skipped_inside(s, e):
+            if any(c.isspace() for c in original):
+                steps.add("break")
+            if any(is_quote(c) for c in original):
+                steps.add("quote")
+        t = f.term
+        return Mention(
+            start=a,
+            end=b,
+            text=original,
+            id=t.id,
+            key=t.key,
+            headword=t.headword,
+            definition=t.definition,
+            form=f.form if not f.traditional else self._keys[i],
+            normalizations=tuple(x for x in STEPS if x in steps),
+            term=t,
+        )
+
+    # -- expansion ----------------------------------------------------
+    def expand(self, text: str, style: Literal["inline", "footnotes"] = "inline") -> str:
+        """The text with its terms explained.
+
+        ``inline``: at its first mention a term is followed by （its definition）,
+        or by （its components） where it has no definition; terms with neither
+        are left as they are.
+
+        ``footnotes``: every mention is followed by a numbered marker ``[n]``
+        (numbered in order of first mention), and a 名词解释 list of the terms
+        used is appended.
+
+        >>> g = Glossary.from_keys(["双碳"])
+        >>> Annotator(g).expand("实现双碳目标", style="footnotes")
+        '实现双碳[1]目标\\n\\n名词解释\\n\\n1. 双碳'
+        """
+        if style not in ("inline", "footnotes"):
+            raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
+        mentions = self.find(text)
+        out = []
+        last = 0
+        numbers: dict[str, int] = {}
+        used: list[Term] = []
+        for m in mentions:
+            out.append(text[last : m.end])
+            last = m.end
+            first = m.id not in numbers
+            if first:
+                numbers[m.id] = len(numbers) + 1
+                used.append(m.term)
+            if style == "footnotes":
+                out.append(f"[{numbers[m.id]}]")
+            elif first:
+                gloss = explanation(m.term)
+                if gloss:
+                    out.append(f"（{gloss}）")
+        out.append(text[last:])
+        if style == "footnotes" and used:
+            out.append("\n\n名词解释\n")
+            for n, t in enumerate(used, 1):
+                gloss = explanation(t)
+                out.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
+        return "".join(out)
+
+
+def explanation(term: Term) -> str:
+    """A term's definition, or a list of its components where it has none, or ''."""
+    if term.definition:
+        return term.definition.strip()
+    return _components_text(term.components)
+
+
+def _components_text(components: list[Component]) -> str:
+    parts = []
+    for c in components:
+        inner = c.definition or "、".join(c.items) or _components_text(c.components)
+        parts.append(f"{c.name}：{inner}" if inner else c.name)
+    return "；".join(parts)

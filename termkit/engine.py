@@ -1,0 +1,129 @@
+"""Aho-Corasick back ends behind one small interface.
+
+An engine is built once from a list of distinct keys and answers two
+questions about a text, both with code-point offsets and the index of the key:
+
+- :meth:`Engine.longest`: leftmost-longest, non-overlapping matches;
+- :meth:`Engine.overlapping`: every occurrence of every key.
+
+Nothing here knows about glossaries, normalization or files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+Match = tuple[int, int, int]  # start, end, key index
+
+
+class Engine:
+    """The interface. ``name`` is what ``engine=`` and ``--engine`` accept."""
+
+    name = "abstract"
+
+    def __init__(self, keys: Sequence[str]):  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def longest(self, text: str) -> list[Match]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    def overlapping(self, text: str) -> list[Match]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def select_longest(matches: list[Match]) -> list[Match]:
+    """Leftmost-longest, non-overlapping selection from any set of matches.
+
+    >>> select_longest([(1, 3, 0), (0, 2, 1), (0, 1, 2), (2, 4, 3)])
+    [(0, 2, 1), (2, 4, 3)]
+    """
+    out: list[Match] = []
+    last = 0
+    for s, e, i in sorted(matches, key=lambda m: (m[0], -m[1])):
+        if s >= last:
+            out.append((s, e, i))
+            last = e
+    return out
+
+
+class PyAhoCorasickEngine(Engine):
+    """pyahocorasick: the required engine, always installed."""
+
+    name = "pyahocorasick"
+
+    def __init__(self, keys: Sequence[str]):
+        import ahocorasick
+
+        self._empty = not keys
+        self._a = ahocorasick.Automaton()
+        for i, k in enumerate(keys):
+            self._a.add_word(k, (i, len(k)))
+        if not self._empty:
+            self._a.make_automaton()
+
+    def overlapping(self, text: str) -> list[Match]:
+        if self._empty:
+            return []
+        return [(e - n + 1, e + 1, i) for e, (i, n) in self._a.iter(text)]
+
+    def longest(self, text: str) -> list[Match]:
+        # pyahocorasick's iter_long is not leftmost-longest in every case
+        # (it commits to a match before seeing a longer one that starts
+        # earlier), so the selection is made here from all occurrences.
+        return select_longest(self.overlapping(text))
+
+
+class DaachorseEngine(Engine):
+    """daachorse: a Rust double-array automaton, several times faster."""
+
+    name = "daachorse"
+
+    def __init__(self, keys: Sequence[str]):
+        import daachorse
+
+        self._empty = not keys
+        if self._empty:
+            return
+        self._long = daachorse.CharwiseDoubleArrayAhoCorasick(
+            list(keys), match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
+        )
+        self._all = None
+        self._keys = list(keys)
+
+    def overlapping(self, text: str) -> list[Match]:
+        if self._empty:
+            return []
+        if self._all is None:  # built on first use: most texts never need it
+            import daachorse
+
+            self._all = daachorse.CharwiseDoubleArrayAhoCorasick(self._keys)
+        return self._all.find_overlapping(text)
+
+    def longest(self, text: str) -> list[Match]:
+        if self._empty:
+            return []
+        return self._long.find(text)
+
+
+ENGINES: dict[str, type[Engine]] = {
+    "daachorse": DaachorseEngine,
+    "pyahocorasick": PyAhoCorasickEngine,
+}
+
+
+def available() -> list[str]:
+    """The engines that can be imported here, fastest first."""
+    import importlib.util
+
+    return [n for n in ENGINES if importlib.util.find_spec(n if n != "pyahocorasick" else "ahocorasick")]
+
+
+def make_engine(name: str, keys: Sequence[str]) -> Engine:
+    """Build the named engine, or the fastest installed one for ``"auto"``."""
+    if name == "auto":
+        name = available()[0]
+    if name not in ENGINES:
+        raise ValueError(f"unknown engine {name!r}; choose from: auto, {', '.join(ENGINES)}")
+    if name not in available():
+        raise ValueError(f"engine {name!r} is not installed (pip install {name})")
+    return ENGINES[name](keys)

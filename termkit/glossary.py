@@ -1,0 +1,268 @@
+"""Loading, merging and checking glossaries; the bundled default.
+
+A :class:`Glossary` is an ordered, immutable collection of :class:`~termkit.model.Term`.
+It is checked as a whole when it is built: ids are unique, no surface form
+(key, alias or variant) belongs to two terms, component ``ref`` s name terms
+that exist, and refs form no cycle. Every problem is reported as a
+:class:`GlossaryError` whose message names the file, the entry and the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .model import Component, GlossaryFile, Kind, Source, Term
+
+try:  # the C loader is much faster where libyaml is available
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover
+    _Loader = yaml.SafeLoader
+
+
+class GlossaryError(ValueError):
+    """A glossary file or a set of terms is not valid. The message is one readable paragraph."""
+
+
+def bundled_dir() -> Path:
+    """The folder of the bundled glossary files (installed package data, or the source tree)."""
+    try:
+        installed = resources.files("termkit") / "glossaries"
+        if installed.is_dir():
+            return Path(str(installed))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        pass
+    return Path(__file__).resolve().parent.parent / "glossaries"
+
+
+def bundled_files() -> list[Path]:
+    return sorted(bundled_dir().glob("*.yaml"))
+
+
+def _describe_entry(data: object, index: int) -> str:
+    if isinstance(data, dict):
+        terms = data.get("terms")
+        if isinstance(terms, list) and index < len(terms) and isinstance(terms[index], dict):
+            term = terms[index]
+            label = term.get("id") or term.get("key")
+            if label:
+                return f"term {index + 1} ({label})"
+    return f"term {index + 1}"
+
+
+def _format_validation(path: str, data: object, err: ValidationError) -> str:
+    problems = []
+    for e in err.errors():
+        loc = list(e["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "terms" and isinstance(loc[1], int):
+            where = _describe_entry(data, loc[1])
+            loc = loc[2:]
+        field = ".".join(str(x) for x in loc)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] == "extra_forbidden":
+            msg = "unknown field"
+        elif e["type"] == "missing":
+            msg = "missing required field"
+        parts = [p for p in (where, field) if p]
+        problems.append(f"{', '.join(parts) or 'top level'}: {msg}")
+    shown = problems[:5]
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"{path}: " + "; ".join(shown) + more
+
+
+def read_file(path: str | Path) -> GlossaryFile:
+    """Read and validate one glossary file (YAML or JSON). Raises :class:`GlossaryError`."""
+    path = str(path)
+    try:
+        with open(path, encoding="utf-8-sig") as f:
+            raw = f.read()
+    except OSError as e:
+        raise GlossaryError(f"{path}: cannot read glossary: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"{path}: not UTF-8 text (byte {e.start}); save the glossary as UTF-8") from None
+    try:
+        data = yaml.load(raw, Loader=_Loader)
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise GlossaryError(f"{path}: malformed YAML{where}: {problem}") from None
+    if not isinstance(data, dict):
+        raise GlossaryError(f"{path}: a glossary file must be a mapping with 'glossary' and 'terms'")
+    try:
+        return GlossaryFile.model_validate(data)
+    except ValidationError as e:
+        raise GlossaryError(_format_validation(path, data, e)) from None
+
+
+class Glossary:
+    """An ordered collection of terms, checked as a whole.
+
+    >>> g = Glossary.from_keys(["三区三线", "清化收"])
+    >>> len(g), [t.key for t in g]
+    (2, ['三区三线', '清化收'])
+    """
+
+    def __init__(self, terms: Iterable[Term], *, origins: dict[str, str] | None = None):
+        self._terms: list[Term] = list(terms)
+        self._origins = dict(origins or {})
+        self._by_id: dict[str, Term] = {}
+        self._by_form: dict[str, Term] = {}
+        self._check()
+
+    def _where(self, term: Term) -> str:
+        origin = self._origins.get(term.id)
+        return f"{origin}: " if origin else ""
+
+    def _check(self) -> None:
+        for term in self._terms:
+            if term.id in self._by_id:
+                raise GlossaryError(f"{self._where(term)}term {term.id}: duplicate id")
+            self._by_id[term.id] = term
+        for term in self._terms:
+            for form, _ in term.forms:
+                other = self._by_form.get(form)
+                if other is not None and other.id != term.id:
+                    raise GlossaryError(
+                        f"{self._where(term)}term {term.id}: form {form!r} already belongs to "
+                        f"{self._where(other)}term {other.id}"
+                    )
+                self._by_form[form] = term
+        refs = {t.id: sorted(_refs(t.components)) for t in self._terms}
+        for tid, targets in refs.items():
+            for target in targets:
+                if target not in self._by_id:
+                    raise GlossaryError(
+                        f"{self._where(self._by_id[tid])}term {tid}: component refers to missing term {target!r}"
+                    )
+        cycle = _find_cycle(refs)
+        if cycle:
+            raise GlossaryError(
+                f"{self._where(self._by_id[cycle[0]])}term {cycle[0]}: components refer in a cycle: "
+                + " -> ".join(cycle)
+            )
+
+    # -- construction -------------------------------------------------
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path]) -> "Glossary":
+        """Load and merge glossary files, in order."""
+        terms: list[Term] = []
+        origins: dict[str, str] = {}
+        for path in paths:
+            gf = read_file(path)
+            for t in gf.terms:
+                origins.setdefault(t.id, str(path))
+                terms.append(t)
+        return cls(terms, origins=origins)
+
+    @classmethod
+    def load(cls) -> "Glossary":
+        """The bundled glossary, curated from the seed documents."""
+        return cls.from_files(bundled_files())
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[str]) -> "Glossary":
+        """An ad-hoc glossary from bare surface forms, with no definitions.
+
+        Keys are stripped of surrounding whitespace and quotation marks; ids are
+        ``adhoc/<key>``. Repeated keys are kept once.
+        """
+        from .model import QUOTES
+
+        terms = []
+        seen = set()
+        for raw in keys:
+            key = "".join(str(raw).split()).strip(QUOTES)
+            if key in seen:
+                continue
+            seen.add(key)
+            try:
+                terms.append(
+                    Term(
+                        id=f"adhoc/{key}",
+                        key=key,
+                        headword=key,
+                        kind=Kind.other,
+                        scope="unknown",
+                        sources=[Source(document="ad hoc")],
+                    )
+                )
+            except ValidationError as e:
+                raise GlossaryError(_format_validation("keys", {"terms": [{"key": key}]}, e)) from None
+        return cls(terms)
+
+    def __add__(self, other: "Glossary") -> "Glossary":
+        return Glossary([*self._terms, *other._terms], origins={**other._origins, **self._origins})
+
+    # -- access -------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self._terms)
+
+    def __getitem__(self, term_id: str) -> Term:
+        return self._by_id[term_id]
+
+    def __contains__(self, term_id: object) -> bool:
+        return term_id in self._by_id
+
+    def find_term(self, query: str) -> Term | None:
+        """The term with this id, or whose key, alias or variant is ``query``."""
+        q = query.strip()
+        return self._by_id.get(q) or self._by_form.get(q)
+
+    def origin(self, term_id: str) -> str | None:
+        """The file a term was loaded from, if any."""
+        return self._origins.get(term_id)
+
+    def content_hash(self) -> str:
+        """A hash of the terms' content: equal glossaries hash equal."""
+        h = hashlib.sha256()
+        for t in self._terms:
+            h.update(json.dumps(t.model_dump(mode="json"), ensure_ascii=False, sort_keys=True).encode())
+        return h.hexdigest()
+
+    def __repr__(self) -> str:
+        return f"<Glossary of {len(self)} terms>"
+
+
+def _refs(components: list[Component]) -> set[str]:
+    out = set()
+    for c in components:
+        if c.ref:
+            out.add(c.ref)
+        out |= _refs(c.components)
+    return out
+
+
+def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    WHITE, GREY, BLACK = 0, 1, 2
+    color = dict.fromkeys(graph, WHITE)
+    for root in graph:
+        if color[root] != WHITE:
+            continue
+        stack = [(root, iter(graph[root]))]
+        path = [root]
+        color[root] = GREY
+        while stack:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                color[node] = BLACK
+                stack.pop()
+                path.pop()
+            elif color.get(nxt) == GREY:
+                return path[path.index(nxt):] + [nxt]
+            elif color.get(nxt) == WHITE:
+                color[nxt] = GREY
+                stack.append((nxt, iter(graph[nxt])))
+                path.append(nxt)
+    return None
