@@ -1,0 +1,257 @@
+"""The ``termkit`` command.
+
+Exit status: 0 success; 1 some input file could not be read or decoded (the
+others were still processed); 2 usage error, bad glossary, or output that
+could not be written; 3 ``validate`` found errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_INVALID = 0, 1, 2, 3
+
+
+class CLIError(Exception):
+    """A one-line error for stderr, with an exit status."""
+
+    def __init__(self, message: str, status: int = EXIT_USAGE):
+        super().__init__(message)
+        self.status = status
+
+
+def _fail(message: str) -> None:
+    print(f"termkit: {message}", file=sys.stderr)
+
+
+_ANNOTATE_EXAMPLES = """\
+examples:
+  termkit annotate report.txt                     # one JSON line per mention
+  termkit annotate --format inline report.txt     # definitions in （…） after first mentions
+  termkit annotate --format html -o report.html report.txt
+  cat report.txt | termkit annotate -             # read standard input
+  termkit annotate --glossary my-terms.yaml *.txt # add your own terms to the bundled ones
+  termkit annotate --encoding gb18030 --offsets bytes old-report.txt
+"""
+
+_NORMALIZATION_FLAGS = {
+    "traditional": "match Traditional script (Taiwan, Hong Kong, plain Traditional)",
+    "width": "fold full-width letters, digits and signs (１＋２ = 1+2)",
+    "breaks": "skip spaces, line and page breaks inside terms",
+    "quotes": "skip quotation marks inside terms",
+    "variants": "match known misprints listed in the glossary",
+}
+
+
+def _add_glossary_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--glossary", "-g", action="append", default=[], metavar="PATH",
+        help="a glossary YAML file to add to the bundled glossary (repeatable)",
+    )
+    p.add_argument(
+        "--no-default-glossary", action="store_true",
+        help="do not load the bundled glossary (use only --glossary files)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="termkit",
+        description="Tag and expand the slogans and abbreviations of Chinese government documents.",
+        epilog="Run 'termkit COMMAND --help' for the options and examples of a command.",
+    )
+    parser.add_argument("--version", action="version", version=f"termkit {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    a = sub.add_parser(
+        "annotate", help="tag every glossary term in text files",
+        description="Find every glossary term in the files and write them out as JSON lines, "
+        "expanded text or an HTML page.",
+        epilog=_ANNOTATE_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    a.add_argument("files", nargs="+", metavar="FILE", help="text files to annotate, or - for standard input")
+    a.add_argument("--format", "-f", choices=("jsonl", "inline", "footnotes", "html"), default="jsonl",
+                   help="jsonl: one JSON object per mention (default); inline: definitions after first "
+                   "mentions; footnotes: numbered notes and a 名词解释 list; html: a standalone page")
+    a.add_argument("--output", "-o", metavar="PATH", default="-",
+                   help="write here (atomically) instead of standard output")
+    _add_glossary_options(a)
+    a.add_argument("--engine", default="auto", help="matching engine: auto (default), daachorse, pyahocorasick")
+    a.add_argument("--encoding", metavar="ENC", help="decode the input with this encoding instead of detecting it")
+    a.add_argument("--offsets", choices=("chars", "bytes"), default="chars",
+                   help="jsonl offsets in code points of the decoded text (default) or bytes of the raw file")
+    a.add_argument("--overlapping", action="store_true",
+                   help="jsonl: report every occurrence, not only the leftmost-longest ones")
+    for name, text in _NORMALIZATION_FLAGS.items():
+        a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
+
+    g = sub.add_parser("glossary", help="list, show or describe glossary terms")
+    gsub = g.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
+    gl = gsub.add_parser("list", help="list the terms, one per line",
+                         epilog="example:\n  termkit glossary list | grep 区",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    gl.add_argument("--format", choices=("text", "jsonl"), default="text")
+    _add_glossary_options(gl)
+    gs = gsub.add_parser("show", help="show one term in full",
+                         epilog="examples:\n  termkit glossary show 六九九六\n  termkit glossary show shangdang/清化收",
+                         formatter_class=argparse.RawDescriptionHelpFormatter)
+    gs.add_argument("key", help="the term's key, alias, variant or id")
+    gs.add_argument("--format", choices=("text", "json"), default="text")
+    _add_glossary_options(gs)
+    gsub.add_parser("schema", help="print the JSON Schema of glossary files (for editors)")
+    return parser
+
+
+# -- commands ---------------------------------------------------------------
+
+def _load_glossary(args):
+    from .glossary import Glossary, GlossaryError
+
+    try:
+        glossary = Glossary([]) if args.no_default_glossary else Glossary.load()
+        if args.glossary:
+            glossary = glossary + Glossary.from_files(args.glossary)
+    except GlossaryError as e:
+        raise CLIError(str(e)) from None
+    if not len(glossary):
+        raise CLIError("the glossary is empty: give --glossary PATH or drop --no-default-glossary")
+    return glossary
+
+
+def _annotate(args) -> int:
+    from .annotate import Annotator
+    from .normalize import Normalization
+    from .render import html_document, jsonl_records
+    from .textio import InputError, atomic_write, byte_offsets, read_document
+
+    if args.files.count("-") > 1:
+        raise CLIError("standard input (-) can be read only once")
+    norm = Normalization(**{k: not getattr(args, f"no_{k}") for k in _NORMALIZATION_FLAGS})
+    glossary = _load_glossary(args)
+    try:
+        annotator = Annotator(glossary, normalization=norm, engine=args.engine)
+    except ValueError as e:
+        raise CLIError(str(e)) from None
+
+    status = EXIT_OK
+    pages = []
+    try:
+        with atomic_write(args.output, inputs=[f for f in args.files if f != "-"]) as out:
+            for path in args.files:
+                try:
+                    doc = read_document(path, args.encoding)
+                except InputError as e:
+                    _fail(str(e))
+                    status = EXIT_INPUT
+                    continue
+                if args.format == "jsonl":
+                    mentions = annotator.find(doc.text, overlapping=args.overlapping)
+                    spans = None
+                    if args.offsets == "bytes":
+                        flat = byte_offsets(doc, [x for m in mentions for x in (m.start, m.end)])
+                        spans = list(zip(flat[::2], flat[1::2]))
+                    out.write(jsonl_records(doc.name, mentions, spans))
+                elif args.format == "html":
+                    pages.append((doc.name, doc.text, annotator.find(doc.text)))
+                else:
+                    if len(args.files) > 1:
+                        out.write(f"==> {doc.name} <==\n")
+                    out.write(annotator.expand(doc.text, style=args.format))
+                    out.write("\n")
+            if args.format == "html":
+                title = pages[0][0] if len(pages) == 1 else f"{len(pages)} documents"
+                out.write(html_document(f"termkit: {title}", pages))
+    except InputError as e:  # refusing to overwrite an input
+        raise CLIError(str(e)) from None
+    except OSError as e:
+        raise CLIError(f"{args.output}: cannot write output: {e.strerror or e}") from None
+    return status
+
+
+def _term_text(term, origin: str | None) -> str:
+    lines = [f"{term.headword}", f"  id:         {term.id}", f"  key:        {term.key}"]
+    if term.aliases:
+        lines.append(f"  aliases:    {'、'.join(term.aliases)}")
+    if term.variants:
+        lines.append(f"  variants:   {'、'.join(term.variants)}")
+    lines += [f"  kind:       {term.kind.value}", f"  scope:      {term.scope}"]
+    if term.en:
+        lines.append(f"  en:         {term.en}")
+    lines.append(f"  definition: {term.definition if term.definition else '(none in the sources)'}")
+
+    def walk(components, depth):
+        for c in components:
+            pad = "  " * depth
+            lines.append(f"{pad}- {c.name}" + (f"：{c.definition}" if c.definition else ""))
+            for n, item in enumerate(c.items, 1):
+                lines.append(f"{pad}    {n}. {item}")
+            walk(c.components, depth + 1)
+
+    if term.components:
+        lines.append("  components:")
+        walk(term.components, 2)
+    lines.append("  sources:")
+    for s in term.sources:
+        where = ", ".join(x for x in (s.item, f"line {s.line}" if s.line else None, s.note) if x)
+        lines.append(f"    - {s.document}" + (f" ({where})" if where else ""))
+    if origin:
+        lines.append(f"  file:       {origin}")
+    return "\n".join(lines)
+
+
+def _glossary(args) -> int:
+    if args.glossary_command == "schema":
+        from .model import json_schema
+
+        print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    glossary = _load_glossary(args)
+    if args.glossary_command == "list":
+        for t in glossary:
+            if args.format == "jsonl":
+                print(json.dumps(t.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False))
+            else:
+                gloss = (t.definition or "").replace("\n", " ")
+                gloss = gloss[:40] + "…" if len(gloss) > 40 else gloss
+                print(f"{t.key}\t{t.scope}\t{t.id}\t{gloss}")
+        return EXIT_OK
+    term = glossary.find_term(args.key)
+    if term is None:
+        raise CLIError(f"no term with key, alias or id {args.key!r} (see 'termkit glossary list')", EXIT_INPUT)
+    if args.format == "json":
+        print(json.dumps(term.model_dump(mode="json"), ensure_ascii=False, indent=2))
+    else:
+        print(_term_text(term, glossary.origin(term.id)))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "annotate":
+            return _annotate(args)
+        if args.command == "glossary":
+            if not args.glossary_command:
+                parser.parse_args(["glossary", "--help"])
+            return _glossary(args)
+        parser.print_help()
+        return EXIT_USAGE
+    except CLIError as e:
+        _fail(str(e))
+        return e.status
+    except KeyboardInterrupt:
+        _fail("interrupted")
+        return 130
+    except BrokenPipeError:
+        sys.stderr.close()  # e.g. piped into head: not an error
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

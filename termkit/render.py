@@ -1,0 +1,87 @@
+"""Output formats for annotated documents: jsonl, inline, footnotes, html.
+
+Each renderer takes already-found mentions (or an Annotator for the
+expansions) and returns text; none of them reads files or matches terms.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Iterable, Sequence
+
+from .annotate import Mention, explanation
+
+FORMATS = ("jsonl", "inline", "footnotes", "html")
+
+
+def jsonl_records(
+    name: str, mentions: Iterable[Mention], byte_spans: Sequence[tuple[int, int]] | None = None
+) -> str:
+    """One JSON object per mention per line: the jsonl contract.
+
+    Fields: ``file``, ``start``, ``end`` (code points into the decoded text,
+    or bytes into the raw file when ``byte_spans`` is given, with
+    ``"offsets": "bytes"``), ``text``, ``id``, ``key``, ``headword``,
+    ``definition``, ``form``, ``normalizations``.
+    """
+    lines = []
+    for n, m in enumerate(mentions):
+        record = {"file": name, **m.to_dict()}
+        if byte_spans is not None:
+            record["start"], record["end"] = byte_spans[n]
+            record["offsets"] = "bytes"
+        lines.append(json.dumps(record, ensure_ascii=False))
+    return "".join(line + "\n" for line in lines)
+
+
+_CSS = """
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", serif; max-width: 46em;
+       margin: 2em auto; padding: 0 1em; line-height: 1.9; color: #222; }
+h1 { font-size: 1.1em; color: #555; border-bottom: 1px solid #ddd; }
+.doc { white-space: pre-wrap; }
+mark.term { background: #fff3b0; position: relative; border-bottom: 1px dotted #a80;
+            cursor: help; }
+mark.term:focus { outline: 2px solid #a80; }
+mark.term .tip { display: none; position: absolute; left: 0; top: 1.8em; z-index: 10;
+                 width: 28em; max-width: 80vw; padding: .5em .7em; background: #fff;
+                 border: 1px solid #aaa; box-shadow: 0 2px 6px rgba(0,0,0,.2);
+                 font-size: .9em; line-height: 1.6; white-space: normal; color: #222; }
+mark.term:hover .tip, mark.term:focus .tip, mark.term:focus-within .tip { display: block; }
+.tip b { display: block; }
+.tip .none { color: #888; font-style: italic; }
+"""
+
+
+def _tip(m: Mention) -> str:
+    gloss = explanation(m.term) if m.term is not None else (m.definition or "")
+    body = html.escape(gloss) if gloss else '<span class="none">no definition in the sources</span>'
+    extra = f' <small>({html.escape(", ".join(m.normalizations))})</small>' if m.normalizations else ""
+    return f"<b>{html.escape(m.headword)}</b>{extra}{body}"
+
+
+def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) -> str:
+    """One standalone HTML page: every mention highlighted, its explanation shown
+    on hover and on keyboard focus (each mention is focusable with Tab).
+    Everything from the text and the glossary is escaped."""
+    parts = [
+        "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n",
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
+    ]
+    tip_id = 0
+    for name, text, mentions in docs:
+        parts.append(f"<section>\n<h1>{html.escape(name)}</h1>\n<div class=\"doc\">")
+        last = 0
+        for m in mentions:
+            tip_id += 1
+            parts.append(html.escape(text[last : m.start]))
+            parts.append(
+                f'<mark class="term" tabindex="0" data-id="{html.escape(m.id)}" '
+                f'aria-describedby="t{tip_id}">{html.escape(m.text)}'
+                f'<span class="tip" role="tooltip" id="t{tip_id}">{_tip(m)}</span></mark>'
+            )
+            last = m.end
+        parts.append(html.escape(text[last:]))
+        parts.append("</div>\n</section>\n")
+    parts.append("</body>\n</html>\n")
+    return "".join(parts)

@@ -1,0 +1,201 @@
+"""The Annotator: semantics pinned against a brute-force reference, and unit cases."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from termkit import Annotator, Glossary, Normalization, Term
+from termkit.engine import available
+
+EXACT = Normalization.none()
+
+# A small alphabet makes overlaps, shared prefixes and ASCII boundaries common.
+ALPHABET = "三区线两个维护12+G"
+keys_st = st.lists(st.text(ALPHABET, min_size=1, max_size=5).filter(lambda k: k.strip("+")), min_size=1, max_size=8, unique=True)
+text_st = st.text(ALPHABET + "，。 ", max_size=60)
+
+
+def _ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def reference(keys: list[str], text: str, overlapping: bool = False) -> list[tuple[int, int, str]]:
+    """The specification, written the slow and obvious way."""
+    cands = []
+    for i in range(len(text)):
+        for k in keys:
+            if not text.startswith(k, i):
+                continue
+            j = i + len(k)
+            if _ascii_alnum(k[0]) and i > 0 and _ascii_alnum(text[i - 1]):
+                continue
+            if _ascii_alnum(k[-1]) and j < len(text) and _ascii_alnum(text[j]):
+                continue
+            cands.append((i, j, k))
+    cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+    if overlapping:
+        return sorted(cands)
+    out, last = [], 0
+    for c in cands:
+        if c[0] >= last:
+            out.append(c)
+            last = c[1]
+    return out
+
+
+def spans(mentions):
+    return [(m.start, m.end, m.key) for m in mentions]
+
+
+@pytest.mark.parametrize("engine", available())
+@settings(max_examples=300, deadline=None)
+@given(keys=keys_st, text=text_st)
+def test_find_equals_reference(engine, keys, text):
+    ann = Annotator(Glossary.from_keys(keys), normalization=EXACT, engine=engine)
+    assert spans(ann.find(text)) == reference(keys, text)
+    assert spans(ann.find(text, overlapping=True)) == reference(keys, text, overlapping=True)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=keys_st, text=text_st)
+def test_engines_agree_with_all_normalizations(keys, text):
+    g = Glossary.from_keys(keys)
+    results = {e: Annotator(g, engine=e).find(text) for e in available()}
+    first = next(iter(results.values()))
+    for r in results.values():
+        assert r == first
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=keys_st, text=st.text(max_size=80) | text_st)
+def test_offsets_index_the_original(keys, text):
+    ann = Annotator(Glossary.from_keys(keys))
+    found = ann.find(text)
+    last = 0
+    for m in found:
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end] == m.text
+        assert m.start >= last  # ordered, non-overlapping
+        last = m.end
+    for m in ann.find(text, overlapping=True):
+        assert text[m.start : m.end] == m.text
+
+
+def test_engines_listed():
+    assert "pyahocorasick" in available()
+
+
+# -- unit cases ---------------------------------------------------------------
+
+def make(**kw) -> Term:
+    base = dict(id=f"t/{kw['key']}", headword=kw["key"], kind="other", scope="test",
+                sources=[{"document": "test"}])
+    return Term(**{**base, **kw})
+
+
+def test_leftmost_longest_prefers_longer():
+    ann = Annotator(Glossary.from_keys(["三区", "三区三线", "区三"]))
+    assert spans(ann.find("划定三区三线")) == [(2, 6, "三区三线")]
+    assert [m.key for m in ann.find("划定三区三线", overlapping=True)] == ["三区", "三区三线", "区三"]
+
+
+def test_ascii_boundaries():
+    ann = Annotator(Glossary.from_keys(["1236"]))
+    text = "G1236 次列车 12360 热线 “1236”格局 1236格局"
+    assert spans(ann.find(text)) == [(20, 24, "1236"), (28, 32, "1236")]
+    assert text[20:24] == text[28:32] == "1236"
+
+
+def test_break_between_digits_is_not_skipped():
+    ann = Annotator(Glossary.from_keys(["1236"]))
+    assert ann.find("编号 12\n36 号") == []
+
+
+def test_context_quoted_or_followed_by():
+    t = make(key="12345", context={"quoted": True, "followed_by": ["项目推进机制"]})
+    ann = Annotator(Glossary([t]))
+    text = "健全“12345”项目推进机制，拨打 12345 政务热线，落实12345项目推进机制。"
+    found = ann.find(text)
+    assert [text[m.start : m.end] for m in found] == ["12345", "12345"]
+    assert found[0].start == text.index("12345")
+    assert found[1].start == text.rindex("12345")
+
+
+def test_rejected_candidate_does_not_hide_a_shorter_one():
+    # 三区三线 is rejected (needs a suffix that is absent); 三区 is still found.
+    long = make(key="三区三线", context={"followed_by": ["规划"]})
+    short = make(key="三区")
+    ann = Annotator(Glossary([long, short]))
+    assert spans(ann.find("三区三线划定")) == [(0, 2, "三区")]
+    assert spans(ann.find("三区三线规划")) == [(0, 4, "三区三线")]
+
+
+def test_variant_reports_canonical_term():
+    t = make(key="六九九六", variants=["六九六六"], definition="四套制度")
+    m = Annotator(Glossary([t])).find("制定安全生产“六九六六”工作机制")[0]
+    assert (m.key, m.text, m.form, m.normalizations) == ("六九九六", "六九六六", "六九六六", ("variant",))
+    assert Annotator(Glossary([t]), normalization=Normalization(variants=False)).find("六九六六") == []
+
+
+@pytest.mark.parametrize(
+    "text, steps",
+    [
+        ("科学划定“三區三線”", ("traditional",)),
+        ("坚决做到兩個維護", ()),  # key 两个维护 is not in this glossary
+        ("“１＋２＋１５”体系", ("width",)),
+        ("“1 + 2 + 15”体系", ("break",)),
+        ("三区\n\n三线", ("break",)),
+        ("三区\u3000三线", ("break",)),
+        ("三区\n\n— 12 —\n\n三线", ("break",)),
+    ],
+)
+def test_normalizations_are_reported(text, steps):
+    ann = Annotator(Glossary.from_keys(["三区三线", "1+2+15"]))
+    found = ann.find(text)
+    if not steps and "兩個" in text:
+        assert found == []
+        return
+    assert len(found) == 1
+    m = found[0]
+    assert text[m.start : m.end] == m.text
+    assert m.normalizations == steps
+
+
+def test_quote_inside_term():
+    ann = Annotator(Glossary.from_keys(["承诺制+标准地+全代办"]))
+    text = "推进“承诺制”+“标准地”+“全代办”改革"
+    (m,) = ann.find(text)
+    assert m.text == "承诺制”+“标准地”+“全代办"
+    assert m.normalizations == ("quote",)
+    assert Annotator(Glossary.from_keys(["承诺制+标准地+全代办"]), normalization=Normalization(quotes=False)).find(text) == []
+
+
+def test_each_normalization_can_be_switched_off():
+    g = Glossary.from_keys(["三区三线"])
+    assert Annotator(g, normalization=Normalization(traditional=False)).find("三區三線") == []
+    assert Annotator(g, normalization=Normalization(breaks=False)).find("三区\n三线") == []
+    g2 = Glossary.from_keys(["1+2+15"])
+    assert Annotator(g2, normalization=Normalization(width=False)).find("１＋２＋１５") == []
+
+
+def test_expand_inline_and_footnotes():
+    t1 = make(key="清化收", headword="“清化收”", definition="合同清理、债务化解、新增资源收费。")
+    t2 = make(key="三区三线", components=[{"name": "三区"}, {"name": "三线"}])
+    t3 = make(key="双碳")
+    ann = Annotator(Glossary([t1, t2, t3]))
+    text = "推进清化收和三区三线，再推清化收，实现双碳。"
+    assert ann.expand(text) == (
+        "推进清化收（合同清理、债务化解、新增资源收费。）和三区三线（三区；三线），再推清化收，实现双碳。"
+    )
+    foot = ann.expand(text, style="footnotes")
+    assert foot.startswith("推进清化收[1]和三区三线[2]，再推清化收[1]，实现双碳[3]。")
+    assert foot.endswith("名词解释\n\n1. “清化收”：合同清理、债务化解、新增资源收费。\n2. 三区三线：三区；三线\n3. 双碳")
+    with pytest.raises(ValueError):
+        ann.expand(text, style="margin")
+
+
+def test_find_rejects_non_str():
+    with pytest.raises(TypeError):
+        Annotator(Glossary.from_keys(["双碳"])).find(b"bytes")  # type: ignore[arg-type]
