@@ -1,0 +1,147 @@
+"""Glossary files: loading, merging, and every way a hand-edited file goes wrong."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from termkit import Glossary, GlossaryError
+from termkit.glossary import bundled_files, read_file
+from termkit.model import json_schema
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+GOOD = """\
+glossary: test
+terms:
+  - id: t/清化收
+    key: 清化收
+    headword: "“清化收”"
+    kind: abbreviation
+    definition: 农村集体经济合同专项清理、村级债务化解、新增资源收费。
+    scope: 长治市上党区
+    sources: [{document: report.txt, item: 名词解释 8, line: 180}]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "g.yaml") -> Path:
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_from_files_loads(tmp_path):
+    g = Glossary.from_files([write(tmp_path, GOOD)])
+    assert len(g) == 1
+    t = g.find_term("清化收")
+    assert t is g["t/清化收"] and t.sources[0].line == 180
+    assert g.origin("t/清化收").endswith("g.yaml")
+
+
+@pytest.mark.parametrize(
+    "mutation, message",
+    [
+        (lambda s: s.replace("    kind: abbreviation\n", "    kind: abbreviation\n    colour: red\n"), "colour: unknown field"),
+        (lambda s: s.replace("key: 清化收", "key: '   '"), "key is empty"),
+        (lambda s: s.replace("key: 清化收", "key: '“”'"), "key"),
+        (lambda s: s.replace("key: 清化收", "key: '!!!'"), "only punctuation"),
+        (lambda s: s.replace("    kind: abbreviation\n", ""), "kind: missing required field"),
+        (lambda s: s.replace("kind: abbreviation", "kind: slogan"), "kind"),
+        (lambda s: s.replace("sources: [{document: report.txt, item: 名词解释 8, line: 180}]", "sources: []"), "sources"),
+        (lambda s: s.replace("headword: \"“清化收”\"", "headword: [unclosed"), "malformed YAML at line"),
+        (lambda s: "- just\n- a list\n", "must be a mapping"),
+    ],
+)
+def test_bad_files_give_one_readable_message(tmp_path, mutation, message):
+    p = write(tmp_path, mutation(GOOD))
+    with pytest.raises(GlossaryError) as e:
+        Glossary.from_files([p])
+    text = str(e.value)
+    assert message in text
+    assert text.startswith(str(p))
+    assert "\n" not in text and "Traceback" not in text and "errors.pydantic.dev" not in text
+
+
+def test_error_names_the_entry(tmp_path):
+    p = write(tmp_path, GOOD.replace("kind: abbreviation", "kind: nonsense"))
+    with pytest.raises(GlossaryError, match=r"term 1 \(t/清化收\), kind"):
+        read_file(p)
+
+
+def test_duplicate_id_and_form_across_files(tmp_path):
+    a = write(tmp_path, GOOD, "a.yaml")
+    b = write(tmp_path, GOOD, "b.yaml")
+    with pytest.raises(GlossaryError, match="duplicate id"):
+        Glossary.from_files([a, b])
+    c = write(tmp_path, GOOD.replace("id: t/清化收", "id: t/other"), "c.yaml")
+    with pytest.raises(GlossaryError, match=r"form '清化收' already belongs to .*a.yaml: term t/清化收"):
+        Glossary.from_files([a, c])
+
+
+def test_missing_ref_and_cycle(tmp_path):
+    ref = GOOD.replace("    scope:", "    components: [{name: 清理, ref: t/nowhere}]\n    scope:")
+    with pytest.raises(GlossaryError, match="missing term 't/nowhere'"):
+        Glossary.from_files([write(tmp_path, ref)])
+    two = GOOD + GOOD.split("terms:\n")[1].replace("t/清化收", "t/b").replace("key: 清化收", "key: 乙")
+    cyc = two.replace("    scope: 长治市上党区\n", "    components: [{name: x, ref: REF}]\n    scope: 长治市上党区\n")
+    cyc = cyc.replace("REF", "t/b", 1).replace("REF", "t/清化收", 1)
+    with pytest.raises(GlossaryError, match="cycle"):
+        Glossary.from_files([write(tmp_path, cyc)])
+
+
+def test_unreadable_and_non_utf8(tmp_path):
+    with pytest.raises(GlossaryError, match="cannot read glossary"):
+        read_file(tmp_path / "missing.yaml")
+    p = tmp_path / "gbk.yaml"
+    p.write_bytes(GOOD.encode("gbk"))
+    with pytest.raises(GlossaryError, match="not UTF-8"):
+        read_file(p)
+
+
+def test_from_keys():
+    g = Glossary.from_keys(["三区三线", " “双碳” ", "三区三线"])
+    assert [t.key for t in g] == ["三区三线", "双碳"]
+    with pytest.raises(GlossaryError):
+        Glossary.from_keys(["。。"])
+
+
+def test_merge_keeps_order():
+    g = Glossary.from_keys(["甲"]) + Glossary.from_keys(["乙"])
+    assert [t.key for t in g] == ["甲", "乙"]
+
+
+def test_schema_is_exported():
+    schema = json_schema()
+    assert schema["additionalProperties"] is False
+    assert "Term" in schema["$defs"] and "Component" in schema["$defs"]
+    json.dumps(schema)
+
+
+# -- the bundled glossary ----------------------------------------------------
+
+def test_bundled_glossary_loads_and_is_curated():
+    g = Glossary.load()
+    assert len(bundled_files()) >= 1
+    assert len(g) >= 120
+    seeds = {p.name for p in SEEDS.glob("*.txt")}
+    for t in g:
+        assert t.sources, t.id
+        seed_sources = [s for s in t.sources if s.document in seeds]
+        if t.scope != "national":
+            # A local term is curated from a seed, and its definition (if any) from it.
+            assert seed_sources, f"{t.id} names no seed document"
+
+
+def test_bundled_sources_point_at_real_lines():
+    """A seed source with a line number points at a line that mentions the term."""
+    lines = {p.name: p.read_text(encoding="utf-8").splitlines() for p in SEEDS.glob("*.txt")}
+    for t in Glossary.load():
+        for s in t.sources:
+            if s.document in lines and s.line:
+                window = "".join(lines[s.document][s.line - 1 : s.line + 2]).replace(" ", "")
+                forms = [t.key, *t.aliases, *t.variants]
+                assert any(f in window for f in forms) or t.headword.replace(" ", "") in window, (
+                    f"{t.id}: {s.document} line {s.line} does not mention it"
+                )
