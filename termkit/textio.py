@@ -1,0 +1,432 @@
+"""Reading input files and writing output files safely.
+
+Reading: :func:`read_document`
+------------------------------
+The raw bytes of a file (or of binary stdin for ``-``) are decoded by these
+rules, in order:
+
+1. **A byte-order mark decides.** ``EF BB BF`` is UTF-8, ``FF FE 00 00`` /
+   ``00 00 FE FF`` are UTF-32 LE/BE, ``FF FE`` / ``FE FF`` are UTF-16 LE/BE.
+   The rest of the file must then decode strictly in that encoding.
+2. **Strict UTF-8** if the whole file decodes as UTF-8, unless the file is
+   mostly control bytes (then it is binary; stray NULs in text are kept).
+3. **Binary**: a file that is not UTF-8 and has a NUL byte, or is more than a
+   quarter control bytes, "looks like a binary file, not text".
+4. **Chinese legacy encodings**: charset-normalizer, restricted to
+   ``gb18030`` (a superset of GBK and GB2312, so it is used for all three)
+   and ``big5``, ranks the candidates by its "chaos" and "coherence"
+   measures; ties (common in very short texts) go to the candidate whose
+   Han characters are more often *common* ones (see :func:`commonness`),
+   then to gb18030. The chosen encoding must decode the whole file strictly.
+   If none does, the file is rejected with the offset where UTF-8 failed.
+
+UTF-16 and UTF-32 files are recognised only by their BOM. ``encoding=``
+(the CLI's ``--encoding``) skips detection: the file is decoded strictly in
+that encoding (a BOM of that same encoding is still stripped) and the first
+undecodable byte is reported by offset.
+
+Every problem is an :class:`InputError` whose message is one line naming the
+file: ``a.txt: cannot decode as gbk at byte 1234 (use --encoding or fix the
+file)``.
+
+Offsets
+-------
+``Document.text`` is the decoded text **without the BOM and without newline
+translation**: a CRLF line end stays ``"\\r\\n"`` (two code points) and a lone
+``"\\r"`` stays ``"\\r"``. So code-point offsets (what termkit reports by
+default) index ``Document.text`` exactly, and offset 0 is the first character
+after the BOM. :func:`byte_offsets` converts them to byte offsets into the raw
+file, which *do* count the BOM: ``raw[b0:b1].decode(doc.encoding) ==
+doc.text[s:e]``.
+
+Writing: :func:`atomic_write`
+-----------------------------
+Output goes to a temporary file in the target's directory, which is renamed
+over the target only when writing succeeded; on any error the temporary file
+is removed and an existing target is left byte-identical. termkit refuses to
+write over one of its own inputs.
+
+Streaming: :func:`iter_chunks`
+------------------------------
+Overlapping windows of a document's text, for matching a large text piece by
+piece: see its docstring.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import os
+import sys
+import tempfile
+from bisect import bisect_left
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import IO, Iterator, Optional, Sequence, Union
+
+#: BOMs in the order they must be tested (UTF-32 LE starts like UTF-16 LE).
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+#: The legacy encodings charset-normalizer may choose between.
+LEGACY_ENCODINGS = ("gb18030", "big5")
+
+#: Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC do).
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
+
+#: A file with a larger share of control bytes is binary.
+MAX_CONTROL_SHARE = 0.25
+
+
+class InputError(Exception):
+    """A file that cannot be read or written; ``str()`` is one line:
+    ``"<file>: <problem>"``."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """A decoded input file.
+
+    ``name`` is the path as given (``"-"`` for stdin); ``text`` the decoded
+    text without BOM and without newline translation; ``encoding`` the Python
+    codec that decodes the bytes after the BOM; ``bom`` the BOM bytes that
+    preceded them (``b""`` if none).
+    """
+
+    name: str
+    text: str
+    encoding: str
+    bom: bytes = b""
+
+
+def display_name(path: str) -> str:
+    """How a path is named in messages.
+
+    >>> display_name("-"), display_name("a.txt")
+    ('<stdin>', 'a.txt')
+    """
+    return "<stdin>" if path == "-" else path
+
+
+def split_bom(data: bytes) -> tuple[bytes, Optional[str]]:
+    """The BOM at the start of ``data`` and the encoding it announces.
+
+    >>> split_bom(b"\\xef\\xbb\\xbfabc")
+    (b'\\xef\\xbb\\xbf', 'utf-8')
+    >>> split_bom(b"\\xff\\xfea\\x00")
+    (b'\\xff\\xfe', 'utf-16-le')
+    >>> split_bom(b"abc")
+    (b'', None)
+    """
+    for bom, enc in BOMS:
+        if data.startswith(bom):
+            return bom, enc
+    return b"", None
+
+
+def looks_binary(data: bytes, *, nul_is_binary: bool = True) -> bool:
+    """Whether ``data`` looks like a binary file rather than text.
+
+    >>> looks_binary(b"\\x89PNG\\r\\n\\x1a\\n\\x00\\x00\\x00\\rIHDR")
+    True
+    >>> looks_binary("两个维护\\r\\n".encode("gb18030"))
+    False
+    >>> looks_binary(b"text with one \\x00 NUL", nul_is_binary=False)
+    False
+    >>> looks_binary(b"\\x00" * 10, nul_is_binary=False)
+    True
+    """
+    if not data:
+        return False
+    if nul_is_binary and b"\x00" in data:
+        return True
+    control = len(data) - len(data.translate(None, _CONTROL_BYTES))
+    return control > MAX_CONTROL_SHARE * len(data)
+
+
+def _is_common_hanzi(ch: str) -> bool:
+    try:
+        lead = ch.encode("gb2312")[0]
+    except UnicodeEncodeError:
+        return False
+    return 0xB0 <= lead <= 0xD7  # GB2312 level 1: the 3755 most used hanzi
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def commonness(text: str, sample: int = 4000) -> float:
+    """The share of the Han characters in (the start of) ``text`` that are
+    common ones: in GB2312 level 1 once converted to Simplified script.
+
+    Text decoded with the right encoding scores high; the same bytes decoded
+    with the wrong one give rare characters.
+
+    >>> commonness("中国"), commonness("笢弊")   # GB18030 bytes read as Big5
+    (1.0, 0.5)
+    >>> commonness("發展"), commonness("abc")
+    (1.0, 0.0)
+    """
+    han = [c for c in text[:sample] if "\u3400" <= c <= "\u9fff"]
+    if not han:
+        return 0.0
+    simplified = _t2s().convert("".join(han))
+    return sum(map(_is_common_hanzi, simplified)) / len(simplified)
+
+
+def _decode(data: bytes, encoding: str, name: str, skip: int = 0, hint: str = "") -> str:
+    """Strictly decode; on failure an InputError naming the byte offset
+    (``skip`` bytes, e.g. a BOM, preceded ``data`` in the file)."""
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{name}: cannot decode as {encoding} at byte {e.start + skip}"
+            f"{hint} (use --encoding or fix the file)"
+        ) from None
+
+
+def _resolve_encoding(encoding: str, name: str) -> str:
+    try:
+        info = codecs.lookup(encoding)
+    except LookupError:
+        raise InputError(f"{name}: unknown encoding {encoding!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"{name}: {encoding!r} is not a text encoding")
+    return info.name
+
+
+def _forced(data: bytes, encoding: str, name: str) -> tuple[str, str, bytes]:
+    codec = _resolve_encoding(encoding, name)
+    bom, bom_enc = split_bom(data)
+    family = codec.replace("-sig", "")
+    if bom_enc is not None and (bom_enc == family or bom_enc.startswith(family + "-")):
+        codec = bom_enc  # e.g. utf-16 with FF FE -> utf-16-le
+    else:
+        bom = b""
+        if family in ("utf-16", "utf-32"):
+            codec = family + "-le"  # no BOM: little-endian, as Windows writes
+        elif codec == "utf-8-sig":
+            codec = "utf-8"
+    return _decode(data[len(bom):], codec, name, len(bom)), codec, bom
+
+
+def _detect(data: bytes, name: str) -> tuple[str, str, bytes]:
+    bom, bom_enc = split_bom(data)
+    if bom_enc is not None:
+        text = _decode(data[len(bom):], bom_enc, name, len(bom), " after its BOM")
+        return text, bom_enc, bom
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        utf8_error = e.start
+    else:
+        if looks_binary(data, nul_is_binary=False):
+            raise InputError(f"{name}: looks like a binary file, not text")
+        return text, "utf-8", b""
+    if looks_binary(data):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    for enc in rank_legacy(data):
+        try:
+            return data.decode(enc), enc, b""
+        except UnicodeDecodeError:
+            continue
+    raise InputError(
+        f"{name}: cannot detect the encoding (not UTF-8 at byte {utf8_error}, "
+        f"nor GB18030 or Big5); use --encoding"
+    )
+
+
+def rank_legacy(data: bytes) -> list[str]:
+    """The legacy Chinese encodings that plausibly decode ``data``, best first.
+
+    >>> rank_legacy("中国".encode("gb18030")), rank_legacy("發展".encode("big5"))
+    (['gb18030', 'big5'], ['big5', 'gb18030'])
+    """
+    from charset_normalizer import from_bytes
+
+    results = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
+
+    def key(m):
+        return (
+            round(m.chaos, 3),
+            -round(m.coherence, 3),
+            -commonness(str(m)),
+            m.encoding != "gb18030",
+        )
+
+    return [m.encoding for m in sorted(results, key=key) if m.encoding in LEGACY_ENCODINGS]
+
+
+def _read_bytes(path: str) -> bytes:
+    name = display_name(path)
+    if path == "-":
+        try:
+            return sys.stdin.buffer.read()
+        except OSError as e:
+            raise InputError(f"{name}: cannot read: {_reason(e)}") from None
+    if os.path.isdir(path):
+        raise InputError(f"{name}: is a directory, not a file")
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise InputError(f"{name}: cannot read: {_reason(e)}") from None
+
+
+def _reason(e: OSError) -> str:
+    """An OSError's reason, lower-cased, without the path.
+
+    >>> _reason(FileNotFoundError(2, "No such file or directory", "x"))
+    'no such file or directory'
+    """
+    reason = e.strerror or str(e) or type(e).__name__
+    return reason[:1].lower() + reason[1:]
+
+
+def read_document(path: str, encoding: Optional[str] = None) -> Document:
+    """Read and decode a file (``"-"``: binary stdin) by the rules above.
+
+    Raises :class:`InputError` with a one-line message for anything that
+    cannot be read or decoded.
+    """
+    name = display_name(path)
+    data = _read_bytes(path)
+    if encoding:
+        text, codec, bom = _forced(data, encoding, name)
+    elif not data:
+        return Document(path, "", "utf-8", b"")
+    else:
+        text, codec, bom = _detect(data, name)
+    return Document(path, text, codec, bom)
+
+
+def byte_offsets(doc: Document, offsets: Sequence[int]) -> list[int]:
+    """Byte offsets into the raw file (BOM included) of code-point offsets
+    into ``doc.text``, in the order given.
+
+    Each distinct offset is visited once in sorted order and only the text
+    between consecutive offsets is encoded: O(n + k log k).
+
+    >>> doc = Document("a", "两个\\r\\n维护", "gb18030", b"")
+    >>> byte_offsets(doc, [6, 0, 2, 4])
+    [10, 0, 4, 6]
+    >>> byte_offsets(Document("b", "a两", "utf-8", b"\\xef\\xbb\\xbf"), [0, 1, 2])
+    [3, 4, 7]
+    """
+    text = doc.text
+    wanted = sorted(set(offsets))
+    if wanted and (wanted[0] < 0 or wanted[-1] > len(text)):
+        bad = wanted[0] if wanted[0] < 0 else wanted[-1]
+        raise ValueError(f"offset {bad} is outside the text (length {len(text)})")
+    encoder = codecs.getincrementalencoder(doc.encoding)()
+    result = []
+    pos, nbytes = 0, len(doc.bom)
+    for off in wanted:
+        nbytes += len(encoder.encode(text[pos:off]))
+        pos = off
+        result.append(nbytes)
+    return [result[bisect_left(wanted, off)] for off in offsets]
+
+
+@contextlib.contextmanager
+def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
+    """Write a UTF-8 text file (no newline translation) atomically.
+
+    Yields a file object on a temporary file in ``path``'s directory; when the
+    ``with`` block ends normally the file is flushed, synced and renamed over
+    ``path`` (keeping an existing file's permission bits; a symlink's target
+    is replaced). If anything fails the temporary file is removed and an
+    existing ``path`` is untouched. ``"-"`` yields ``sys.stdout``.
+
+    Raises :class:`InputError` if ``path`` is one of ``inputs``, or if the
+    temporary file cannot be created or renamed.
+    """
+    if path == "-":
+        yield sys.stdout
+        return
+    for other in inputs:
+        if other != "-" and same_file(path, other):
+            raise InputError(f"{path}: refusing to overwrite an input file")
+    target = os.path.realpath(path)
+    directory = os.path.dirname(target)
+    try:
+        mode = os.stat(target).st_mode & 0o7777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {_reason(e)}") from None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
+    except OSError as e:
+        raise InputError(f"{path}: cannot write: {_reason(e)}") from None
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as e:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(e, OSError):
+            raise InputError(f"{path}: cannot write: {_reason(e)}") from e
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def same_file(a: str, b: str) -> bool:
+    """Whether two paths name the same file (resolved paths if either is missing).
+
+    >>> same_file("/no/such/dir/../x", "/no/such/x")
+    True
+    """
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.realpath(a) == os.path.realpath(b)
+
+
+def iter_chunks(
+    doc_or_path: Union[Document, str], size: int, overlap: int
+) -> Iterator[tuple[int, str]]:
+    """Overlapping windows ``(start, text)`` over a document's text.
+
+    Each window is at most ``size`` code points and starts ``size - overlap``
+    after the previous one, so a match of up to ``overlap + 1`` code points
+    lies wholly in some window; ``start`` is the window's offset in the full
+    text. A caller keeps a match from a window only if it starts before the
+    next window's start (or, in the last window, anywhere), which reports
+    each match once. A path is read with :func:`read_document` first.
+
+    >>> list(iter_chunks(Document("a", "abcdefg", "utf-8"), 4, 1))
+    [(0, 'abcd'), (3, 'defg')]
+    >>> list(iter_chunks(Document("a", "", "utf-8"), 4, 1))
+    []
+    """
+    if not 0 <= overlap < size:
+        raise ValueError("need 0 <= overlap < size")
+    doc = doc_or_path if isinstance(doc_or_path, Document) else read_document(doc_or_path)
+    text = doc.text
+    step = size - overlap
+    start = 0
+    while start < len(text):
+        yield start, text[start : start + size]
+        if start + size >= len(text):
+            break
+        start += step

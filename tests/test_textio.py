@@ -1,0 +1,507 @@
+"""Reading files in every supported encoding, byte offsets, atomic output."""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import stat
+import sys
+import time
+from pathlib import Path
+
+import opencc
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from termkit.textio import (
+    Document,
+    InputError,
+    atomic_write,
+    byte_offsets,
+    iter_chunks,
+    read_document,
+)
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def seed(name: str = "shangdang") -> str:
+    (path,) = [p for p in SEED_FILES if p.name.startswith(name)]
+    return path.read_text(encoding="utf-8")
+
+
+def encodable(text: str, encoding: str) -> str:
+    """``text`` without the characters ``encoding`` cannot write (e.g. U+2002
+    in GBK, 爲 in Big5)."""
+    out = []
+    for ch in text:
+        try:
+            ch.encode(encoding)
+        except UnicodeEncodeError:
+            continue
+        out.append(ch)
+    return "".join(out)
+
+
+def traditional(text: str) -> str:
+    return encodable(opencc.OpenCC("s2t").convert(text), "big5")
+
+
+# (label, codec for the body, BOM, text transform)
+ENCODINGS = [
+    ("utf-8", "utf-8", b"", lambda t: t),
+    ("utf-8-bom", "utf-8", b"\xef\xbb\xbf", lambda t: t),
+    ("gb18030", "gb18030", b"", lambda t: t),
+    ("gbk", "gbk", b"", lambda t: encodable(t, "gbk")),
+    ("big5", "big5", b"", traditional),
+    ("utf-16-le-bom", "utf-16-le", b"\xff\xfe", lambda t: t),
+    ("utf-16-be-bom", "utf-16-be", b"\xfe\xff", lambda t: t),
+    ("utf-32-le-bom", "utf-32-le", b"\xff\xfe\x00\x00", lambda t: t),
+]
+# The codec read_document reports: GBK files are read as gb18030 (a superset).
+DETECTED = {"gbk": "gb18030"}
+
+
+def write(tmp_path: Path, raw: bytes, name: str = "in.txt") -> str:
+    path = tmp_path / name
+    path.write_bytes(raw)
+    return str(path)
+
+
+# -- detection ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("label,codec,bom,transform", ENCODINGS, ids=[e[0] for e in ENCODINGS])
+@pytest.mark.parametrize("seed_file", SEED_FILES, ids=[p.name.split("-")[0] for p in SEED_FILES])
+def test_round_trip_every_encoding(tmp_path, seed_file, label, codec, bom, transform):
+    text = transform(seed_file.read_text(encoding="utf-8"))
+    path = write(tmp_path, bom + text.encode(codec))
+    doc = read_document(path)
+    assert doc == Document(path, text, DETECTED.get(codec, codec), bom)
+
+
+@pytest.mark.parametrize("label,codec,bom,transform", ENCODINGS, ids=[e[0] for e in ENCODINGS])
+def test_crlf_and_lone_cr_preserved(tmp_path, label, codec, bom, transform):
+    lines = transform(seed("luzhou")).splitlines()[:40]
+    text = "\r\n".join(lines) + "\r\n" + "末行\r"
+    doc = read_document(write(tmp_path, bom + text.encode(codec)))
+    assert doc.text == text
+    assert doc.text.count("\r\n") == len(lines)
+
+
+@pytest.mark.parametrize(
+    "text,codec",
+    [
+        ("中国", "gb18030"),
+        ("经济", "gb18030"),
+        ("两个维护", "gb18030"),
+        ("發展", "big5"),
+        ("政府工作報告", "big5"),
+        ("a\r\nb中文\r\n", "big5"),
+        ("a\r\nb中文\r\n", "gb18030"),
+    ],
+)
+def test_short_legacy_texts(tmp_path, text, codec):
+    doc = read_document(write(tmp_path, text.encode(codec)))
+    assert (doc.text, doc.encoding) == (text, codec)
+
+
+def test_utf8_wins_over_legacy_when_valid(tmp_path):
+    doc = read_document(write(tmp_path, "共同富裕 ascii".encode("utf-8")))
+    assert doc.encoding == "utf-8"
+
+
+def test_empty_file(tmp_path):
+    doc = read_document(write(tmp_path, b""))
+    assert doc.text == "" and doc.bom == b""
+
+
+def test_bom_only_file(tmp_path):
+    doc = read_document(write(tmp_path, b"\xef\xbb\xbf"))
+    assert (doc.text, doc.encoding, doc.bom) == ("", "utf-8", b"\xef\xbb\xbf")
+
+
+def test_nul_bytes_in_utf8_text_are_kept(tmp_path):
+    text = "两个维护\x00三区三线\n"
+    assert read_document(write(tmp_path, text.encode("utf-8"))).text == text
+
+
+def test_ten_million_character_line(tmp_path):
+    text = ("共同富裕" * 2_500_000) + "\n"
+    path = write(tmp_path, text.encode("utf-8"))
+    t0 = time.perf_counter()
+    doc = read_document(path)
+    assert doc.text == text and doc.encoding == "utf-8"
+    assert byte_offsets(doc, [len(text) - 1]) == [3 * (len(text) - 1)]
+    assert time.perf_counter() - t0 < 5
+
+
+def test_ten_million_character_line_gb18030(tmp_path):
+    text = "两个维护" * 2_500_000
+    path = write(tmp_path, text.encode("gb18030"))
+    t0 = time.perf_counter()
+    doc = read_document(path)
+    assert doc.text == text and doc.encoding == "gb18030"
+    assert time.perf_counter() - t0 < 10
+
+
+def test_stdin(monkeypatch):
+    raw = "两个维护\r\n".encode("gb18030")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    doc = read_document("-")
+    assert (doc.name, doc.text, doc.encoding) == ("-", "两个维护\r\n", "gb18030")
+
+
+# -- errors -------------------------------------------------------------------
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00\x00\x00\x01\x00\x08\x06\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        PNG,
+        bytes(range(256)) * 4,
+        b"\x00" * 100,
+        b"\x01\x02\x03\x04\x05\x06\x07\x08" * 20,
+        "两个维护".encode("gb18030") + b"\x00\xff\xfe",
+    ],
+    ids=["png", "all-bytes", "nuls", "controls", "gb-with-nul"],
+)
+def test_binary_files_are_rejected(tmp_path, raw):
+    path = write(tmp_path, raw)
+    with pytest.raises(InputError) as e:
+        read_document(path)
+    assert str(e.value) == f"{path}: looks like a binary file, not text"
+
+
+def test_random_bytes_with_nuls_are_rejected(tmp_path):
+    import random
+
+    rng = random.Random(1)
+    raw = bytes(rng.randrange(256) for _ in range(5000))
+    assert b"\x00" in raw
+    with pytest.raises(InputError, match="binary"):
+        read_document(write(tmp_path, raw))
+
+
+def test_undetectable_text_names_the_utf8_failure(tmp_path):
+    # Valid in neither GB18030 nor Big5: a lone lead byte at the end.
+    raw = "两个维护".encode("utf-8") + b"\x81"
+    path = write(tmp_path, raw)
+    with pytest.raises(InputError) as e:
+        read_document(path)
+    msg = str(e.value)
+    assert msg.startswith(f"{path}: ") and "\n" not in msg
+    assert "at byte 12" in msg
+
+
+def test_forced_wrong_encoding_names_the_byte_offset(tmp_path):
+    text = "ascii only " * 100 + "两个维护"
+    path = write(tmp_path, text.encode("utf-8"))
+    with pytest.raises(InputError) as e:
+        read_document(path, encoding="ascii")
+    assert str(e.value) == f"{path}: cannot decode as ascii at byte 1100 (use --encoding or fix the file)"
+
+
+def test_forced_gbk_names_the_byte_offset(tmp_path):
+    raw = "两个维护".encode("gbk") + b"\xff\xff abc"
+    path = write(tmp_path, raw)
+    with pytest.raises(InputError) as e:
+        read_document(path, encoding="gbk")
+    assert str(e.value) == f"{path}: cannot decode as gbk at byte 8 (use --encoding or fix the file)"
+
+
+def test_forced_offset_counts_the_bom(tmp_path):
+    path = write(tmp_path, b"\xef\xbb\xbfab\xff")
+    with pytest.raises(InputError, match="at byte 5 "):
+        read_document(path, encoding="utf-8")
+    with pytest.raises(InputError, match="at byte 5 "):
+        read_document(path)
+
+
+def test_forced_encoding_decodes(tmp_path):
+    text = traditional(seed("pinglu"))
+    path = write(tmp_path, text.encode("big5"))
+    assert read_document(path, encoding="big5").text == text
+    # GBK bytes read as forced cp1252 would be wrong but we obey; latin-1 always decodes.
+    assert read_document(path, encoding="latin-1").encoding == "iso8859-1"
+
+
+@pytest.mark.parametrize(
+    "forced,raw,text,codec,bom",
+    [
+        ("utf-8", b"\xef\xbb\xbfab", "ab", "utf-8", b"\xef\xbb\xbf"),
+        ("utf-8-sig", b"ab", "ab", "utf-8", b""),
+        ("utf-16", b"\xfe\xff\x00a", "a", "utf-16-be", b"\xfe\xff"),
+        ("utf-16", b"a\x00", "a", "utf-16-le", b""),
+        ("UTF-16LE", b"\xff\xfea\x00", "a", "utf-16-le", b"\xff\xfe"),
+        ("gbk", b"\xef\xbb\xbf\xa1", "锘俊", "gbk", b""),  # not a BOM in GBK
+    ],
+)
+def test_forced_encoding_and_bom(tmp_path, forced, raw, text, codec, bom):
+    doc = read_document(write(tmp_path, raw), encoding=forced)
+    assert (doc.text, doc.encoding, doc.bom) == (text, codec, bom)
+
+
+@pytest.mark.parametrize("name", ["no-such-codec", "rot13", "base64"])
+def test_unknown_or_non_text_encoding(tmp_path, name):
+    path = write(tmp_path, b"abc")
+    with pytest.raises(InputError) as e:
+        read_document(path, encoding=name)
+    assert str(e.value).startswith(f"{path}: ") and name in str(e.value)
+
+
+def test_missing_file(tmp_path):
+    path = str(tmp_path / "nope.txt")
+    with pytest.raises(InputError) as e:
+        read_document(path)
+    assert str(e.value) == f"{path}: cannot read: no such file or directory"
+
+
+def test_directory(tmp_path):
+    with pytest.raises(InputError) as e:
+        read_document(str(tmp_path))
+    assert str(e.value) == f"{tmp_path}: is a directory, not a file"
+
+
+@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs a non-root POSIX user")
+def test_unreadable_file(tmp_path):
+    path = write(tmp_path, b"abc")
+    os.chmod(path, 0)
+    with pytest.raises(InputError) as e:
+        read_document(path)
+    assert str(e.value) == f"{path}: cannot read: permission denied"
+
+
+def test_unreadable_file_simulated(tmp_path, monkeypatch):
+    path = write(tmp_path, b"abc")
+
+    def deny(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", path)
+
+    monkeypatch.setattr("builtins.open", deny)
+    with pytest.raises(InputError) as e:
+        read_document(path)
+    assert str(e.value) == f"{path}: cannot read: permission denied"
+
+
+def test_several_files_keep_going(tmp_path):
+    """The pattern the CLI uses: one line per bad file, the rest still read."""
+    paths = [write(tmp_path, b"ok", "a.txt"), str(tmp_path / "missing"), write(tmp_path, PNG, "b.png")]
+    docs, errors = [], []
+    for p in paths:
+        try:
+            docs.append(read_document(p))
+        except InputError as e:
+            errors.append(str(e))
+    assert [d.text for d in docs] == ["ok"]
+    assert len(errors) == 2 and all("\n" not in e for e in errors)
+
+
+# -- byte offsets -------------------------------------------------------------
+
+BYTE_CODECS = [(codec, bom) for _, codec, bom, _ in ENCODINGS] + [
+    ("utf-32-be", b"\x00\x00\xfe\xff")
+]
+
+
+def text_for(codec: str):
+    """Texts ``codec`` can encode: any Unicode for UTF-*, else drawn from a
+    seed, CRLFs and some supplementary-plane characters for gb18030."""
+    if codec.startswith("utf"):
+        return st.text(st.characters(blacklist_categories=["Cs"]), max_size=60)
+    return st.text(st.sampled_from(legacy_pool(codec)), max_size=60)
+
+
+@functools.lru_cache(maxsize=None)
+def legacy_pool(codec: str) -> list[str]:
+    pool = seed("shangdang")[:3000] + "\r\n\r\x00"
+    if codec == "gb18030":
+        pool += "𠀀😀€"
+    if codec == "big5":
+        pool = traditional(pool)
+    return sorted(set(encodable(pool, codec)))
+
+
+@pytest.mark.parametrize("codec,bom", BYTE_CODECS, ids=[c + ("-bom" if b else "") for c, b in BYTE_CODECS])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_byte_offsets_round_trip(codec, bom, data):
+    text = data.draw(text_for(codec))
+    raw = bom + text.encode(codec)
+    offsets = data.draw(st.lists(st.integers(0, len(text)), min_size=0, max_size=12))
+    doc = Document("x", text, codec, bom)
+    got = byte_offsets(doc, offsets)
+    assert len(got) == len(offsets)
+    by = dict(zip(offsets, got))
+    for s in offsets:
+        for e in offsets:
+            if s <= e:
+                assert raw[by[s] : by[e]].decode(codec) == text[s:e]
+    if 0 in by:
+        assert by[0] == len(bom)
+    if len(text) in by:
+        assert by[len(text)] == len(raw)
+
+
+@pytest.mark.parametrize("label,codec,bom,transform", ENCODINGS, ids=[e[0] for e in ENCODINGS])
+def test_byte_offsets_of_a_read_file(tmp_path, label, codec, bom, transform):
+    text = transform(seed("lucheng"))
+    text = text.replace("\n", "\r\n")
+    raw = bom + text.encode(codec)
+    doc = read_document(write(tmp_path, raw))
+    starts = list(range(0, len(doc.text), 37)) + [len(doc.text)]
+    got = byte_offsets(doc, starts[::-1])[::-1]  # unsorted input
+    assert got[0] == len(bom) and got[-1] == len(raw)
+    for (s, e), (bs, be) in zip(zip(starts, starts[1:]), zip(got, got[1:])):
+        assert raw[bs:be].decode(doc.encoding) == doc.text[s:e]
+
+
+def test_byte_offsets_many_offsets_is_fast():
+    text = seed() * 20  # ~370k code points
+    doc = Document("x", text, "gb18030", b"")
+    offsets = list(range(len(text), -1, -3))
+    t0 = time.perf_counter()
+    got = byte_offsets(doc, offsets)
+    assert time.perf_counter() - t0 < 2
+    assert got[0] == len(text.encode("gb18030"))
+
+
+def test_byte_offsets_out_of_range():
+    with pytest.raises(ValueError):
+        byte_offsets(Document("x", "ab", "utf-8", b""), [3])
+    with pytest.raises(ValueError):
+        byte_offsets(Document("x", "ab", "utf-8", b""), [-1])
+
+
+# -- atomic_write ----------------------------------------------------------------
+
+
+def listing(directory: Path) -> list[str]:
+    return sorted(p.name for p in directory.iterdir())
+
+
+def test_atomic_write_creates(tmp_path):
+    out = tmp_path / "out.txt"
+    with atomic_write(str(out)) as f:
+        f.write("两个维护\r\n")
+    assert out.read_bytes() == "两个维护\r\n".encode("utf-8")
+    assert listing(tmp_path) == ["out.txt"]
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~umask
+
+
+def test_atomic_write_replaces_and_keeps_mode(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_bytes(b"old")
+    os.chmod(out, 0o640)
+    with atomic_write(str(out)) as f:
+        f.write("new")
+    assert out.read_bytes() == b"new"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o640
+    assert listing(tmp_path) == ["out.txt"]
+
+
+def test_atomic_write_failure_leaves_old_file(tmp_path):
+    out = tmp_path / "out.txt"
+    out.write_bytes(b"old \xff bytes")
+    with pytest.raises(RuntimeError):
+        with atomic_write(str(out)) as f:
+            f.write("partial " * 10000)
+            raise RuntimeError("boom")
+    assert out.read_bytes() == b"old \xff bytes"
+    assert listing(tmp_path) == ["out.txt"]
+
+
+def test_atomic_write_failure_creates_nothing(tmp_path):
+    with pytest.raises(KeyboardInterrupt):
+        with atomic_write(str(tmp_path / "out.txt")) as f:
+            f.write("x")
+            raise KeyboardInterrupt
+    assert listing(tmp_path) == []
+
+
+def test_atomic_write_refuses_an_input(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"input")
+    other = tmp_path / "sub" / ".." / "in.txt"
+    (tmp_path / "sub").mkdir()
+    for path in [str(src), str(other)]:
+        with pytest.raises(InputError) as e:
+            with atomic_write(path, inputs=["-", "a.txt", str(src)]) as f:
+                f.write("x")
+        assert str(e.value) == f"{path}: refusing to overwrite an input file"
+    assert src.read_bytes() == b"input"
+
+
+def test_atomic_write_refuses_an_input_through_a_link(tmp_path):
+    src = tmp_path / "in.txt"
+    src.write_bytes(b"input")
+    link = tmp_path / "link.txt"
+    try:
+        os.link(src, link)
+    except OSError:
+        pytest.skip("no hard links here")
+    with pytest.raises(InputError):
+        with atomic_write(str(link), inputs=[str(src)]):
+            pass
+
+
+def test_atomic_write_refuses_a_missing_input_by_path(tmp_path):
+    path = str(tmp_path / "x.txt")
+    with pytest.raises(InputError):
+        with atomic_write(path, inputs=[str(tmp_path / "." / "x.txt")]):
+            pass
+
+
+def test_atomic_write_through_symlink_replaces_target(tmp_path):
+    target = tmp_path / "real.txt"
+    target.write_text("old")
+    link = tmp_path / "link.txt"
+    link.symlink_to(target)
+    with atomic_write(str(link)) as f:
+        f.write("new")
+    assert link.is_symlink() and target.read_text() == "new"
+
+
+def test_atomic_write_missing_directory(tmp_path):
+    path = str(tmp_path / "no" / "out.txt")
+    with pytest.raises(InputError) as e:
+        with atomic_write(path):
+            pass
+    assert str(e.value).startswith(f"{path}: cannot write: ")
+
+
+def test_atomic_write_over_a_directory(tmp_path):
+    (tmp_path / "d").mkdir()
+    with pytest.raises(InputError):
+        with atomic_write(str(tmp_path / "d")) as f:
+            f.write("x")
+    assert listing(tmp_path) == ["d"]
+
+
+def test_atomic_write_stdout(capsys):
+    with atomic_write("-", inputs=["-"]) as f:
+        f.write("hello")
+    assert capsys.readouterr().out == "hello"
+
+
+# -- iter_chunks ---------------------------------------------------------------
+
+
+@given(st.text(max_size=50), st.integers(1, 10), st.integers(0, 9))
+def test_iter_chunks_cover_every_short_span(text, size, overlap):
+    if overlap >= size:
+        overlap = size - 1
+    chunks = list(iter_chunks(Document("x", text, "utf-8"), size, overlap))
+    assert "".join(c[: size - overlap] if i < len(chunks) - 1 else c for i, (_, c) in enumerate(chunks)) == text
+    for s in range(len(text)):
+        for e in range(s, min(len(text), s + overlap + 1) + 1):
+            assert any(a <= s and e <= a + len(c) for a, c in chunks)
+    for a, c in chunks:
+        assert text[a : a + len(c)] == c
