@@ -267,7 +267,8 @@ class Annotator:
 
         ``inline``: at its first mention a term is followed by （its definition）,
         or by （its components） where it has no definition; terms with neither
-        are left as they are.
+        are left as they are. A note follows the closing quotation mark of a
+        quoted term.
 
         ``footnotes``: every mention is followed by a numbered marker ``[n]``
         (numbered in order of first mention), and a 名词解释 list of the terms
@@ -285,8 +286,12 @@ class Annotator:
         numbers: dict[str, int] = {}
         used: list[Term] = []
         for m in mentions:
-            out.append(text[last : m.end])
-            last = m.end
+            # After a quoted term, the note goes after its closing quote: “清化收”（…）
+            end = m.end
+            if end < len(text) and m.start > 0 and is_quote(text[end]) and is_quote(text[m.start - 1]):
+                end += 1
+            out.append(text[last:end])
+            last = end
             first = m.id not in numbers
             if first:
                 numbers[m.id] = len(numbers) + 1

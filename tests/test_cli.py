@@ -1,0 +1,175 @@
+"""The `termkit` command, run as a real subprocess from a directory outside the repo."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"
+
+
+def termkit_command() -> list[str]:
+    """The installed `termkit` script next to this Python, else the module."""
+    script = Path(sys.executable).with_name("termkit")
+    if script.exists():
+        return [str(script)]
+    return [sys.executable, "-m", "termkit"]
+
+
+def run(*args: str, cwd: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if not Path(sys.executable).with_name("termkit").exists():
+        env["PYTHONPATH"] = str(ROOT)  # running from a source checkout
+    return subprocess.run(
+        [*termkit_command(), *args], cwd=cwd, input=stdin, capture_output=True, env=env, timeout=120
+    )
+
+
+def lines(proc) -> list[dict]:
+    return [json.loads(x) for x in proc.stdout.decode().splitlines()]
+
+
+def test_annotate_jsonl_contract(tmp_path):
+    proc = run("annotate", str(SEED), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    records = lines(proc)
+    text = SEED.read_text(encoding="utf-8")
+    assert len(records) > 100
+    for r in records:
+        assert {"file", "start", "end", "text", "id", "key", "headword", "definition"} <= set(r)
+        assert text[r["start"] : r["end"]] == r["text"]
+        assert r["file"] == str(SEED)
+    assert any(r["key"] == "六九九六" and r["text"] == "六九六六" and r["normalizations"] == ["variant"] for r in records)
+
+
+def test_stdin_and_a_document_not_among_the_seeds(tmp_path):
+    text = "會議強調，堅決做到“兩個維護”，落實“１＋２＋１５”主導產業體系，撥打12345政務熱線，乘G1236次列車。"
+    proc = run("annotate", "-", cwd=tmp_path, stdin=text.encode())
+    assert proc.returncode == 0, proc.stderr
+    records = lines(proc)
+    assert [(r["key"], r["text"]) for r in records] == [("两个维护", "兩個維護"), ("1+2+15", "１＋２＋１５")]
+    for r in records:
+        assert text[r["start"] : r["end"]] == r["text"]
+        assert r["file"] == "-"
+    assert records[1]["normalizations"] == ["width"]
+
+
+def test_inline_footnotes_html(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("全面推进“清化收”，科学划定“三区三线”。<script>alert(1)</script>", encoding="utf-8")
+    inline = run("annotate", "--format", "inline", str(doc), cwd=tmp_path)
+    assert inline.returncode == 0, inline.stderr
+    assert "“清化收”（农村集体经济合同专项清理、村级债务化解、新增资源收费。）" in inline.stdout.decode()
+    foot = run("annotate", "-f", "footnotes", str(doc), cwd=tmp_path).stdout.decode()
+    assert "“清化收”[1]" in foot and "“三区三线”[2]" in foot and "\n名词解释\n" in foot
+    page = run("annotate", "--format", "html", str(doc), cwd=tmp_path).stdout.decode()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert page.count('<mark class="term" tabindex="0"') == 2
+
+
+def test_html_escapes_glossary_content(tmp_path):
+    g = tmp_path / "evil.yaml"
+    g.write_text(
+        'glossary: evil\nterms:\n  - id: x/甲乙\n    key: 甲乙\n    headword: "<img src=x onerror=alert(1)>"\n'
+        '    kind: other\n    definition: "\\" onmouseover=\\"alert(2)<script>"\n    scope: test\n'
+        "    sources: [{document: test}]\n",
+        encoding="utf-8",
+    )
+    doc = tmp_path / "doc.txt"
+    doc.write_text("甲乙丙", encoding="utf-8")
+    page = run("annotate", "-f", "html", "--no-default-glossary", "-g", str(g), str(doc), cwd=tmp_path)
+    assert page.returncode == 0, page.stderr
+    html = page.stdout.decode()
+    assert "<img" not in html and "<script>" not in html and '" onmouseover="' not in html
+
+
+def test_output_file_and_refusing_to_overwrite_input(tmp_path):
+    out = tmp_path / "out.jsonl"
+    proc = run("annotate", str(SEED), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 0 and proc.stdout == b""
+    assert len(out.read_text(encoding="utf-8").splitlines()) > 100
+    doc = tmp_path / "doc.txt"
+    doc.write_text("双碳", encoding="utf-8")
+    proc = run("annotate", str(doc), "-o", str(doc), cwd=tmp_path)
+    assert proc.returncode != 0
+    assert doc.read_text(encoding="utf-8") == "双碳"
+    assert b"refusing to overwrite" in proc.stderr
+
+
+def test_bad_glossary_leaves_existing_output_untouched(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("glossary: x\nterms:\n  - id: a\n    key: 甲\n    colour: red\n", encoding="utf-8")
+    proc = run("annotate", str(SEED), "-g", str(bad), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 2
+    err = proc.stderr.decode().strip()
+    assert len(err.splitlines()) == 1 and "bad.yaml" in err and "colour: unknown field" in err
+    assert "Traceback" not in err
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+
+
+def test_missing_file_does_not_stop_the_others(tmp_path):
+    proc = run("annotate", str(tmp_path / "missing.txt"), str(SEED), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert len(lines(proc)) > 100
+    err = proc.stderr.decode().strip().splitlines()
+    assert len(err) == 1 and "missing.txt" in err[0] and "Traceback" not in proc.stderr.decode()
+
+
+def test_user_glossary_adds_to_the_bundled_one(tmp_path):
+    g = tmp_path / "mine.yaml"
+    g.write_text(
+        "glossary: mine\nterms:\n  - id: mine/三个一号\n    key: 三个一号\n    headword: 三个一号\n"
+        "    kind: numeric-slogan\n    scope: 某县\n    sources: [{document: notes}]\n",
+        encoding="utf-8",
+    )
+    doc = tmp_path / "doc.txt"
+    doc.write_text("落实三个一号和两个维护", encoding="utf-8")
+    both = lines(run("annotate", "-g", str(g), str(doc), cwd=tmp_path))
+    assert [r["key"] for r in both] == ["三个一号", "两个维护"]
+    only = lines(run("annotate", "-g", str(g), "--no-default-glossary", str(doc), cwd=tmp_path))
+    assert [r["key"] for r in only] == ["三个一号"]
+
+
+def test_normalization_flags(tmp_path):
+    assert lines(run("annotate", "-", cwd=tmp_path, stdin="三區三線".encode())) != []
+    assert lines(run("annotate", "--no-traditional", "-", cwd=tmp_path, stdin="三區三線".encode())) == []
+
+
+def test_byte_offsets_round_trip_gbk(tmp_path):
+    text = "前言\r\n落实“清化收”，划定“三区三线”。\r\n"
+    raw = text.encode("gb18030")
+    doc = tmp_path / "gbk.txt"
+    doc.write_bytes(raw)
+    records = lines(run("annotate", "--offsets", "bytes", str(doc), cwd=tmp_path))
+    assert [r["key"] for r in records] == ["清化收", "三区三线"]
+    for r in records:
+        assert r["offsets"] == "bytes"
+        assert raw[r["start"] : r["end"]].decode("gb18030") == r["text"]
+
+
+def test_glossary_commands(tmp_path):
+    listing = run("glossary", "list", cwd=tmp_path).stdout.decode().splitlines()
+    assert len(listing) >= 120
+    show = run("glossary", "show", "六九九六", cwd=tmp_path)
+    assert show.returncode == 0
+    assert "六项制度" in show.stdout.decode() and "shangdang-2023-06-government-work-report.txt" in show.stdout.decode()
+    missing = run("glossary", "show", "不存在的词", cwd=tmp_path)
+    assert missing.returncode != 0 and b"no term" in missing.stderr
+    schema = json.loads(run("glossary", "schema", cwd=tmp_path).stdout)
+    assert schema["title"] == "GlossaryFile"
+
+
+def test_help_has_examples(tmp_path):
+    out = run("annotate", "--help", cwd=tmp_path).stdout.decode()
+    assert "examples:" in out and "termkit annotate -" in out
+    assert run("--version", cwd=tmp_path).returncode == 0
