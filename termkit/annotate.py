@@ -25,8 +25,10 @@ normalization steps it needed.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
 from typing import Literal, Optional
 
 from .engine import Match, make_engine, select_longest
@@ -218,19 +220,69 @@ class Annotator:
         if not isinstance(text, str):
             raise TypeError(f"find() takes a str, not {type(text).__name__}")
         view = View(text, self.normalization)
-        if overlapping:
-            matches = sorted(m for m in self.engine.overlapping(view.text) if self._valid(view, m))
-        else:
-            matches = self.engine.longest(view.text)
-            if not all(self._valid(view, m) for m in matches):
-                # A rejected candidate may hide a valid shorter or later one:
-                # select again among the valid candidates only.
-                matches = select_longest(
-                    [m for m in self.engine.overlapping(view.text) if self._valid(view, m)]
-                )
-        return [self._mention(view, m) for m in matches]
+        return [self._mention(view, m) for m in self._select(view, overlapping)]
 
-    def _mention(self, view: View, m: Match) -> Mention:
+    def _select(self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None) -> list[Match]:
+        """The selected view matches whose original start lies in ``[lo, hi)``.
+
+        The result equals the selection over the valid candidates starting at
+        or after ``lo``, cut at ``hi``: what a whole-text :meth:`find` yields
+        there, provided the text before ``lo`` held no mention reaching past it.
+        """
+        hi = len(view.original) if hi is None else hi
+        to_original = view.to_original
+
+        def inside(m: Match) -> bool:
+            return lo <= to_original(m[0]) < hi
+
+        if overlapping:
+            return sorted(m for m in self.engine.overlapping(view.text) if inside(m) and self._valid(view, m))
+        matches = self.engine.longest(view.text)
+        if lo > 0 and any(to_original(s) < lo < to_original(e - 1) + 1 for s, e, _ in matches):
+            fast = False  # a match in the left context reaches into the region
+        else:
+            matches = [m for m in matches if inside(m)] if (lo > 0 or hi < len(view.original)) else matches
+            fast = all(self._valid(view, m) for m in matches)
+        if fast:
+            return matches
+        # A rejected candidate may hide a valid shorter or later one:
+        # select again among the valid candidates only.
+        return select_longest([m for m in self.engine.overlapping(view.text) if inside(m) and self._valid(view, m)])
+
+    def find_stream(self, pieces: Iterable[str], *, context: int = 4096) -> Iterator[Mention]:
+        """Mentions in a long text that arrives in consecutive pieces, such as
+        chunks read from a large file; offsets index the whole text.
+
+        The result equals ``find("".join(pieces))`` provided no candidate,
+        with the breaks and quotation marks inside it and the context its term
+        requires, spans more than ``context`` characters. Memory stays about
+        one piece plus ``2 * context`` characters.
+        """
+        buf = ""  # the text from absolute offset `base` on
+        base = 0
+        p = 0  # the next mention starts at or after p
+        for piece in chain(pieces, [None]):
+            final = piece is None
+            if not final:
+                if not isinstance(piece, str):
+                    raise TypeError(f"find_stream() takes str pieces, not {type(piece).__name__}")
+                buf += piece
+            end = base + len(buf) if final else base + len(buf) - context  # owned up to here
+            if end - p < (1 if final else context):
+                continue
+            lo = max(base, p - context)
+            view = View(buf[lo - base :], self.normalization)
+            last = p
+            for m in self._select(view, False, p - lo, end - lo):
+                mention = self._mention(view, m, shift=lo)
+                last = mention.end
+                yield mention
+            p = max(end, last)
+            cut = max(base, p - context)
+            buf = buf[cut - base :]
+            base = cut
+
+    def _mention(self, view: View, m: Match, shift: int = 0) -> Mention:
         s, e, i = m
         f = self._forms[i]
         a, b = view.span(s, e)
@@ -249,8 +301,8 @@ class Annotator:
                 steps.add("quote")
         t = f.term
         return Mention(
-            start=a,
-            end=b,
+            start=a + shift,
+            end=b + shift,
             text=original,
             id=t.id,
             key=t.key,

@@ -199,3 +199,35 @@ def test_expand_inline_and_footnotes():
 def test_find_rejects_non_str():
     with pytest.raises(TypeError):
         Annotator(Glossary.from_keys(["双碳"])).find(b"bytes")  # type: ignore[arg-type]
+
+
+# -- streaming ----------------------------------------------------------------
+
+@st.composite
+def split(draw, text):
+    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=12)))
+    return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
+
+
+@settings(max_examples=300, deadline=None)
+@given(keys=keys_st, data=st.data(), text=st.text(ALPHABET + "，。 \n“”", max_size=120))
+def test_stream_equals_whole_text(keys, data, text):
+    t = make(key="12", context={"quoted": True, "followed_by": ["区"]})
+    g = Glossary.from_keys([k for k in keys if k != "12"]) + Glossary([t])
+    ann = Annotator(g)
+    whole = ann.find(text)
+    context = 24
+    # The documented precondition: no candidate (with its breaks) longer than the context.
+    spans_ = [m.end - m.start for m in ann.find(text, overlapping=True)]
+    if spans_ and max(spans_) > context // 2:
+        return
+    pieces = data.draw(split(text))
+    assert list(ann.find_stream(pieces, context=context)) == whole
+
+
+def test_stream_across_a_chunk_boundary():
+    ann = Annotator(Glossary.from_keys(["三区三线", "三区"]))
+    text = "的" * 50 + "三区\n\n三线" + "的" * 50 + "三区" + "的" * 10
+    pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
+    assert list(ann.find_stream(pieces, context=8)) == ann.find(text)
+    assert [m.key for m in ann.find_stream(pieces, context=8)] == ["三区三线", "三区"]
