@@ -13,17 +13,21 @@ rules, in order:
 3. **Binary**: a file that is not UTF-8 and has a NUL byte, or is more than a
    quarter control bytes, "looks like a binary file, not text".
 4. **Chinese legacy encodings**: charset-normalizer, restricted to
-   ``gb18030`` (a superset of GBK and GB2312, so it is used for all three)
-   and ``big5``, ranks the candidates by its "chaos" and "coherence"
-   measures; ties (common in very short texts) go to the candidate whose
-   Han characters are more often *common* ones (see :func:`commonness`),
-   then to gb18030. The chosen encoding must decode the whole file strictly.
-   If none does, the file is rejected with the offset where UTF-8 failed.
+   ``gb18030`` (a superset of GBK and GB2312, so it reads all three) and
+   ``big5``, ranks the candidates by its "chaos" and "coherence" measures.
+   Its default chaos limit of 0.2 is raised to 1.0 (short real texts dense
+   with punctuation score about 0.3). Ties, common in very short texts, go
+   to the candidate whose Han characters are more often common ones (see
+   :func:`commonness`), then to gb18030. A text under 256 bytes that it
+   finds no candidate for (only punctuation, say) is tried as gb18030, then
+   big5. The chosen encoding must decode the whole file strictly; if none
+   does, the file is rejected, naming the byte where UTF-8 failed.
 
 UTF-16 and UTF-32 files are recognised only by their BOM. ``encoding=``
 (the CLI's ``--encoding``) skips detection: the file is decoded strictly in
-that encoding (a BOM of that same encoding is still stripped) and the first
-undecodable byte is reported by offset.
+that encoding (a BOM of that same encoding is still stripped; ``utf-16`` or
+``utf-32`` without a BOM means little-endian) and the first undecodable byte
+is reported by offset.
 
 Every problem is an :class:`InputError` whose message is one line naming the
 file: ``a.txt: cannot decode as gbk at byte 1234 (use --encoding or fix the
@@ -75,6 +79,13 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 
 #: The legacy encodings charset-normalizer may choose between.
 LEGACY_ENCODINGS = ("gb18030", "big5")
+
+#: charset-normalizer's "chaos" above which a legacy candidate is dropped.
+MAX_CHAOS = 1.0
+
+#: Below this many bytes, a text charset-normalizer rejects may still be
+#: gb18030 or big5 if it decodes strictly (statistics need some text).
+SHORT_TEXT = 256
 
 #: Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
@@ -251,10 +262,18 @@ def rank_legacy(data: bytes) -> list[str]:
 
     >>> rank_legacy("中国".encode("gb18030")), rank_legacy("發展".encode("big5"))
     (['gb18030', 'big5'], ['big5', 'gb18030'])
+
+    Texts shorter than :data:`SHORT_TEXT` bytes that charset-normalizer finds
+    no candidate for (only punctuation, say) get all of them, gb18030 first:
+
+    >>> rank_legacy("“”。".encode("gb18030"))
+    ['gb18030', 'big5']
     """
     from charset_normalizer import from_bytes
 
-    results = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS))
+    # The default threshold (0.2) rejects genuine short texts dense with
+    # punctuation; the strict decode that follows is the real test.
+    results = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), threshold=MAX_CHAOS)
 
     def key(m):
         return (
@@ -264,14 +283,19 @@ def rank_legacy(data: bytes) -> list[str]:
             m.encoding != "gb18030",
         )
 
-    return [m.encoding for m in sorted(results, key=key) if m.encoding in LEGACY_ENCODINGS]
+    ranked = [m.encoding for m in sorted(results, key=key) if m.encoding in LEGACY_ENCODINGS]
+    if not ranked and len(data) < SHORT_TEXT:
+        return list(LEGACY_ENCODINGS)
+    return ranked
 
 
 def _read_bytes(path: str) -> bytes:
     name = display_name(path)
     if path == "-":
         try:
-            return sys.stdin.buffer.read()
+            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            data = stream.read()
+            return data.encode("utf-8") if isinstance(data, str) else data
         except OSError as e:
             raise InputError(f"{name}: cannot read: {_reason(e)}") from None
     if os.path.isdir(path):
@@ -408,11 +432,25 @@ def iter_chunks(
     """Overlapping windows ``(start, text)`` over a document's text.
 
     Each window is at most ``size`` code points and starts ``size - overlap``
-    after the previous one, so a match of up to ``overlap + 1`` code points
+    after the previous one, so any span of up to ``overlap + 1`` code points
     lies wholly in some window; ``start`` is the window's offset in the full
-    text. A caller keeps a match from a window only if it starts before the
-    next window's start (or, in the last window, anywhere), which reports
-    each match once. A path is read with :func:`read_document` first.
+    text. To report each match once, a caller keeps a match found in a window
+    only if it starts before the next window's start (any match, in the last
+    window) and, for non-overlapping results, drops a match that overlaps the
+    last one kept. ``overlap`` must be at least the longest form's length - 1.
+
+    A path is read whole with :func:`read_document` first, so memory is still
+    O(file size); only the matching works window by window.
+
+    Design for true streaming (not built yet): read the first MiB, decide the
+    encoding from it by the same rules (BOM; UTF-8 via an incremental decoder,
+    so a character cut at the end is not an error; binary; legacy ranking on
+    the prefix trimmed to a character boundary), then decode the rest with
+    ``codecs.getincrementaldecoder`` block by block, keeping the last
+    ``overlap`` code points of each window as the head of the next. A decode
+    error past the first block is reported with its file offset (bytes read
+    before the block + ``e.start`` - bytes still buffered in the decoder)
+    after earlier windows were already yielded, which callers must accept.
 
     >>> list(iter_chunks(Document("a", "abcdefg", "utf-8"), 4, 1))
     [(0, 'abcd'), (3, 'defg')]

@@ -102,6 +102,9 @@ def test_crlf_and_lone_cr_preserved(tmp_path, label, codec, bom, transform):
         ("政府工作報告", "big5"),
         ("a\r\nb中文\r\n", "big5"),
         ("a\r\nb中文\r\n", "gb18030"),
+        ("前言\r\n落实“清化收”，划定“三区三线”。\r\n", "gb18030"),
+        ("前言\r\n落實“清化收”，劃定“三區三線”。\r\n", "big5"),
+        ("“”。\n", "gb18030"),
     ],
 )
 def test_short_legacy_texts(tmp_path, text, codec):
@@ -197,6 +200,17 @@ def test_undetectable_text_names_the_utf8_failure(tmp_path):
     msg = str(e.value)
     assert msg.startswith(f"{path}: ") and "\n" not in msg
     assert "at byte 12" in msg
+
+
+def test_utf8_with_a_stray_byte_is_not_read_as_mojibake(tmp_path):
+    text = seed("pinglu")
+    i = next(i for i in range(1000, len(text)) if "\u4e00" <= text[i] <= "\u9fff")
+    cut = len(text[:i].encode("utf-8"))
+    raw = text.encode("utf-8")
+    path = write(tmp_path, raw[:cut] + raw[cut + 1 :])  # a character loses its lead byte
+    with pytest.raises(InputError) as e:
+        read_document(path)
+    assert f"not UTF-8 at byte {cut}" in str(e.value)
 
 
 def test_forced_wrong_encoding_names_the_byte_offset(tmp_path):
