@@ -1,0 +1,631 @@
+"""Reading a report's 名词解释 appendix into glossary terms.
+
+The steps, each a small function:
+
+1. :func:`find_appendix` finds the header line — 名词解释, 名 词 解 释, 名词注解,
+   有关名词解释, 附件：名词解释, 《政府工作报告》名词解释 … — and takes the
+   appendix to run from it to the end of the text, or to the next heading
+   (a Markdown ``#`` line or a 附件 line).
+2. :func:`split_entries` cuts the appendix into numbered entries. The first
+   numbered line fixes the style (``1.`` ``1、`` ``1．`` ``（1）`` ``(1)`` ``①``
+   ``（一）`` ``一、``); after it, only a line numbered in the same style with the
+   next number starts an entry, so a continuation line that happens to begin
+   ``5.5亿元`` or ``二、`` stays in its entry. Page-number lines (``— 23 —``,
+   ``- 23 -``, ``第 23 页``) belong to no entry and are dropped. Without any
+   numbered line, every line of the form ``headword：definition`` starts an entry.
+3. :func:`clean` joins an entry's lines and removes PDF whitespace: every run of
+   whitespace goes, except a run between two ASCII letters or digits, which
+   becomes one space.
+4. :func:`split_entry` divides an entry into headword and definition at the first
+   ``：`` or ``:`` outside quotes and brackets, else the first ``，``, else
+   before a lead word; :func:`strip_lead` drops the lead word (即指, 是指, 即, 指, 是).
+5. :func:`key_of` takes the key: the quoted core where there is one
+   (“六九九六”工作机制 → 六九九六, 河湖“清四乱” → 清四乱); several quoted cores
+   joined only by + 、 和 are kept together (“承诺制”+“标准地” → 承诺制+标准地);
+   a trailing parenthesised abbreviation becomes an alias (地区生产总值(GDP)).
+6. :func:`components_of` finds sub-definitions — a quoted name at the start of
+   a clause followed by a lead word (“六项制度”，即…；“九条铁规”，即…; “2”即…)
+   — and :func:`split_items` finds enumerations (一是…；二是…, or a flat list
+   separated by ； or 、).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from .model import QUOTES, Component, Context, GlossaryFile, Kind, Source, Term
+from .numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
+
+_FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_SP = r"[ \t\u3000\u00a0]*"
+
+
+def _spaced(word: str) -> str:
+    return _SP.join(map(re.escape, word))
+
+
+_HEADER = re.compile(
+    r"^[#*\s\u3000]*"
+    r"(?:附" + _SP + "件" + _SP + r"[0-9一二三四五六七八九十]*" + _SP + r"[:：、.．]?" + _SP + r")?"
+    r"(?:《[^》\n]{1,30}》|[^\s，。,：:；;“”\"]{0,16}?)?" + _SP +
+    r"(?:(?:有" + _SP + "关|相" + _SP + "关)" + _SP + r")?"
+    r"名" + _SP + "词" + _SP + r"(?:" + "|".join(_spaced(w) for w in ("解释", "注解", "注释", "释义", "解读", "说明")) + r")"
+    r"[\s\u3000*#:：]*$",
+    re.MULTILINE,
+)
+_NEXT_HEADING = re.compile(r"^(?:#|附" + _SP + "件" + _SP + r"[0-9一二三四五六七八九十]*" + _SP + r"[:：]?\s*$)")
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[—–\-－~～_]+\s*[0-9０-９]{1,4}\s*[—–\-－~～_]+|第\s*[0-9]{1,4}\s*页(?:\s*[/，,]?\s*共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4})\s*$"
+)
+
+
+def find_appendix(text: str) -> tuple[int, int] | None:
+    """The character span of the 名词解释 appendix: from its header line to its end.
+
+    The last header that is followed by an entry counts (a table of contents
+    may name the appendix earlier).
+
+    >>> text = "正文。\\n\\n附件\\n名 词 解 释\\n1. “双碳”：碳达峰、碳中和。\\n"
+    >>> a, b = find_appendix(text); text[a:b].splitlines()[0]
+    '名 词 解 释'
+    >>> find_appendix("没有附录的文本") is None
+    True
+    """
+    best = None
+    for m in _HEADER.finditer(text):
+        start = m.start()
+        while start < len(text) and text[start] == "\n":
+            start += 1
+        end = _appendix_end(text, m.end())
+        if _entry_lines(text[m.end():end].split("\n")):
+            best = (start, end)
+    return best
+
+
+def _appendix_end(text: str, pos: int) -> int:
+    offset = pos
+    for line in text[pos:].split("\n"):
+        if offset > pos and _NEXT_HEADING.match(line.strip()):
+            return offset
+        offset += len(line) + 1
+    return len(text)
+
+
+# -- entries ------------------------------------------------------------------
+
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
+_CN = "[一二三四五六七八九十]{1,3}"
+#: Numbering styles: (name, pattern). Matched on the width-folded line.
+NUMBERING = (
+    ("arabic-dot", re.compile(r"^\s*([0-9]{1,3})\s*[.](?![0-9])\s*")),
+    ("arabic-comma", re.compile(r"^\s*([0-9]{1,3})\s*[、,，]\s*")),
+    ("paren-arabic", re.compile(r"^\s*[(（]\s*([0-9]{1,3})\s*[)）]\s*")),
+    ("circled", re.compile(r"^\s*([" + _CIRCLED + r"])\s*")),
+    ("paren-chinese", re.compile(r"^\s*[(（]\s*(" + _CN + r")\s*[)）]\s*")),
+    ("chinese-comma", re.compile(r"^\s*(" + _CN + r")\s*[、.](?!是)\s*")),
+)
+
+
+def _numbering(line: str) -> tuple[str, int, int] | None:
+    """The numbering at the start of a line: (style, number, length of the prefix).
+
+    >>> _numbering("12. “1+2+15”主导"), _numbering("（3）河长制"), _numbering("②三化三制")
+    (('arabic-dot', 12, 4), ('paren-arabic', 3, 3), ('circled', 2, 1))
+    >>> _numbering("5.5亿元"), _numbering("二十一、“三个务必”")
+    (None, ('chinese-comma', 21, 4))
+    """
+    folded = line.translate(_FW).replace("．", ".")
+    for style, pattern in NUMBERING:
+        m = pattern.match(folded)
+        if m:
+            g = m.group(1)
+            n = _CIRCLED.index(g) + 1 if style == "circled" else parse_numeral(g)
+            if n is not None:
+                return style, n, m.end()
+    return None
+
+
+_UNNUMBERED = re.compile(r"^\s*[^\s：:，。；]{1,30}[：:]")
+
+
+def _entry_lines(lines: list[str]) -> list[tuple[int, int, str]]:
+    """The lines that start entries: (line index, item number, prefix length)."""
+    starts = []
+    style = None
+    expected = 1
+    for i, line in enumerate(lines):
+        nb = _numbering(line)
+        if nb is None:
+            continue
+        if style is None and nb[1] == 1:
+            style = nb[0]
+        if nb[0] == style and nb[1] == expected:
+            starts.append((i, expected, nb[2]))
+            expected += 1
+    if starts:
+        return starts
+    return [(i, n, 0) for n, i in enumerate(
+        (i for i, line in enumerate(lines) if _UNNUMBERED.match(line) and not _PAGE_NUMBER.match(line)), 1)]
+
+
+def split_entries(text: str, start: int = 0) -> list[tuple[int, int, str]]:
+    """The entries of an appendix text: (item number, 1-based line, raw entry text).
+
+    ``start`` is the offset of ``text`` in its document, for line numbers.
+    Page-number lines are dropped; the header line is not part of any entry.
+
+    >>> split_entries("名词解释\\n1. 甲：一\\n\\n— 2 —\\n\\n二\\n2. 乙：三")
+    [(1, 2, '甲：一\\n\\n\\n二'), (2, 7, '乙：三')]
+    """
+    lines = text.split("\n")
+    starts = _entry_lines(lines)
+    out = []
+    for k, (i, n, prefix) in enumerate(starts):
+        stop = starts[k + 1][0] if k + 1 < len(starts) else len(lines)
+        body = [lines[i][prefix:]] + [
+            "" if _PAGE_NUMBER.match(x) else x for x in lines[i + 1 : stop]
+        ]
+        out.append((n, i + 1, "\n".join(body)))
+    return out
+
+
+def _ascii_alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+_WS = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Join broken lines and drop PDF whitespace, keeping one space between ASCII words.
+
+    >>> clean("“4 句话 32 字”要求：一是主强\\n\\n辅优")
+    '“4句话32字”要求：一是主强辅优'
+    >>> clean("  Made in\\nChina 2025 计划 ")
+    'Made in China 2025计划'
+    """
+    text = text.strip()
+
+    def repl(m: re.Match) -> str:
+        a, b = m.start(), m.end()
+        if a > 0 and b < len(text) and _ascii_alnum(text[a - 1]) and _ascii_alnum(text[b]):
+            return " "
+        return ""
+
+    return _WS.sub(repl, text)
+
+
+# -- headword and definition ----------------------------------------------------
+
+_OPEN = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "〝": "〞",
+         "‘": "’", "﹁": "﹂", "﹃": "﹄", "【": "】", "[": "]"}
+_SYMMETRIC = "\"'＂＇"
+
+
+def _depth_map(text: str) -> list[int]:
+    """For each character, how deep it sits in quotes and brackets (0 = outside)."""
+    stack: list[str] = []
+    out = []
+    for c in text:
+        if stack and c == stack[-1]:
+            out.append(len(stack))
+            stack.pop()
+            continue
+        if c in _SYMMETRIC:
+            if stack and stack[-1] == c:
+                stack.pop()
+            else:
+                stack.append(c)
+            out.append(len(stack))
+            continue
+        if c in _OPEN:
+            stack.append(_OPEN[c])
+            out.append(len(stack))
+            continue
+        out.append(len(stack))
+    if stack:  # unbalanced marks: no nesting can be trusted
+        return [0] * len(text)
+    return out
+
+
+LEADS = ("即指", "是指", "系指", "意指", "即", "指", "是")
+#: A lead word is not one when followed by these: 指导, 是否, 即将.
+_NOT_LEAD = {"指": "导挥标引南出示令数", "是": "否", "即": "将时使便"}
+_HEADWORD_MAX = 40
+
+
+def strip_lead(definition: str) -> str:
+    """The definition without its lead word (and any punctuation after it).
+
+    >>> strip_lead("是指定机构、定职数"), strip_lead("即：甲、乙"), strip_lead("务必不忘初心")
+    ('定机构、定职数', '甲、乙', '务必不忘初心')
+    >>> strip_lead("指导思想")
+    '指导思想'
+    """
+    for lead in LEADS:
+        if definition.startswith(lead):
+            rest = definition[len(lead):]
+            if rest and rest[0] in _NOT_LEAD.get(lead, ""):
+                continue
+            return rest.lstrip("：:，,")
+    return definition
+
+
+def split_entry(entry: str) -> tuple[str, str | None]:
+    """An entry's (headword, definition), the definition with its lead word.
+
+    >>> split_entry("“六定”方案：是指定机构。")
+    ('“六定”方案', '是指定机构。')
+    >>> split_entry("三化三制，即任期制、聘任制。")
+    ('三化三制', '即任期制、聘任制。')
+    >>> split_entry("“两个维护”即坚决维护核心。")
+    ('“两个维护”', '即坚决维护核心。')
+    >>> split_entry("区实验中学即指新建高中。")
+    ('区实验中学', '即指新建高中。')
+    >>> split_entry("双碳")
+    ('双碳', None)
+    """
+    depth = _depth_map(entry)
+    for seps in ("：:", "，,"):
+        for i, c in enumerate(entry[: _HEADWORD_MAX + 1]):
+            if c in seps and depth[i] == 0 and i > 0:
+                return entry[:i], entry[i + 1 :] or None
+    # No separator: the definition starts at a lead word outside quotes.
+    for leads in (("即指", "是指", "系指"), ("即",), ("指", "是")):
+        for i in range(1, min(len(entry), _HEADWORD_MAX + 1)):
+            if depth[i] == 0 and depth[i - 1] == 0 or (i > 0 and entry[i - 1] in "”」』\"'’"):
+                for lead in leads:
+                    if entry.startswith(lead, i) and strip_lead(entry[i:]) != entry[i:]:
+                        if lead in ("指", "是") and entry[i - 1] not in "”」』\"'’":
+                            continue  # a bare 指/是 only leads after a quoted headword
+                        return entry[:i], entry[i:]
+    return entry, None
+
+
+_QUOTED = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|\"([^\"]+)\"|‘([^‘’]+)’|〝([^〝〞]+)〞|﹁([^﹁﹂]+)﹂")
+_ABBREV = re.compile(r"^(?P<name>.+?)[(（](?:简称|英文简称|英文缩写|缩写)?[:：]?(?P<abbr>[^()（）]{1,20})[)）]$")
+_CONNECTORS = set("+＋、和与及")
+
+
+def _strip_quotes(s: str) -> str:
+    return "".join(c for c in s if c not in QUOTES)
+
+
+def key_of(headword: str) -> tuple[str, list[str], str, str]:
+    """The key of a headword, its aliases, and the text before and after the quoted core.
+
+    >>> key_of("“六九九六”工作机制")
+    ('六九九六', [], '', '工作机制')
+    >>> key_of("国有企业“六定”方案")
+    ('六定', [], '国有企业', '方案')
+    >>> key_of("“承诺制”+“标准地”+“全代办”")
+    ('承诺制+标准地+全代办', [], '', '')
+    >>> key_of("地区生产总值（GDP）")
+    ('地区生产总值', ['GDP'], '', '')
+    >>> key_of("「１＋２＋１５」体系")
+    ('1+2+15', [], '', '体系')
+    """
+    aliases: list[str] = []
+    m = _ABBREV.match(headword)
+    if m and _QUOTED.search(m.group("abbr")) is None:
+        headword = m.group("name")
+        aliases.append("".join(m.group("abbr").split()).translate(_FW).strip(QUOTES))
+    quoted = list(_QUOTED.finditer(headword))
+    before = after = ""
+    if quoted:
+        first, last = quoted[0], quoted[-1]
+        between = [headword[a.end() : b.start()] for a, b in zip(quoted, quoted[1:])]
+        joined = (
+            len(quoted) > 1
+            and first.start() == 0
+            and last.end() == len(headword)
+            and all(x and set(x) <= _CONNECTORS for x in between)
+        )
+        if joined:
+            key = _strip_quotes(headword)
+        else:
+            key = next(g for g in first.groups() if g is not None)
+            before, after = headword[: first.start()], headword[first.end() :]
+    else:
+        key = headword
+    key = _strip_quotes("".join(key.split())).translate(_FW)
+    aliases = [a for a in aliases if a and a != key]
+    return key, aliases, _strip_quotes(before), _strip_quotes(after)
+
+
+# -- structure: components and items ------------------------------------------------
+
+_SUB_LEADS = ("分别对应", "分别是", "分别指", "分别为", "即指", "是指", "即", "指", "是")
+_SUBDEF = re.compile(
+    r"(?:^|(?<=[。；;，,：:]))\s*(?:其中[，,]?)?"
+    r"(?:“([^“”]{1,24})”|「([^「」]{1,24})」|『([^『』]{1,24})』|\"([^\"]{1,24})\")"
+    r"\s*[，,：:]?\s*(" + "|".join(_SUB_LEADS) + ")"
+)
+_TRAIL = "。；;，,、：: "
+
+
+def components_of(definition: str, key: str = "") -> list[Component]:
+    """The sub-definitions of a definition, as components (at least two, or none).
+
+    >>> cs = components_of("“1”指总指挥部，“17”指17个专项指挥部。")
+    >>> [(c.name, c.definition) for c in cs]
+    [('1', '总指挥部'), ('17', '17个专项指挥部')]
+    >>> [(c.name, c.items) for c in components_of("“三区”是指城镇、农业、生态三种空间。“三线”即三条线。")]
+    [('三区', ['城镇', '农业', '生态']), ('三线', [])]
+    """
+    found = []
+    for m in _SUBDEF.finditer(definition):
+        name = next(g for g in m.groups()[:4] if g is not None)
+        lead = m.group(5)
+        rest = definition[m.end(5):]
+        if lead in _NOT_LEAD and rest[:1] and rest[0] in _NOT_LEAD[lead]:
+            continue
+        found.append((m.start(), m.end(5), "".join(name.split()).translate(_FW), lead))
+    if len(found) < 2 or any(f[2] == key for f in found):
+        return []
+    out = []
+    for k, (_, body_start, name, lead) in enumerate(found):
+        stop = found[k + 1][0] if k + 1 < len(found) else len(definition)
+        body = definition[body_start:stop].lstrip("：:，, ").rstrip(_TRAIL)
+        if lead == "分别对应":  # not a lead word: part of what the sub-definition says
+            body = lead + body
+        try:
+            out.append(Component(name=name, definition=body or None, items=split_items(body)))
+        except ValidationError:
+            return []
+    return out
+
+
+_ORDINAL = re.compile(r"(?:^|(?<=[。；;，,：:]))\s*([一二三四五六七八九十]{1,3})是")
+_SPLIT_AND = re.compile(r"以及|和|及")
+
+
+def _split_top(text: str, seps: str) -> list[str]:
+    depth = _depth_map(text)
+    parts, last = [], 0
+    for i, c in enumerate(text):
+        if c in seps and depth[i] == 0:
+            parts.append(text[last:i])
+            last = i + 1
+    parts.append(text[last:])
+    return [p.strip(_TRAIL) for p in parts]
+
+
+def split_items(text: str) -> list[str]:
+    """The items of an enumeration, or [] when the text is not one.
+
+    An enumeration is (a) 一是…；二是…, numbered from 一 in order; or (b) a single
+    sentence that is a flat list: parts separated by ；, or parts separated
+    by ， that all begin with the same two characters (务必…，务必…), or parts
+    separated by 、 (the last part split once at 和/及 when both halves are
+    two characters or more). A 、-list may end in a stated total (…三种类型的国土空间):
+    the total must equal the number of parts, or the text is not taken as a list.
+
+    >>> split_items("一是巩固成果；二是做好文章；三是守住底线。")
+    ['巩固成果', '做好文章', '守住底线']
+    >>> split_items("就业服务联合体、养老托育联合体和文化体育联合体")
+    ['就业服务联合体', '养老托育联合体', '文化体育联合体']
+    >>> split_items("务必不忘初心、牢记使命,务必谦虚谨慎、艰苦奋斗,务必敢于斗争")
+    ['务必不忘初心、牢记使命', '务必谦虚谨慎、艰苦奋斗', '务必敢于斗争']
+    >>> split_items("城乡学校共同体和医疗卫生共同体"), split_items("加快发展六大产业链和九大专业镇")
+    (['城乡学校共同体', '医疗卫生共同体'], [])
+    >>> split_items("城镇、农业、生态空间划定的开发边界、基本农田、保护红线三条控制线")
+    []
+    >>> split_items("为全面推进产业转型,加快锻长补短,促进产业集聚。"), split_items("特色产业支撑网")
+    ([], [])
+    """
+    text = text.strip().rstrip(_TRAIL)
+    if not text:
+        return []
+    marks = list(_ORDINAL.finditer(text))
+    if len(marks) >= 2 and [parse_numeral(m.group(1)) for m in marks] == list(range(1, len(marks) + 1)):
+        ends = [m.start() for m in marks[1:]] + [len(text)]
+        items = [text[m.end() : e].strip(_TRAIL) for m, e in zip(marks, ends)]
+        return items if all(items) else []
+    for m in re.finditer(r"^(?:主要)?(?:包括|分别是|分别为|有)[：:]?", text):
+        text = text[m.end():]
+    if len(_split_top(text, "。")) > 1:
+        return []
+    parts = _split_top(text, "；;")
+    if len(parts) > 1:
+        return parts if all(parts) else []
+    parts = _split_top(text, "，,")
+    if len(parts) > 1:
+        heads = {p[:2] for p in parts}
+        return parts if len(heads) == 1 and all(len(p) > 2 for p in parts) else []
+    parts = _split_top(text, "、")
+    if len(parts) == 1:
+        pair = _SPLIT_AND.split(text, maxsplit=1)
+        if len(pair) == 2 and all(len(p) >= 2 for p in pair) and pair[0][-1] == pair[1][-1]:
+            return pair  # 城乡学校共同体和医疗卫生共同体: two parallel names
+        return []
+    if not all(parts):
+        return []
+    last = parts[-1]
+    summary = summary_count(last)
+    if summary is not None:
+        if summary[1] != len(parts):
+            return []
+        parts[-1] = summary[0]
+    else:
+        pieces = _SPLIT_AND.split(last, maxsplit=1)
+        if len(pieces) == 2 and all(len(p) >= 2 for p in pieces) and "和" not in parts[0]:
+            parts[-1:] = pieces
+        m = re.search(r"等[^、，,等]{0,8}$", parts[-1])
+        if m and m.start() >= 2 and parts[-1][m.start() - 1] not in "平同高中初对均相优上下次超劣":
+            parts[-1] = parts[-1][: m.start()]
+    parts = [p.strip(_TRAIL) for p in parts]
+    if not all(parts):
+        return []
+    return _trim_intro(parts)
+
+
+def _trim_intro(parts: list[str]) -> list[str]:
+    """Cut the lead-in off the first item when the others are short and parallel.
+
+    >>> _trim_intro(["清理整治河道内乱占", "乱采", "乱堆", "乱建"])
+    ['乱占', '乱采', '乱堆', '乱建']
+    >>> _trim_intro(["城镇空间", "农业空间"])
+    ['城镇空间', '农业空间']
+    """
+    rest = parts[1:]
+    n = len(rest[0])
+    if n <= 4 and len(rest) >= 2 and all(len(p) == n and p[0] == rest[0][0] for p in rest):
+        tail = parts[0][-n:]
+        if len(parts[0]) > n and tail[0] == rest[0][0]:
+            return [tail, *rest]
+    return parts
+
+
+# -- terms ------------------------------------------------------------------------
+
+_INSTITUTION = re.compile(r"(学校|中学|小学|大学|学院|医院|中心|园区|开发区|馆|站|所|委员会|办公室)$")
+
+
+def guess_kind(key: str, headword: str, quoted: bool) -> Kind:
+    """A sensible kind for an extracted term, from its key and headword.
+
+    >>> [guess_kind(*a).value for a in [("区实验中学", "区实验中学", False), ("十四五", "“十四五”规划", True),
+    ...  ("六九九六", "“六九九六”工作机制", True), ("鸿雁归巢", "“鸿雁归巢”行动", True),
+    ...  ("清化收", "“清化收”", True), ("三化三制", "三化三制", False)]]
+    ['institution', 'plan', 'mechanism', 'programme', 'abbreviation', 'mechanism']
+    """
+    if _INSTITUTION.search(key):
+        return Kind.institution
+    parts = key_parts(key)
+    if not parts and (("规划" in headword) or (has_numeral_chars(key) and key.endswith("五"))):
+        return Kind.plan
+    if re.search("机制|制度", headword) or key.endswith("制"):
+        return Kind.mechanism
+    if re.search("工程|行动|活动|计划|攻坚|专项", headword):
+        return Kind.programme
+    if parts:
+        return Kind.numeric_slogan
+    if quoted:
+        return Kind.abbreviation
+    return Kind.other
+
+
+_SCOPE = re.compile(
+    r"([\u4e00-\u9fff]{2,3}(?:省|自治区|市)(?:[\u4e00-\u9fff]{1,4}?(?:区|县|市|旗))?)"
+    r"(?=第?[一二三四五六七八九十0-9]+届|人民政府|人民代表大会|人大)"
+)
+
+
+def guess_scope(text: str) -> str:
+    """Who coined the terms: the jurisdiction named at the head of the report, else "unknown".
+
+    >>> guess_scope("长治市上党区二届人大四次会议文件\\n政府工作报告")
+    '长治市上党区'
+    >>> guess_scope("一篇文章")
+    'unknown'
+    """
+    m = _SCOPE.search(text[:600])
+    return m.group(1) if m else "unknown"
+
+
+def _context(key: str, quoted: bool, before: str, after: str) -> Context:
+    """Short or all-ASCII keys from a quoted headword count only quoted, or with their affixes."""
+    if not quoted or (len(key) > 2 and not key.isascii()):
+        return Context()
+    return Context(
+        quoted=True,
+        followed_by=[after] if after else [],
+        preceded_by=[before] if before else [],
+    )
+
+
+def entry_term(number: int, line: int, raw: str, document: str, scope: str = "unknown") -> Term | None:
+    """One appendix entry as a Term, or None when it has no usable key."""
+    entry = clean(raw)
+    headword, definition = split_entry(entry)
+    headword = headword.strip(_TRAIL) or headword
+    key, aliases, before, after = key_of(headword)
+    if not key or len(key) > _HEADWORD_MAX:
+        return None
+    definition = strip_lead(definition).strip() if definition else None
+    components = components_of(definition, key) if definition else []
+    items = [] if components or not definition else split_items(definition)
+    if items and not components:
+        components = []
+    quoted = _QUOTED.search(headword) is not None
+    try:
+        return Term(
+            id=f"{Path(document).stem or document}/{key}",
+            key=key,
+            headword=headword,
+            aliases=aliases,
+            kind=guess_kind(key, headword, quoted),
+            definition=definition or None,
+            components=components or ([Component(name=key, items=items)] if items else []),
+            scope=scope,
+            sources=[Source(document=document, item=f"名词解释 {number}", line=line)],
+            context=_context(key, quoted, before, after),
+        )
+    except ValidationError:
+        return None
+
+
+def extract_terms(text: str, document: str) -> list[Term]:
+    """The entries of the text's 名词解释 appendix as Terms, in order ([] when there is none).
+
+    Ids are ``<document stem>/<key>``; an entry whose key or alias repeats an
+    earlier entry's is left out, so the result always loads as one glossary.
+
+    >>> text = "报告正文。\\n\\n名词解释\\n\\n1. “双碳”：即碳达峰、碳中和。\\n2. 区实验中学：即指新建高中。\\n"
+    >>> [(t.id, t.key, t.definition, t.sources[0].line) for t in extract_terms(text, "r.txt")]
+    [('r/双碳', '双碳', '碳达峰、碳中和。', 5), ('r/区实验中学', '区实验中学', '新建高中。', 6)]
+    """
+    span = find_appendix(text)
+    if span is None:
+        return []
+    start, end = span
+    first_line = text.count("\n", 0, start) + 1
+    scope = guess_scope(text)
+    terms: list[Term] = []
+    seen_ids: set[str] = set()
+    seen_forms: set[str] = set()
+    for number, line, raw in split_entries(text[start:end]):
+        term = entry_term(number, first_line + line - 1, raw, document, scope)
+        if term is None or term.id in seen_ids:
+            continue
+        forms = [f for f, _ in term.forms]
+        if any(f in seen_forms for f in forms):
+            continue
+        seen_ids.add(term.id)
+        seen_forms.update(forms)
+        terms.append(term)
+    return terms
+
+
+def _dump(model) -> dict:
+    return model.model_dump(mode="json", exclude_defaults=True)
+
+
+def to_yaml(terms: list[Term], name: str, description: str | None = None) -> str:
+    """A glossary file holding ``terms``, as YAML that :func:`termkit.glossary.read_file` reads back.
+
+    Defaults (empty lists, nulls, the unconstrained context) are left out.
+
+    >>> t = Term(id="r/双碳", key="双碳", headword="“双碳”", kind="abbreviation",
+    ...          definition="碳达峰、碳中和。", scope="unknown", sources=[Source(document="r.txt")])
+    >>> print(to_yaml([t], "r"), end="")
+    glossary: r
+    terms:
+    - id: r/双碳
+      key: 双碳
+      headword: “双碳”
+      kind: abbreviation
+      definition: 碳达峰、碳中和。
+      scope: unknown
+      sources:
+      - document: r.txt
+    """
+    data = _dump(GlossaryFile(glossary=name, description=description, terms=list(terms)))
+    if "version" in data:  # pragma: no cover - default is left out
+        del data["version"]
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
