@@ -31,6 +31,7 @@ from functools import lru_cache
 from itertools import chain
 from typing import Literal, Optional
 
+from . import cache
 from .engine import Match, make_engine, select_longest
 from .glossary import Glossary
 from .model import Component, Term
@@ -62,6 +63,19 @@ def traditional_forms(form: str) -> list[str]:
         if converted != form and converted not in out:
             out.append(converted)
     return out
+
+
+def traditional_table(strings: Iterable[str]) -> dict[str, list[str]]:
+    """:func:`traditional_forms` of each string, through the on-disk cache."""
+    import opencc
+
+    strings = sorted(set(strings))
+    name = "traditional-" + cache.digest(opencc.__version__, *TRADITIONAL_CONFIGS, *strings)
+    table = cache.load(name)
+    if not isinstance(table, dict) or len(table) != len(strings):
+        table = {s: traditional_forms(s) for s in strings}
+        cache.store(name, table)
+    return table
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +157,13 @@ class Annotator:
         self._suffixes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
         index: dict[str, int] = {}
         norm = normalization
+        self._traditional: dict[str, list[str]] = {}
+        if norm.traditional:
+            self._traditional = traditional_table(
+                x
+                for t in glossary
+                for x in [*(f for f, _ in t.forms), *t.context.followed_by, *t.context.preceded_by]
+            )
         for term in glossary:
             ctx = term.context
             self._suffixes[term.id] = (
@@ -154,7 +175,7 @@ class Annotator:
                     continue
                 spellings = [(form, False)]
                 if norm.traditional:
-                    spellings += [(t, True) for t in traditional_forms(form)]
+                    spellings += [(t, True) for t in self._traditional[form]]
                 for spelling, trad in spellings:
                     key = fold_width(spelling) if norm.width else spelling
                     if key in index:
@@ -170,7 +191,7 @@ class Annotator:
     def _spellings(self, strings: list[str]) -> tuple[str, ...]:
         out: list[str] = []
         for s in strings:
-            for t in [s, *(traditional_forms(s) if self.normalization.traditional else [])]:
+            for t in [s, *self._traditional.get(s, [])]:
                 t = fold_width(t) if self.normalization.width else t
                 if t not in out:
                     out.append(t)

@@ -9,21 +9,16 @@ that exist, and refs form no cycle. Every problem is reported as a
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
-from .model import Component, GlossaryFile, Kind, Source, Term
-
-try:  # the C loader is much faster where libyaml is available
-    _Loader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+from . import cache
+from .cache import digest
+from .model import Component, GlossaryFile, Kind, Source, Term, term_from_json
 
 
 class GlossaryError(ValueError):
@@ -79,16 +74,28 @@ def _format_validation(path: str, data: object, err: ValidationError) -> str:
 
 def read_file(path: str | Path) -> GlossaryFile:
     """Read and validate one glossary file (YAML or JSON). Raises :class:`GlossaryError`."""
-    path = str(path)
+    return parse_file(str(path), _read_bytes(str(path)))
+
+
+def _read_bytes(path: str) -> bytes:
     try:
-        with open(path, encoding="utf-8-sig") as f:
-            raw = f.read()
+        with open(path, "rb") as f:
+            return f.read()
     except OSError as e:
         raise GlossaryError(f"{path}: cannot read glossary: {e.strerror or e}") from None
+
+
+def parse_file(path: str, raw: bytes) -> GlossaryFile:
+    """Validate the bytes of a glossary file; ``path`` names it in errors."""
+    import yaml
+
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GlossaryError(f"{path}: not UTF-8 text (byte {e.start}); save the glossary as UTF-8") from None
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is much faster
     try:
-        data = yaml.load(raw, Loader=_Loader)
+        data = yaml.load(text, Loader=loader)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -152,15 +159,30 @@ class Glossary:
     # -- construction -------------------------------------------------
     @classmethod
     def from_files(cls, paths: Iterable[str | Path]) -> "Glossary":
-        """Load and merge glossary files, in order."""
+        """Load and merge glossary files, in order.
+
+        Validated files are cached as JSON keyed by their content (see
+        :mod:`termkit.cache`), so a second load skips YAML and validation.
+        """
+        from . import __version__
+
+        files = [(str(p), _read_bytes(str(p))) for p in paths]
+        name = "glossary-" + digest(__version__, *(x for f in files for x in f))
+        cached = cache.load(name)
+        if cached is not None:
+            try:
+                return cls([term_from_json(t) for t in cached["terms"]], origins=cached["origins"])
+            except (KeyError, TypeError, ValueError):
+                pass  # a cache from elsewhere: fall through and rebuild it
         terms: list[Term] = []
         origins: dict[str, str] = {}
-        for path in paths:
-            gf = read_file(path)
-            for t in gf.terms:
-                origins.setdefault(t.id, str(path))
+        for path, raw in files:
+            for t in parse_file(path, raw).terms:
+                origins.setdefault(t.id, path)
                 terms.append(t)
-        return cls(terms, origins=origins)
+        glossary = cls(terms, origins=origins)
+        cache.store(name, {"terms": [t.model_dump(mode="json") for t in terms], "origins": origins})
+        return glossary
 
     @classmethod
     def load(cls) -> "Glossary":
@@ -225,10 +247,7 @@ class Glossary:
 
     def content_hash(self) -> str:
         """A hash of the terms' content: equal glossaries hash equal."""
-        h = hashlib.sha256()
-        for t in self._terms:
-            h.update(json.dumps(t.model_dump(mode="json"), ensure_ascii=False, sort_keys=True).encode())
-        return h.hexdigest()
+        return digest(*(json.dumps(t.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) for t in self._terms))
 
     def __repr__(self) -> str:
         return f"<Glossary of {len(self)} terms>"

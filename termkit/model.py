@@ -41,7 +41,9 @@ _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # defer_build: validators are built on first validation, not at import,
+    # which keeps start-up fast when the glossary comes from the cache.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Kind(str, Enum):
@@ -175,6 +177,26 @@ class GlossaryFile(_Strict):
     version: NonEmpty = "1"
     description: Optional[str] = None
     terms: list[Term] = []
+
+
+def term_from_json(data: dict) -> Term:
+    """A Term from ``Term.model_dump(mode="json")`` output, *without* validation.
+
+    Only for data that was validated when it was dumped (the cache).
+    """
+
+    def component(c: dict) -> Component:
+        return Component.model_construct(**{**c, "components": [component(x) for x in c["components"]]})
+
+    return Term.model_construct(
+        **{
+            **data,
+            "kind": Kind(data["kind"]),
+            "components": [component(c) for c in data["components"]],
+            "sources": [Source.model_construct(**s) for s in data["sources"]],
+            "context": Context.model_construct(**data["context"]),
+        }
+    )
 
 
 def json_schema() -> dict:
