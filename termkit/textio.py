@@ -50,10 +50,10 @@ over the target only when writing succeeded; on any error the temporary file
 is removed and an existing target is left byte-identical. termkit refuses to
 write over one of its own inputs.
 
-Streaming: :func:`iter_chunks`
+Streaming: :class:`TextStream`
 ------------------------------
-Overlapping windows of a document's text, for matching a large text piece by
-piece: see its docstring.
+A large file is decoded block by block, its encoding decided from its first
+MiB by the same rules; see its docstring.
 """
 
 from __future__ import annotations
@@ -426,45 +426,125 @@ def same_file(a: str, b: str) -> bool:
         return os.path.realpath(a) == os.path.realpath(b)
 
 
-def iter_chunks(
-    doc_or_path: Union[Document, str], size: int, overlap: int
-) -> Iterator[tuple[int, str]]:
-    """Overlapping windows ``(start, text)`` over a document's text.
+#: How much of a file decides its encoding when it is streamed.
+SAMPLE_BYTES = 1 << 20
 
-    Each window is at most ``size`` code points and starts ``size - overlap``
-    after the previous one, so any span of up to ``overlap + 1`` code points
-    lies wholly in some window; ``start`` is the window's offset in the full
-    text. To report each match once, a caller keeps a match found in a window
-    only if it starts before the next window's start (any match, in the last
-    window) and, for non-overlapping results, drops a match that overlaps the
-    last one kept. ``overlap`` must be at least the longest form's length - 1.
 
-    A path is read whole with :func:`read_document` first, so memory is still
-    O(file size); only the matching works window by window.
+class TextStream:
+    """A file decoded block by block: for files too large to hold in memory.
 
-    Design for true streaming (not built yet): read the first MiB, decide the
-    encoding from it by the same rules (BOM; UTF-8 via an incremental decoder,
-    so a character cut at the end is not an error; binary; legacy ranking on
-    the prefix trimmed to a character boundary), then decode the rest with
-    ``codecs.getincrementaldecoder`` block by block, keeping the last
-    ``overlap`` code points of each window as the head of the next. A decode
-    error past the first block is reported with its file offset (bytes read
-    before the block + ``e.start`` - bytes still buffered in the decoder)
-    after earlier windows were already yielded, which callers must accept.
+    The encoding is decided by the rules of :func:`read_document`, applied to
+    the first ``sample`` bytes of the file (all of it, if it is smaller —
+    then the result is exactly :func:`read_document`'s); the rest is decoded
+    with an incremental decoder. A decoding error further on raises
+    :class:`InputError` with its byte offset when iteration reaches it.
 
-    >>> list(iter_chunks(Document("a", "abcdefg", "utf-8"), 4, 1))
-    [(0, 'abcd'), (3, 'defg')]
-    >>> list(iter_chunks(Document("a", "", "utf-8"), 4, 1))
-    []
+    Iterating yields consecutive pieces of the text, each about ``block``
+    bytes' worth; ``encoding`` and ``bom`` are known once the stream is open.
+    Use it as a context manager to close the file.
     """
-    if not 0 <= overlap < size:
-        raise ValueError("need 0 <= overlap < size")
-    doc = doc_or_path if isinstance(doc_or_path, Document) else read_document(doc_or_path)
-    text = doc.text
-    step = size - overlap
-    start = 0
-    while start < len(text):
-        yield start, text[start : start + size]
-        if start + size >= len(text):
-            break
-        start += step
+
+    def __init__(
+        self, path: str, encoding: Optional[str] = None, *, block: int = SAMPLE_BYTES, sample: int = SAMPLE_BYTES
+    ):
+        self.name = path
+        self._label = display_name(path)
+        self._block = block
+        if path == "-":
+            self._file = getattr(sys.stdin, "buffer", sys.stdin)
+            self._owned = False
+        else:
+            if os.path.isdir(path):
+                raise InputError(f"{self._label}: is a directory, not a file")
+            try:
+                self._file = open(path, "rb")
+            except OSError as e:
+                raise InputError(f"{self._label}: cannot read: {_reason(e)}") from None
+            self._owned = True
+        try:
+            self._head = self._read(sample)
+            complete = len(self._head) < sample
+            self.encoding, self.bom = self._choose(encoding, complete)
+        except BaseException:
+            self.close()
+            raise
+
+    def _read(self, n: int) -> bytes:
+        try:
+            data = self._file.read(n)
+        except OSError as e:
+            raise InputError(f"{self._label}: cannot read: {_reason(e)}") from None
+        return data.encode("utf-8") if isinstance(data, str) else data
+
+    def _choose(self, encoding: Optional[str], complete: bool) -> tuple[str, bytes]:
+        head, name = self._head, self._label
+        if encoding:
+            _, codec, bom = _forced(head if complete else _trim(head, encoding), encoding, name)
+            return codec, bom
+        if not head:
+            return "utf-8", b""
+        if complete:
+            _, codec, bom = _detect(head, name)
+            return codec, bom
+        bom, bom_enc = split_bom(head)
+        if bom_enc is not None:
+            return bom_enc, bom
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        except UnicodeDecodeError:
+            pass
+        else:
+            if looks_binary(head, nul_is_binary=False):
+                raise InputError(f"{name}: looks like a binary file, not text")
+            return "utf-8", b""
+        _, codec, bom = _detect(_trim(head, "gb18030"), name)
+        return codec, bom
+
+    def __iter__(self) -> Iterator[str]:
+        decoder = codecs.getincrementaldecoder(self.encoding)()
+        consumed = len(self.bom)  # bytes handed to the decoder so far
+        data = self._head[len(self.bom):]
+        self._head = b""
+        while True:
+            final = not data
+            try:
+                piece = decoder.decode(data, final=final)
+            except UnicodeDecodeError as e:
+                pending = len(decoder.getstate()[0]) if not final else 0
+                at = consumed - pending + e.start
+                raise InputError(
+                    f"{self._label}: cannot decode as {self.encoding} at byte {at} "
+                    "(use --encoding or fix the file)"
+                ) from None
+            consumed += len(data)
+            if piece:
+                yield piece
+            if final:
+                return
+            data = self._read(self._block)
+
+    def close(self) -> None:
+        if self._owned:
+            self._file.close()
+
+    def __enter__(self) -> "TextStream":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _trim(data: bytes, encoding: str) -> bytes:
+    """``data`` cut after its last complete character in ``encoding`` (at
+    most a few bytes go), so that a sample cut mid-character decodes."""
+    for cut in range(0, 4):
+        chunk = data[: len(data) - cut] if cut else data
+        try:
+            chunk.decode(encoding)
+            return chunk
+        except UnicodeDecodeError as e:
+            if e.start < len(chunk) - 4:
+                return data  # a real error, not a cut character: let it show
+        except LookupError:
+            return data
+    return data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import functools
 import io
 import os
@@ -20,7 +21,7 @@ from termkit.textio import (
     InputError,
     atomic_write,
     byte_offsets,
-    iter_chunks,
+    TextStream,
     read_document,
 )
 
@@ -505,17 +506,55 @@ def test_atomic_write_stdout(capsys):
     assert capsys.readouterr().out == "hello"
 
 
-# -- iter_chunks ---------------------------------------------------------------
+# -- TextStream ----------------------------------------------------------------
+
+STREAM_CASES = [("utf-8", b""), ("utf-8", codecs.BOM_UTF8), ("gb18030", b""), ("utf-16-le", codecs.BOM_UTF16_LE)]
 
 
-@given(st.text(max_size=50), st.integers(1, 10), st.integers(0, 9))
-def test_iter_chunks_cover_every_short_span(text, size, overlap):
-    if overlap >= size:
-        overlap = size - 1
-    chunks = list(iter_chunks(Document("x", text, "utf-8"), size, overlap))
-    assert "".join(c[: size - overlap] if i < len(chunks) - 1 else c for i, (_, c) in enumerate(chunks)) == text
-    for s in range(len(text)):
-        for e in range(s, min(len(text), s + overlap + 1) + 1):
-            assert any(a <= s and e <= a + len(c) for a, c in chunks)
-    for a, c in chunks:
-        assert text[a : a + len(c)] == c
+@pytest.mark.parametrize("encoding, bom", STREAM_CASES)
+@pytest.mark.parametrize("block, sample", [(7, 64), (1000, 50), (1 << 20, 1 << 20)])
+def test_stream_decodes_like_read_document(tmp_path, encoding, bom, block, sample):
+    text = encodable(seed("lucheng"), encoding).replace("\n", "\r\n")
+    path = tmp_path / "s.txt"
+    path.write_bytes(bom + text.encode(encoding))
+    with TextStream(str(path), block=block, sample=sample) as stream:
+        assert (stream.encoding, stream.bom) == (encoding, bom)
+        pieces = list(stream)
+    assert "".join(pieces) == text == read_document(str(path)).text
+    if block < 100:
+        assert len(pieces) > 10
+
+
+def test_stream_big5_and_forced(tmp_path):
+    text = encodable(opencc.OpenCC("s2t").convert(seed("pinglu")), "big5")
+    path = tmp_path / "b.txt"
+    path.write_bytes(text.encode("big5"))
+    with TextStream(str(path), block=5, sample=300) as stream:
+        assert stream.encoding == "big5"
+        assert "".join(stream) == text
+    with TextStream(str(path), "big5", block=5, sample=31) as stream:
+        assert "".join(stream) == text
+
+
+def test_stream_reports_a_late_decoding_error_with_its_offset(tmp_path):
+    good = "两个维护".encode() * 50
+    path = tmp_path / "bad.txt"
+    path.write_bytes(good + b"\xff" + good)
+    with TextStream(str(path), block=16, sample=64) as stream:
+        with pytest.raises(InputError, match=f"cannot decode as utf-8 at byte {len(good)}"):
+            list(stream)
+
+
+def test_stream_errors(tmp_path):
+    with pytest.raises(InputError, match="cannot read"):
+        TextStream(str(tmp_path / "missing"))
+    with pytest.raises(InputError, match="directory"):
+        TextStream(str(tmp_path))
+    junk = tmp_path / "junk.bin"
+    junk.write_bytes(bytes(range(256)) * 10)
+    with pytest.raises(InputError, match="binary"):
+        TextStream(str(junk), sample=100)
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    with TextStream(str(empty)) as stream:
+        assert list(stream) == []
