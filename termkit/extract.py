@@ -152,14 +152,13 @@ def _entry_lines(lines: list[str]) -> list[tuple[int, int, str]]:
         (i for i, line in enumerate(lines) if _UNNUMBERED.match(line) and not _PAGE_NUMBER.match(line)), 1)]
 
 
-def split_entries(text: str, start: int = 0) -> list[tuple[int, int, str]]:
+def split_entries(text: str) -> list[tuple[int, int, str]]:
     """The entries of an appendix text: (item number, 1-based line, raw entry text).
 
-    ``start`` is the offset of ``text`` in its document, for line numbers.
     Page-number lines are dropped; the header line is not part of any entry.
 
     >>> split_entries("名词解释\\n1. 甲：一\\n\\n— 2 —\\n\\n二\\n2. 乙：三")
-    [(1, 2, '甲：一\\n\\n\\n二'), (2, 7, '乙：三')]
+    [(1, 2, '甲：一\\n\\n\\n\\n二'), (2, 7, '乙：三')]
     """
     lines = text.split("\n")
     starts = _entry_lines(lines)

@@ -15,10 +15,12 @@ lines. This module reads those counts out of a key. The rules, in order:
    count: 六九九六 → 6, 9, 9, 6. A run with 十/百/千 is one number when it is
    well formed (十五 → 15, 二十三 → 23, 一百 → 100); otherwise it is split
    into the longest well-formed numbers from the left.
-3. **Plan periods are not counts.** 十四五, 十五五, 十三五 are the ordinal of a
-   five-year plan (十 + digit + 五), not 14 and 5: such a key has no counts.
-   Neither has a numeral after 第 (an ordinal: 第一).
-4. **Words that only look numeric** — 一体化, 统一, 百姓, 十分, 一般, 一些 … (see
+3. **Plan periods and congresses are not counts.** 十四五, 十五五, 八五普法 are
+   the ordinal of a five-year plan (十 + digit + 五, or 六…九 + 五), not 14 and 5;
+   十八大, 二十大, 十九届… are party congresses. Such a key has no counts
+   (:func:`is_ordinal_key`). Neither has a numeral after 第 (第一).
+4. **N个一X** (三个一批, 五个一) is N things of the form 一X: one count, N.
+5. **Words that only look numeric** — 一体化, 统一, 百姓, 十分, 一般, 一些 … (see
    :data:`NOT_NUMERALS`) — are not numerals.
 
 >>> numerals_in_key("六九九六"), numerals_in_key("1+2+15"), numerals_in_key("4句话32字")
@@ -42,7 +44,7 @@ CJK_NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS)
 NOT_NUMERALS = (
     "一体", "统一", "唯一", "同一", "单一", "专一", "万一", "一般", "一些", "一样", "一起",
     "一致", "一切", "一流", "一线", "一直", "一旦", "一律", "进一步", "百姓", "百货", "十分",
-    "千万", "双方", "双向", "双赢", "三明", "九江", "一带一路",
+    "千万", "千家万户", "双方", "双向", "双赢", "三明", "九江", "一带一路",
 )
 
 #: Classifiers that may stand between a numeral and what it counts: 两个共同体.
@@ -50,13 +52,25 @@ CLASSIFIERS = "个张项条位套种类家所件批支名"
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _TOKEN = re.compile(
-    "(?P<skip>" + "|".join(map(re.escape, sorted(NOT_NUMERALS, key=len, reverse=True))) + ")"
+    "(?P<skip>" + "|".join(map(re.escape, sorted(NOT_NUMERALS, key=len, reverse=True)))
+    + "|(?<=[0-9" + CJK_NUMERAL_CHARS + "]个)一)"
     r"|(?P<ord>第[0-9" + CJK_NUMERAL_CHARS + "]+)"
     r"|(?P<arabic>[0-9]+)"
     r"|(?P<cjk>[" + CJK_NUMERAL_CHARS + "]+)"
     r"|(?P<shuang>双)"
 )
-_PLAN = re.compile("^十[一二三四五六七八九]?五$")
+_PLAN = re.compile("^(?:十[一二三四五六七八九]?|[六七八九])五(?:普法|规划|计划|时期|期间)?$")
+_CONGRESS = re.compile("^(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)(?:大|届.*)$")
+
+
+def is_ordinal_key(key: str) -> bool:
+    """Whether a key names a plan period or a party congress, not counts (rule 3).
+
+    >>> [is_ordinal_key(k) for k in ["十四五", "十五五", "八五普法", "二十大", "十九届四中全会", "十大平台", "三区三线"]]
+    [True, True, True, True, True, False, False]
+    """
+    key = key.translate(_FW)
+    return bool(_PLAN.match(key) or _CONGRESS.match(key))
 
 
 def parse_numeral(s: str) -> int | None:
@@ -64,6 +78,8 @@ def parse_numeral(s: str) -> int | None:
 
     >>> [parse_numeral(x) for x in ["三", "十", "十五", "二十三", "一百零八", "两", "双", "32", "３２"]]
     [3, 10, 15, 23, 108, 2, 2, 32, 32]
+    >>> parse_numeral("百"), parse_numeral("千")
+    (100, 1000)
     >>> parse_numeral("六九"), parse_numeral("十四五"), parse_numeral("区"), parse_numeral("")
     (None, None, None, None)
     """
@@ -98,9 +114,9 @@ def _parse_cjk(s: str) -> int | None:
             if unit >= last_unit:
                 return None
             if digit is None:
-                if total or c != "十":
-                    return None  # 百 alone, or 十 after another unit without digit
-                digit = 1
+                if total:
+                    return None  # a unit after another unit without a digit
+                digit = 1  # 十五, 百日, 千村: a leading unit is one of it
             if digit == 0:
                 return None
             total += digit * unit
@@ -162,7 +178,7 @@ def key_parts(key: str) -> list[KeyPart]:
     ([6, 9, 9, 6], [], [])
     """
     key = key.translate(_FW)
-    if _PLAN.match(key):
+    if is_ordinal_key(key):
         return []
     plus = "+" in key
     tokens: list[tuple[int, int, list[int]]] = []  # start, end, counts
@@ -179,6 +195,7 @@ def key_parts(key: str) -> list[KeyPart]:
         elif m.lastgroup == "shuang":
             tokens.append((m.start(), m.end(), [2]))
     parts: list[KeyPart] = []
+    tokens = [t for t in tokens if t[2]]
     for i, (start, end, counts) in enumerate(tokens):
         stop = tokens[i + 1][0] if i + 1 < len(tokens) else len(key)
         label = key[end:stop].strip("+")
@@ -199,8 +216,8 @@ def numerals_in_key(key: str) -> list[int]:
     ([1, 3], [2, 1], [2])
     >>> numerals_in_key("十大平台"), numerals_in_key("二十三条"), numerals_in_key("十四五")
     ([10], [23], [])
-    >>> numerals_in_key("一体化"), numerals_in_key("第一书记"), numerals_in_key("鸿雁归巢")
-    ([], [], [])
+    >>> numerals_in_key("三个一批"), numerals_in_key("一体化"), numerals_in_key("第一书记")
+    ([3], [], [])
     """
     return [p.count for p in key_parts(key)]
 
