@@ -60,28 +60,38 @@ def _tip(m: Mention) -> str:
     return f"<b>{html.escape(m.headword)}</b>{extra}{body}"
 
 
-def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) -> str:
-    """One standalone HTML page: every mention highlighted, its explanation shown
-    on hover and on keyboard focus (each mention is focusable with Tab).
-    Everything from the text and the glossary is escaped."""
-    parts = [
-        "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n",
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n",
-    ]
-    tip_id = 0
-    for name, text, mentions in docs:
-        parts.append(f"<section>\n<h1>{html.escape(name)}</h1>\n<div class=\"doc\">")
-        last = 0
-        for m in mentions:
-            tip_id += 1
-            parts.append(html.escape(text[last : m.start]))
-            parts.append(
-                f'<mark class="term" tabindex="0" data-id="{html.escape(m.id)}" '
-                f'aria-describedby="t{tip_id}">{html.escape(m.text)}'
-                f'<span class="tip" role="tooltip" id="t{tip_id}">{_tip(m)}</span></mark>'
-            )
-            last = m.end
-        parts.append(html.escape(text[last:]))
-        parts.append("</div>\n</section>\n")
-    parts.append("</body>\n</html>\n")
+def html_head(title: str) -> str:
+    """The start of a standalone HTML page, up to its first section."""
+    return (
+        "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+    )
+
+
+HTML_TAIL = "</body>\n</html>\n"
+
+
+def html_section(name: str, text: str, mentions: Iterable[Mention], index: int = 0) -> str:
+    """One document as a page section: every mention highlighted, its
+    explanation shown on hover and on keyboard focus (each mention is
+    focusable with Tab). Everything from the text and the glossary is escaped.
+    ``index`` (the section's number in the page) keeps element ids unique."""
+    parts = [f"<section>\n<h1>{html.escape(name)}</h1>\n<div class=\"doc\">"]
+    last = 0
+    for n, m in enumerate(mentions):
+        tip_id = f"d{index}-t{n}"
+        parts.append(html.escape(text[last : m.start]))
+        parts.append(
+            f'<mark class="term" tabindex="0" data-id="{html.escape(m.id)}" '
+            f'aria-describedby="{tip_id}">{html.escape(m.text)}'
+            f'<span class="tip" role="tooltip" id="{tip_id}">{_tip(m)}</span></mark>'
+        )
+        last = m.end
+    parts.append(html.escape(text[last:]))
+    parts.append("</div>\n</section>\n")
     return "".join(parts)
+
+
+def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) -> str:
+    """A standalone HTML page of one or more documents (see :func:`html_section`)."""
+    return html_head(title) + "".join(html_section(*d, index=i) for i, d in enumerate(docs)) + HTML_TAIL

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from termkit import Annotator, Glossary
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"
 
@@ -173,3 +175,45 @@ def test_help_has_examples(tmp_path):
     out = run("annotate", "--help", cwd=tmp_path).stdout.decode()
     assert "examples:" in out and "termkit annotate -" in out
     assert run("--version", cwd=tmp_path).returncode == 0
+
+
+def test_jobs_give_the_same_output_in_input_order(tmp_path):
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    bad = tmp_path / "junk.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    files = [str(p) for p in seeds] + [str(bad)] + [str(seeds[0])]
+    one = run("annotate", *files, cwd=tmp_path)
+    two = run("annotate", "--jobs", "2", *files, cwd=tmp_path)
+    assert one.returncode == two.returncode == 1
+    assert one.stdout == two.stdout and len(one.stdout) > 10000
+    assert one.stderr == two.stderr and b"junk.txt: looks like a binary file" in two.stderr
+    html = run("annotate", "-j", "2", "-f", "html", *files, cwd=tmp_path).stdout.decode()
+    assert html.count("<section>") == len(files) - 1 and html.rstrip().endswith("</html>")
+
+
+def test_large_file_is_streamed_with_exact_offsets(tmp_path):
+    """A multi-megabyte GB18030 file goes through the block-by-block reader."""
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    text = "".join(c for c in text if c.encode("gb18030", "ignore")) * 30  # about 3 MB
+    raw = text.encode("gb18030")
+    big = tmp_path / "big.txt"
+    big.write_bytes(raw)
+    chars = lines(run("annotate", str(big), cwd=tmp_path))
+    assert len(chars) > 5000
+    whole = Annotator(Glossary.load()).find(text)
+    assert [(r["start"], r["end"], r["id"]) for r in chars] == [(m.start, m.end, m.id) for m in whole]
+    for r in chars:
+        assert text[r["start"] : r["end"]] == r["text"]
+    nbytes = lines(run("annotate", "--offsets", "bytes", str(big), cwd=tmp_path))
+    assert [(r["id"], r["text"]) for r in nbytes] == [(r["id"], r["text"]) for r in chars]
+    for r in nbytes:
+        assert raw[r["start"] : r["end"]].decode("gb18030") == r["text"]
+
+
+def test_nothing_readable_leaves_output_untouched(tmp_path):
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous\n", encoding="utf-8")
+    proc = run("annotate", str(tmp_path / "nope.txt"), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 1
+    assert out.read_text(encoding="utf-8") == "previous\n"
+    assert b"nope.txt" in proc.stderr
