@@ -444,23 +444,91 @@ def split_items(text: str) -> list[str]:
         return []
     if not all(parts):
         return []
-    last = parts[-1]
-    summary = summary_count(last)
+    summary = _summary(parts)
     if summary is not None:
         if summary[1] != len(parts):
             return []
         parts[-1] = summary[0]
-    else:
-        pieces = _SPLIT_AND.split(last, maxsplit=1)
-        if len(pieces) == 2 and all(len(p) >= 2 for p in pieces) and "和" not in parts[0]:
-            parts[-1:] = pieces
-        m = re.search(r"等[^、，,等]{0,8}$", parts[-1])
-        if m and m.start() >= 2 and parts[-1][m.start() - 1] not in "平同高中初对均相优上下次超劣":
-            parts[-1] = parts[-1][: m.start()]
+        return _trim_intro(parts)
+    parts = _end_of_list(parts)
+    last = parts[-1]
+    pieces = _SPLIT_AND.split(last, maxsplit=1)
+    if len(pieces) == 2 and all(len(p) >= 2 for p in pieces) and "和" not in parts[0]:
+        parts[-1:] = pieces
+    m = re.search(r"等[^、，,等]{0,8}$", parts[-1])
+    if m and m.start() >= 2 and parts[-1][m.start() - 1] not in "平同高中初对均相优上下次超劣":
+        parts[-1] = parts[-1][: m.start()]
     parts = [p.strip(_TRAIL) for p in parts]
     if not all(parts):
         return []
     return _trim_intro(parts)
+
+
+_COUNT_WORD = re.compile("(?:[0-9]+|[" + CJK_NUMERAL_CHARS + "]+)[" + "个张项条位套种类家所件批支名大" + "]")
+
+
+def _summary(parts: list[str]) -> tuple[str, int] | None:
+    """A total stated at the end of a 、-list (…生态空间三种类型的国土空间), when no other part counts."""
+    found = summary_count(parts[-1])
+    if found is None or any(_COUNT_WORD.search(p) for p in parts[:-1]):
+        return None
+    return found
+
+
+def stated_total(text: str | None) -> int | None:
+    """The total a 、-list states after itself, or None.
+
+    >>> stated_total("城镇空间、农业空间、生态空间三种类型的国土空间。")
+    3
+    >>> stated_total("引进十个重大项目、培育十家龙头企业"), stated_total("特色产业支撑网")
+    (None, None)
+    """
+    if not text:
+        return None
+    parts = _split_top(text.strip().rstrip(_TRAIL), "、")
+    if len(parts) < 2 or not all(parts):
+        return None
+    found = _summary(parts)
+    return found[1] if found else None
+
+
+def _end_of_list(parts: list[str]) -> list[str]:
+    """Where a 、-list runs into the rest of its sentence, cut it there.
+
+    The list ends at a last part ``X的Y`` with a short Y (…优化服务的简称), or
+    where the parts so far share an ending that a later part continues past
+    (产业链、创新链、人才链同步构建、相互融合 → the list is the three 链).
+
+    >>> _end_of_list(["产业链", "创新链", "人才链同步构建", "相互融合"])
+    ['产业链', '创新链', '人才链']
+    >>> _end_of_list(["简政放权", "放管结合", "优化服务的简称"])
+    ['简政放权', '放管结合', '优化服务']
+    >>> _end_of_list(["绿色煤炭产业链", "数字装备制造产业链", "现代医药产业链"])
+    ['绿色煤炭产业链', '数字装备制造产业链', '现代医药产业链']
+    """
+    last = parts[-1]
+    i = last.rfind("的")
+    if i >= 2 and len(last) - i - 1 <= 6 and not any("的" in p for p in parts[:-1]):
+        parts = [*parts[:-1], last[:i]]
+    common = _common_suffix(parts[:2])
+    if common:
+        run = 2
+        while run < len(parts) and parts[run].endswith(common):
+            run += 1
+        if run < len(parts):
+            k = parts[run].find(common)
+            if k >= 1:
+                return [*parts[:run], parts[run][: k + len(common)]]
+    return parts
+
+
+def _common_suffix(parts: list[str]) -> str:
+    out = ""
+    for chars in zip(*(p[::-1] for p in parts)):
+        if len(set(chars)) != 1:
+            break
+        out = chars[0] + out
+    return out
 
 
 def _trim_intro(parts: list[str]) -> list[str]:

@@ -19,8 +19,9 @@ lines. This module reads those counts out of a key. The rules, in order:
    the ordinal of a five-year plan (十 + digit + 五, or 六…九 + 五), not 14 and 5;
    十八大, 二十大, 十九届… are party congresses. Such a key has no counts
    (:func:`is_ordinal_key`). Neither has a numeral after 第 (第一).
-4. **N个一X** (三个一批, 五个一) is N things of the form 一X: one count, N.
-5. **Words that only look numeric** — 一体化, 统一, 百姓, 十分, 一般, 一些 … (see
+4. **零 is a word** (三零: three zeros) unless it stands inside a number (一百零八).
+5. **N个一X** (三个一批, 五个一) is N things of the form 一X: one count, N.
+6. **Words that only look numeric** — 一体化, 统一, 百姓, 十分, 一般, 一些 … (see
    :data:`NOT_NUMERALS`) — are not numerals.
 
 >>> numerals_in_key("六九九六"), numerals_in_key("1+2+15"), numerals_in_key("4句话32字")
@@ -51,12 +52,13 @@ NOT_NUMERALS = (
 CLASSIFIERS = "个张项条位套种类家所件批支名"
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_NONZERO = CJK_NUMERAL_CHARS.replace("零", "").replace("〇", "")
 _TOKEN = re.compile(
     "(?P<skip>" + "|".join(map(re.escape, sorted(NOT_NUMERALS, key=len, reverse=True)))
     + "|(?<=[0-9" + CJK_NUMERAL_CHARS + "]个)一)"
     r"|(?P<ord>第[0-9" + CJK_NUMERAL_CHARS + "]+)"
     r"|(?P<arabic>[0-9]+)"
-    r"|(?P<cjk>[" + CJK_NUMERAL_CHARS + "]+)"
+    r"|(?P<cjk>[" + _NONZERO + "]+(?:[零〇][" + _NONZERO + "]+)*)"
     r"|(?P<shuang>双)"
 )
 _PLAN = re.compile("^(?:十[一二三四五六七八九]?|[六七八九])五(?:普法|规划|计划|时期|期间)?$")
@@ -216,8 +218,8 @@ def numerals_in_key(key: str) -> list[int]:
     ([1, 3], [2, 1], [2])
     >>> numerals_in_key("十大平台"), numerals_in_key("二十三条"), numerals_in_key("十四五")
     ([10], [23], [])
-    >>> numerals_in_key("三个一批"), numerals_in_key("一体化"), numerals_in_key("第一书记")
-    ([3], [], [])
+    >>> numerals_in_key("三个一批"), numerals_in_key("三零"), numerals_in_key("一体化"), numerals_in_key("第一书记")
+    ([3], [3], [], [])
     """
     return [p.count for p in key_parts(key)]
 
@@ -248,7 +250,7 @@ def summary_count(part: str) -> tuple[str, int] | None:
     for m in _TOKEN.finditer(part):
         if m.lastgroup not in ("arabic", "cjk", "shuang") or m.start() < 2:
             continue
-        if m.end() < len(part) and part[m.end()] in CLASSIFIERS:
+        if m.end() < len(part) and part[m.end()] in CLASSIFIERS + "大":
             n = parse_numeral(m.group())
             head = part[: m.start()].removesuffix("等")
             if n is not None and len(head) >= 2:

@@ -46,9 +46,10 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
+from .extract import stated_total
 from .glossary import GlossaryError, read_file
 from .model import Component, Term
-from .numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral, summary_count
+from .numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
 
 Severity = Literal["error", "warning", "info"]
 
@@ -84,17 +85,6 @@ def characters(texts: list[str]) -> int:
     return sum(len(_COUNTED.findall(t)) for t in texts)
 
 
-def _stated_total(text: str | None) -> int | None:
-    """The total a 、-list states after itself: 甲、乙、丙三种类型 → 3."""
-    if not text:
-        return None
-    parts = re.split("[、]", text.rstrip("。；;，, "))
-    if len(parts) < 2:
-        return None
-    found = summary_count(parts[-1])
-    return found[1] if found else None
-
-
 def part_size(c: Component) -> tuple[int | None, str]:
     """The size of a component, and how it was told; (None, '') when it cannot be.
 
@@ -112,7 +102,7 @@ def part_size(c: Component) -> tuple[int | None, str]:
         if all(len(n) == 1 for n in counts):
             return sum(n[0] for n in counts), "its parts count " + "+".join(str(n[0]) for n in counts)
         return len(c.components), f"{len(c.components)} parts"
-    stated = _stated_total(c.definition)
+    stated = stated_total(c.definition)
     if stated is not None:
         return stated, f"its definition states {stated}"
     parts = key_parts(c.name)
@@ -184,6 +174,16 @@ def _check_label(p: KeyPart, items: list[str], definition: str | None) -> tuple[
     return _combine(what, [result])
 
 
+def _match_by_name(parts: list[KeyPart], named: list[Component]) -> list[tuple[KeyPart, Component]]:
+    """Counts paired, in order, with the parts whose names carry those numbers (1+3+N: 1 and 3)."""
+    out, i = [], 0
+    for c in named:
+        if i < len(parts) and _name_count(c.name) == parts[i].count:
+            out.append((parts[i], c))
+            i += 1
+    return out if i == len(parts) else []
+
+
 def check_counts(term: Term) -> tuple[str, str] | None:
     """The numeric check of one term: (code, message), or None for a key without numerals.
 
@@ -210,11 +210,14 @@ def check_counts(term: Term) -> tuple[str, str] | None:
         elif named:
             got, how = len(named), f"{len(named)} parts"
         else:
-            got = _stated_total(term.definition)
+            got = stated_total(term.definition)
             how = f"its definition states {got}"
         return _result(term.key, [_combine(str(p.count), [_compare(p.count, got, how)])])
     if named and len(named) == len(parts):
         return _result(term.key, [_check_part(p, c) for p, c in zip(parts, named)])
+    by_name = _match_by_name(parts, named)
+    if by_name:
+        return _result(term.key, [_check_part(p, c) for p, c in by_name])
     if named:
         total = sum(p.count for p in parts)
         return _result(term.key, [_combine(
