@@ -129,7 +129,7 @@ def _numbering(line: str) -> tuple[str, int, int] | None:
     return None
 
 
-_UNNUMBERED = re.compile(r"^\s*[^\s：:，。；]{1,30}[：:]")
+_UNNUMBERED = re.compile(r"^\s*[^\s：:，,。；]{1,30}(?:[：:]|[，,](?:即|是指|系指))")
 
 
 def _entry_lines(lines: list[str]) -> list[tuple[int, int, str]]:

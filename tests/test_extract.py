@@ -1,0 +1,305 @@
+"""Reading 名词解释 appendices (termkit.extract): the 上党 seed, fixtures in other formats, properties."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from termkit.annotate import Annotator
+from termkit.extract import extract_terms, find_appendix, split_entries, to_yaml
+from termkit.glossary import Glossary, read_file
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"
+CASES = Path(__file__).resolve().parent / "cases" / "appendices"
+BUNDLED = ROOT / "glossaries" / "shangdang-2023.yaml"
+
+
+def pdf_clean(text: str) -> str:
+    """The file's text with PDF whitespace removed (kept as one space only between ASCII words)."""
+    return re.sub(r"\s+", lambda m: " " if _ascii_between(m) else "", text.strip())
+
+
+def _ascii_between(m: re.Match) -> bool:
+    s, a, b = m.string, m.start(), m.end()
+    return 0 < a and b < len(s) and s[a - 1].isascii() and s[a - 1].isalnum() and s[b].isascii() and s[b].isalnum()
+
+
+@pytest.fixture(scope="module")
+def seed_text():
+    return SEED.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def seed_terms(seed_text):
+    return extract_terms(seed_text, SEED.name)
+
+
+# -- the 上党 appendix --------------------------------------------------------------
+# (item, line of the entry, key, headword, how the source writes "headword + separator + lead word",
+#  components as {name: number of items})
+SHANGDANG = [
+    (1, 172, "六九九六", "“六九九六”工作机制", "“六九九六”工作机制：即",
+     {"六项制度": 6, "九条铁规": 9, "九化举措": 9, "六项措施": 6}),
+    (2, 174, "十大平台", "“十大平台”", "“十大平台”：是指", {"十大平台": 10}),
+    (3, 176, "两匹配一服从", "“两匹配一服从”", "“两匹配一服从”：是指", {"两匹配一服从": 3}),
+    (4, 178, "煤八条", "“煤八条”", "“煤八条”：", {"煤八条": 8}),
+    (5, 182, "六大产业链", "六大产业链", "六大产业链:即", {"六大产业链": 6}),
+    (6, 184, "九大专业镇", "九大专业镇", "九大专业镇:即", {"九大专业镇": 9}),
+    (7, 186, "三区三线", "“三区三线”", "“三区三线”:", {"三区": 3, "三线": 0}),
+    (8, 188, "清化收", "“清化收”", "“清化收”:是指", {"清化收": 3}),
+    (9, 190, "区实验中学", "区实验中学", "区实验中学:即指", {}),
+    (10, 192, "三个务必", "“三个务必”", "“三个务必”:", {"三个务必": 3}),
+    (11, 194, "鸿雁归巢", "“鸿雁归巢”", "“鸿雁归巢”:是指", {}),
+    (12, 198, "1+2+15", "“1+2+15”主导产业发展体系", "“1+2+15”主导产业发展体系:", {"1": 0, "2": 2, "15": 0}),
+    (13, 200, "一链一镇", "“一链一镇”", "“一链一镇”:是指", {}),
+    (14, 202, "1236", "“1236”城镇发展格局", "“1236”城镇发展格局:即",
+     {"一张支撑网": 0, "两个共同体": 2, "三个联合体": 3, "六个一体化": 6}),
+    (15, 204, "清四乱", "河湖“清四乱”", "河湖“清四乱”:是指", {"清四乱": 4}),
+    (16, 206, "两大两小", "“两大两小”文化惠民工程", "“两大两小”文化惠民工程:是指", {}),
+    (17, 208, "12345", "“12345”项目推进机制", "“12345”项目推进机制:", {"1": 0, "2": 0, "3": 0, "4": 0, "5": 0}),
+    (18, 212, "4句话32字", "“4句话32字”要求", "“4句话32字”要求:", {"4句话32字": 4}),
+    (19, 214, "六定", "国有企业“六定”方案", "国有企业“六定”方案:是指", {"六定": 6}),
+    (20, 216, "154+50", "“154+50”改革举措", "“154+50”改革举措:", {"154": 0, "50": 0}),
+    (21, 218, "五有套餐", "“五有套餐”", "“五有套餐”:是指", {}),
+    (22, 220, "一重点三同步", "“一重点三同步”", "“一重点三同步”:即", {}),
+    (23, 222, "1+17", "“1+17”应急指挥体系建设", "“1+17”应急指挥体系建设:", {"1": 0, "17": 0}),
+]
+_NEXT_LINE = {row[1]: (SHANGDANG[i + 1][1] if i + 1 < len(SHANGDANG) else 224) for i, row in enumerate(SHANGDANG)}
+
+
+def test_seed_appendix_found(seed_text):
+    a, b = find_appendix(seed_text)
+    assert seed_text[a:b].splitlines()[0] == "## 名 词 解 释"
+    assert seed_text.count("\n", 0, a) + 1 == 170
+    assert b == len(seed_text)
+
+
+def test_seed_has_all_23_entries_in_order(seed_terms):
+    assert [t.key for t in seed_terms] == [row[2] for row in SHANGDANG]
+
+
+@pytest.mark.parametrize("item, line, key, headword, prefix, components", SHANGDANG, ids=[r[2] for r in SHANGDANG])
+def test_seed_entry(seed_text, seed_terms, item, line, key, headword, prefix, components):
+    term = next(t for t in seed_terms if t.key == key)
+    assert term.id == f"{SEED.stem}/{key}"
+    assert term.headword == headword
+    assert term.scope == "长治市上党区"
+    assert [s.model_dump(exclude_none=True) for s in term.sources] == [
+        {"document": SEED.name, "item": f"名词解释 {item}", "line": line}
+    ]
+    # The definition is the file's own text, with PDF spaces and page breaks removed,
+    # after the number, the headword, the separator and the lead word.
+    lines = seed_text.split("\n")[line - 1 : _NEXT_LINE[line] - 1]
+    raw = pdf_clean("\n".join(lines))
+    start = f"{item}.{pdf_clean(prefix)}"
+    assert raw.startswith(start)
+    assert term.definition == raw[len(start):]
+    assert {c.name: len(c.items) for c in term.components} == components
+
+
+def test_seed_definitions_broken_across_pages_come_out_whole(seed_terms):
+    by_key = {t.key: t for t in seed_terms}
+    assert "回故乡、建家乡,以人才回乡" in by_key["鸿雁归巢"].definition  # "建家\n\n乡"
+    assert "不能走回头路；二是做好" in by_key["煤八条"].definition  # "二\n\n是做好"
+    assert "“4”即健全四项运行机制" in by_key["12345"].definition  # "四项运\n\n行机制"
+    assert "7×24小时" in by_key["五有套餐"].definition  # PDF space "7×24 小时"
+    for t in seed_terms:
+        assert "\n" not in t.definition and "  " not in t.definition
+        assert not t.definition.startswith(("即", "是指", "指", ":", "：", "是"))
+
+
+def test_seed_sub_definitions(seed_terms):
+    by_key = {t.key: t for t in seed_terms}
+    liuzhi = by_key["六九九六"].components[0]
+    assert liuzhi.items[0] == "安全生产事故反思" and liuzhi.items[-1] == "安全生产举报奖励制度"
+    assert [c.definition for c in by_key["1+17"].components] == ["区救援总指挥部", "17个专项指挥部"]
+    assert by_key["4句话32字"].components[0].items[1] == "对标挖潜、突破“两线”"
+    assert by_key["三区三线"].components[0].items == ["城镇空间", "农业空间", "生态空间"]
+    assert by_key["12345"].context.quoted and "项目推进机制" in by_key["12345"].context.followed_by
+
+
+def test_seed_extraction_tags_the_report(seed_text, seed_terms, tmp_path):
+    out = tmp_path / "shangdang.yaml"
+    out.write_text(to_yaml(seed_terms, "shangdang-extracted"), encoding="utf-8")
+    glossary = Glossary.from_files([out])
+    a, _ = find_appendix(seed_text)
+    body = seed_text[:a]
+    found = {m.key for m in Annotator(glossary).find(body)}
+    # Terms the body uses (the appendix defines them because the body does).
+    for key in ["六九九六", "十大平台", "三区三线", "清化收", "1+2+15", "12345", "4句话32字", "154+50", "1+17"]:
+        assert key in found, key
+    # The 12345 hotline is not the mechanism.
+    hits = [m for m in Annotator(glossary).find(body) if m.key == "12345"]
+    assert all(body[m.end : m.end + 6] == "项目推进机制" or body[m.start - 1] == "“" for m in hits)
+
+
+# -- the bundled glossary and the extraction agree ---------------------------------------
+
+
+def _ws(s):
+    return "".join((s or "").split())
+
+
+@pytest.mark.skipif(not BUNDLED.exists(), reason="bundled shangdang-2023.yaml not written yet")
+def test_bundled_glossary_agrees_with_extraction(seed_terms):
+    bundled = read_file(BUNDLED).terms
+    appendix = {}
+    for t in bundled:
+        for s in t.sources:
+            if s.document == SEED.name and s.item and s.item.startswith("名词解释 "):
+                appendix.setdefault(s.item, t)  # the first term citing an item is its entry
+    problems = []
+    for t in seed_terms:
+        item = t.sources[0].item
+        b = appendix.get(item)
+        if b is None:
+            problems.append(f"{item} ({t.key}): not in the bundled glossary")
+            continue
+        if b.key != t.key:
+            problems.append(f"{item}: key {b.key!r} in the bundled glossary, {t.key!r} extracted")
+        if _ws(b.definition) != _ws(t.definition):
+            problems.append(f"{item} ({t.key}): definitions differ:\n  bundled:   {b.definition}\n  extracted: {t.definition}")
+    extra = sorted(set(appendix) - {t.sources[0].item for t in seed_terms})
+    assert not extra, f"bundled terms cite appendix items that do not exist: {extra}"
+    assert not problems, "\n".join(problems)
+
+
+# -- fixtures in other formats -------------------------------------------------------------
+
+FIXTURES = sorted(CASES.glob("*.expected.json"))
+
+
+def _load(path):
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    text = (CASES / spec["document"]).read_text(encoding="utf-8")
+    return spec, text
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name.split(".")[0] for p in FIXTURES])
+def test_fixture_entries(path):
+    spec, text = _load(path)
+    terms = extract_terms(text, spec["document"])
+    assert [t.key for t in terms] == [e["key"] for e in spec["terms"]]
+    for t, e in zip(terms, spec["terms"]):
+        assert t.headword == e["headword"]
+        assert t.definition == e["definition"], t.key
+        assert t.aliases == e.get("aliases", [])
+        assert [[c.name, c.items] for c in t.components] == e["components"], t.key
+        assert (t.sources[0].item, t.sources[0].line) == (f"名词解释 {e['item']}", e["line"])
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name.split(".")[0] for p in FIXTURES])
+def test_fixture_glossary_loads_and_tags_the_body(path, tmp_path):
+    spec, text = _load(path)
+    terms = extract_terms(text, spec["document"])
+    out = tmp_path / "out.yaml"
+    out.write_text(to_yaml(terms, "fixture"), encoding="utf-8")
+    assert read_file(out).terms == terms
+    a, _ = find_appendix(text)
+    found = {m.key for m in Annotator(Glossary.from_files([out])).find(text[:a])}
+    assert found == set(spec["mentions"])
+
+
+# -- headers and numbering ---------------------------------------------------------------------
+
+HEADERS = [
+    "名词解释", "名 词 解 释", "## 名 词 解 释", "附件\n名词解释", "附件2：名词解释", "附件：有关名词解释",
+    "《政府工作报告》名词注解", "附件2\n\n《政府工作报告》名 词 注 解", "名词解释：", "政府工作报告名词解释",
+    "**名词解释**", "附 件\n\n相关名词释义",
+]
+
+
+@pytest.mark.parametrize("header", HEADERS)
+def test_header_variants(header):
+    text = f"正文提到“双碳”。\n\n{header}\n\n1. “双碳”：即碳达峰、碳中和。\n"
+    span = find_appendix(text)
+    assert span is not None
+    assert [t.key for t in extract_terms(text, "x.txt")] == ["双碳"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我们对报告中的名词解释工作作了安排。\n1. 这不是附录",
+        "名词解释\n\n没有编号的一段话，没有冒号",
+        "",
+    ],
+)
+def test_no_appendix(text):
+    assert extract_terms(text, "x.txt") == []
+
+
+NUMBERINGS = [
+    ("1. {a}\n2. {b}"), ("1、{a}\n2、{b}"), ("1．{a}\n2．{b}"), ("１．{a}\n２．{b}"),
+    ("（1）{a}\n（2）{b}"), ("(1) {a}\n(2) {b}"), ("①{a}\n②{b}"), ("（一）{a}\n（二）{b}"),
+    ("一、{a}\n二、{b}"), ("{a}\n{b}"),
+]
+
+
+@pytest.mark.parametrize("pattern", NUMBERINGS)
+def test_numbering_styles(pattern):
+    body = pattern.format(a="“清化收”：是指专项清理、债务化解、资源收费。", b="三化三制，即任期制、聘任制、绩效工资制。")
+    terms = extract_terms("名词解释\n" + body, "x.txt")
+    assert [(t.key, t.definition) for t in terms] == [
+        ("清化收", "专项清理、债务化解、资源收费。"),
+        ("三化三制", "任期制、聘任制、绩效工资制。"),
+    ]
+
+
+def test_continuation_lines_that_look_numbered_stay_in_their_entry():
+    text = "名词解释\n1. “甲”：增长\n5.5亿元，\n二、是续行\n2. “乙”：二"
+    assert [(n, body.replace("\n", "|")) for n, _, body in split_entries(text)] == [
+        (1, "“甲”：增长|5.5亿元，|二、是续行"),
+        (2, "“乙”：二"),
+    ]
+
+
+@pytest.mark.parametrize("page", ["— 23 —", "- 23 -", "—23—", "第 23 页", "23"])
+def test_page_number_lines_belong_to_no_entry(page):
+    text = f"名词解释\n1. “鸿雁归巢”：是指回故乡、建家\n\n{page}\n\n乡。\n2. “乙”：二"
+    assert extract_terms(text, "x.txt")[0].definition == "回故乡、建家乡。"
+
+
+@pytest.mark.parametrize(
+    "entry, key, definition",
+    [
+        ("“两个维护”即坚决维护核心。", "两个维护", "坚决维护核心。"),
+        ("区实验中学即指新建高中。", "区实验中学", "新建高中。"),
+        ("地区生产总值（GDP）：指最终成果。", "地区生产总值", "最终成果。"),
+        ("“承诺制”+“标准地”+“全代办”：是改革。", "承诺制+标准地+全代办", "改革。"),
+        ("国有企业“六定”方案：是指定机构、定职数。", "六定", "定机构、定职数。"),
+        ("『四上』企业：指规模以上企业。", "四上", "规模以上企业。"),
+        ("“指导员”制度：指导员是驻村干部。", "指导员", "指导员是驻村干部。"),
+    ],
+)
+def test_headwords_and_lead_words(entry, key, definition):
+    [term] = extract_terms(f"名词解释\n1. {entry}", "x.txt")
+    assert (term.key, term.definition) == (key, definition)
+
+
+# -- properties ------------------------------------------------------------------------------
+
+_PIECES = st.sampled_from(
+    ["名词解释", "名 词 解 释", "附件", "1.", "2、", "（3）", "①", "一、", "“", "”", "「", "」", "：", ":", "，",
+     "即", "是指", "、", "；", "。", "\n", "\n\n", "— 12 —", " ", "六九九六", "三区", "+", "15", "(GDP)", "（", "）"]
+)
+_TEXTS = st.one_of(
+    st.text(),
+    st.lists(st.one_of(_PIECES, st.text(max_size=4)), max_size=40).map("".join),
+    st.lists(st.one_of(_PIECES, st.text(max_size=4)), max_size=30).map(lambda xs: "名词解释\n1. " + "".join(xs)),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_TEXTS)
+def test_extract_never_raises_and_always_loads(tmp_path, text):
+    terms = extract_terms(text, "any.txt")
+    out = tmp_path / "out.yaml"
+    out.write_text(to_yaml(terms, "any"), encoding="utf-8")
+    loaded = read_file(out).terms
+    assert loaded == terms
+    Glossary(loaded)  # ids and forms are unique: it loads for annotate as it is
