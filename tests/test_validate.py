@@ -1,0 +1,146 @@
+"""Checking glossaries (termkit.validate): schema, duplicates, and the numeric count check."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from termkit.extract import extract_terms, to_yaml
+from termkit.validate import Finding, check_counts, format_json, format_text, has_errors, validate_files
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"
+CASES = Path(__file__).resolve().parent / "cases"
+BAD = CASES / "glossaries-bad"
+BUNDLED = ROOT / "glossaries" / "shangdang-2023.yaml"
+
+#: The numerals of these appendix keys agree with their parts (the issue's list).
+AGREE = ["六九九六", "两匹配一服从", "三区三线", "1236", "12345", "4句话32字", "154+50", "一重点三同步", "1+17"]
+
+
+def _extract_to(tmp_path, source: Path, name="out") -> Path:
+    out = tmp_path / f"{name}.yaml"
+    out.write_text(to_yaml(extract_terms(source.read_text(encoding="utf-8"), source.name), name), encoding="utf-8")
+    return out
+
+
+def _by_code(findings):
+    out = {}
+    for f in findings:
+        out.setdefault(f.code, []).append(f.key)
+    return out
+
+
+@pytest.fixture(scope="module")
+def seed_findings(tmp_path_factory):
+    return validate_files([_extract_to(tmp_path_factory.mktemp("seed"), SEED)])
+
+
+def test_seed_extraction_counts_agree(seed_findings):
+    codes = _by_code(seed_findings)
+    assert "count-mismatch" not in codes
+    for key in AGREE:
+        assert key in codes["count-ok"], key
+    assert not has_errors(seed_findings)
+
+
+def test_seed_extraction_checks_every_count_it_can(seed_findings):
+    codes = _by_code(seed_findings)
+    # 五有套餐's five clauses are prose, not a list: honestly not checkable.
+    assert codes["not-checkable"] == ["五有套餐"]
+    assert sorted(codes["count-ok"]) == sorted(
+        AGREE + ["十大平台", "煤八条", "六大产业链", "九大专业镇", "三个务必", "1+2+15", "一链一镇", "清四乱", "两大两小", "六定"]
+    )
+
+
+@pytest.mark.skipif(not BUNDLED.exists(), reason="bundled shangdang-2023.yaml not written yet")
+def test_bundled_glossary_counts_agree():
+    findings = [f for f in validate_files([BUNDLED]) if f.code == "count-mismatch"]
+    assert findings == []
+    ok = {f.key for f in validate_files([BUNDLED]) if f.code == "count-ok"}
+    assert set(AGREE) <= ok
+
+
+FIXTURES = sorted((CASES / "appendices").glob("*.expected.json"))
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=[p.name.split(".")[0] for p in FIXTURES])
+def test_fixture_mismatches_are_exactly_the_disagreeing_entries(path, tmp_path):
+    spec = json.loads(path.read_text(encoding="utf-8"))
+    findings = validate_files([_extract_to(tmp_path, CASES / "appendices" / spec["document"])])
+    codes = _by_code(findings)
+    assert codes.get("count-mismatch", []) == spec["count_mismatch"]
+    assert set(spec["count_ok"]) <= set(codes.get("count-ok", []))
+    assert has_errors(findings) == bool(spec["count_mismatch"])
+
+
+def test_hand_made_bad_counts():
+    findings = validate_files([BAD / "bad-counts.yaml"])
+    codes = _by_code(findings)
+    assert codes["count-mismatch"] == ["六九九六", "4句话32字", "三区三线", "1236"]
+    assert codes["count-ok"] == ["两匹配一服从"]
+    assert codes["not-checkable"] == ["两山", "十四五"]
+    assert all(f.severity == "error" for f in findings if f.code == "count-mismatch")
+    assert all(f.severity == "info" for f in findings if f.code != "count-mismatch")
+    messages = {f.key: f.message for f in findings}
+    assert messages["4句话32字"] == "4句话32字: 32字 (31 characters)"
+    assert messages["三区三线"] == "三区三线: 3 ↔ 三线 (3 in its name; 2 items)"
+
+
+def test_schema_error_names_file_and_entry():
+    [f] = validate_files([BAD / "broken-schema.yaml"])
+    assert (f.code, f.severity, f.id, f.key) == ("schema", "error", None, None)
+    assert str(BAD / "broken-schema.yaml") in f.message and "term 1 (broken/甲)" in f.message and "kind" in f.message
+
+
+def test_missing_file_is_a_schema_error(tmp_path):
+    [f] = validate_files([tmp_path / "nope.yaml"])
+    assert f.code == "schema" and "cannot read" in f.message
+
+
+def test_duplicates_across_files():
+    findings = validate_files([BAD / "dup-a.yaml", BAD / "dup-b.yaml"])
+    dups = [(f.code, f.id, Path(f.file).name) for f in findings if f.code.startswith("duplicate")]
+    assert dups == [("duplicate-id", "dup/三区三线", "dup-b.yaml"), ("duplicate-key", "other/清化收", "dup-b.yaml")]
+    assert has_errors(findings)
+
+
+def test_duplicate_key_within_one_file(tmp_path):
+    p = tmp_path / "g.yaml"
+    p.write_text(
+        "glossary: g\nterms:\n"
+        "- {id: a/双碳, key: 双碳, headword: 双碳, kind: abbreviation, scope: t, sources: [{document: x}]}\n"
+        "- {id: b/双碳, key: 碳达峰, aliases: [双碳], headword: 双碳, kind: abbreviation, scope: t, sources: [{document: x}]}\n",
+        encoding="utf-8",
+    )
+    assert [(f.code, f.id) for f in validate_files([p]) if f.severity == "error"] == [("duplicate-key", "b/双碳")]
+
+
+def test_json_findings_have_the_contract_fields(seed_findings):
+    data = json.loads(format_json(seed_findings))
+    assert isinstance(data, list) and data
+    for d in data:
+        assert {"key", "code", "severity", "message", "file", "id"} <= set(d)
+        assert d["severity"] in ("error", "warning", "info")
+
+
+def test_format_text_summary():
+    text = format_text([
+        Finding("g.yaml", "x/a", "三个转变", "count-mismatch", "error", "三个转变: 3 (4 items)"),
+        Finding("g.yaml", None, None, "schema", "error", "g.yaml: malformed YAML"),
+    ])
+    assert text.splitlines() == [
+        "g.yaml: error count-mismatch [x/a]: 三个转变: 3 (4 items)",
+        "g.yaml: error schema: g.yaml: malformed YAML",
+        "2 findings: 2 errors, 0 warnings, 0 info",
+    ]
+
+
+def test_keys_without_numerals_are_not_reported(seed_findings):
+    keys = {f.key for f in seed_findings}
+    assert not keys & {"清化收", "区实验中学", "鸿雁归巢"}
+
+
+def test_check_counts_on_a_term_with_no_numerals():
+    [term] = extract_terms("名词解释\n1. “清化收”：是指清理、化解、收费。", "x.txt")
+    assert check_counts(term) is None
