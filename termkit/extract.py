@@ -4,7 +4,7 @@ The steps, each a small function:
 
 1. :func:`find_appendix` finds the header line — 名词解释, 名 词 解 释, 名词注解,
    有关名词解释, 附件：名词解释, 《政府工作报告》名词解释 … — and takes the
-   appendix to run from it to the end of the text, or to the next heading
+   appendix to run from it to the end of the text (Traditional 名詞解釋 too), or to the next heading
    (a Markdown ``#`` line or a 附件 line).
 2. :func:`split_entries` cuts the appendix into numbered entries. The first
    numbered line fixes the style (``1.`` ``1、`` ``1．`` ``（1）`` ``(1)`` ``①``
@@ -44,16 +44,12 @@ _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _SP = r"[ \t\u3000\u00a0]*"
 
 
-def _spaced(word: str) -> str:
-    return _SP.join(map(re.escape, word))
-
-
 _HEADER = re.compile(
     r"^[#*\s\u3000]*"
     r"(?:附" + _SP + "件" + _SP + r"[0-9一二三四五六七八九十]*" + _SP + r"[:：、.．]?" + _SP + r")?"
     r"(?:《[^》\n]{1,30}》|[^\s，。,：:；;“”\"]{0,16}?)?" + _SP +
-    r"(?:(?:有" + _SP + "关|相" + _SP + "关)" + _SP + r")?"
-    r"名" + _SP + "词" + _SP + r"(?:" + "|".join(_spaced(w) for w in ("解释", "注解", "注释", "释义", "解读", "说明")) + r")"
+    r"(?:(?:有" + _SP + "[关關]|相" + _SP + "[关關])" + _SP + r")?"
+    r"名" + _SP + "[词詞]" + _SP + r"(?:" + "|".join(_SP.join(re.findall(r"\[[^\]]+\]|.", w)) for w in ("解[释釋]", "[注註]解", "[注註][释釋]", "[释釋]义", "解[读讀]", "[说說]明")) + r")"
     r"[\s\u3000*#:：]*$",
     re.MULTILINE,
 )
@@ -232,8 +228,8 @@ def _depth_map(text: str) -> list[int]:
 
 
 LEADS = ("即指", "是指", "系指", "意指", "即", "指", "是")
-#: A lead word is not one when followed by these: 指导, 是否, 即将.
-_NOT_LEAD = {"指": "导挥标引南出示令数", "是": "否", "即": "将时使便"}
+#: A lead word is not one when followed by these: 指导, 是否, 即时.
+_NOT_LEAD = {"指": "导挥标引南出示令数導揮標", "是": "否", "即": "时使便時"}
 _HEADWORD_MAX = 40
 
 
@@ -464,7 +460,7 @@ def split_items(text: str) -> list[str]:
     return _trim_intro(parts)
 
 
-_COUNT_WORD = re.compile("(?:[0-9]+|[" + CJK_NUMERAL_CHARS + "]+)[" + "个张项条位套种类家所件批支名大" + "]")
+_COUNT_WORD = re.compile("(?:[0-9]+|[" + CJK_NUMERAL_CHARS + "]+)[" + "个张项条位套种类家所件批支名大個張項條種類" + "]")
 
 
 def _summary(parts: list[str]) -> tuple[str, int] | None:

@@ -45,11 +45,12 @@ CJK_NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS)
 NOT_NUMERALS = (
     "一体", "统一", "唯一", "同一", "单一", "专一", "万一", "一般", "一些", "一样", "一起",
     "一致", "一切", "一流", "一线", "一直", "一旦", "一律", "进一步", "百姓", "百货", "十分",
-    "千万", "千家万户", "双方", "双向", "双赢", "三明", "九江", "一带一路",
+    "千万", "千家万户", "双方", "双向", "双赢", "三明", "九江", "一带一路", "合一", "归一", "划一",
+    "統一", "一體", "一樣", "進一步",
 )
 
 #: Classifiers that may stand between a numeral and what it counts: 两个共同体.
-CLASSIFIERS = "个张项条位套种类家所件批支名"
+CLASSIFIERS = "个张项条位套种类家所件批支名個張項條種類"
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _NONZERO = CJK_NUMERAL_CHARS.replace("零", "").replace("〇", "")
