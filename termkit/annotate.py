@@ -26,10 +26,11 @@ normalization steps it needed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
-from typing import Literal, Optional
+from typing import Literal, NamedTuple, Optional
 
 from . import cache
 from .engine import Match, make_engine, select_longest
@@ -78,15 +79,14 @@ def traditional_table(strings: Iterable[str]) -> dict[str, list[str]]:
     return table
 
 
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One mention of a term in a text.
+class Mention(NamedTuple):
+    """One mention of a term in a text (an immutable named tuple).
 
     ``start``/``end`` are code-point offsets into the original text and
     ``text == original[start:end]``. ``form`` is the surface form that matched
     (a key, alias, variant or Traditional spelling of one); ``normalizations``
     lists, in the order of :data:`termkit.normalize.STEPS`, what it took to
-    find it.
+    find it; ``term`` is the glossary entry.
     """
 
     start: int
@@ -98,7 +98,7 @@ class Mention:
     definition: Optional[str]
     form: str
     normalizations: tuple[str, ...] = ()
-    term: Term = field(default=None, compare=False, repr=False)  # type: ignore[assignment]
+    term: Optional[Term] = None
 
     @property
     def is_variant(self) -> bool:
@@ -121,10 +121,11 @@ class Mention:
 
 @dataclass(frozen=True, slots=True)
 class _Form:
+    """A surface form in the automaton, with what a mention of it reports."""
+
     term: Term
-    form: str  # as the glossary writes it
-    variant: bool
-    traditional: bool
+    label: str  # the form reported: as the glossary writes it, or its Traditional spelling
+    steps: frozenset  # normalizations every match of it needs (traditional, variant)
     check: bool  # whether candidates need the validity check
     ascii_head: bool
     ascii_tail: bool
@@ -182,10 +183,11 @@ class Annotator:
                         continue  # a Traditional spelling equal to another form
                     index[key] = len(self._forms)
                     head, tail = _ascii_alnum(key[0]), _ascii_alnum(key[-1])
-                    self._forms.append(
-                        _Form(term, form, variant, trad, head or tail or ctx.constrained, head, tail)
-                    )
+                    steps = frozenset(x for x, on in (("traditional", trad), ("variant", variant)) if on)
+                    label = key if trad else form
+                    self._forms.append(_Form(term, label, steps, head or tail or ctx.constrained, head, tail))
         self._keys = list(index)
+        self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
 
     def _spellings(self, strings: list[str]) -> tuple[str, ...]:
@@ -241,7 +243,7 @@ class Annotator:
         if not isinstance(text, str):
             raise TypeError(f"find() takes a str, not {type(text).__name__}")
         view = View(text, self.normalization)
-        return [self._mention(view, m) for m in self._select(view, overlapping)]
+        return self._mentions(view, self._select(view, overlapping))
 
     def _select(self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None) -> list[Match]:
         """The selected view matches whose original start lies in ``[lo, hi)``.
@@ -250,25 +252,55 @@ class Annotator:
         or after ``lo``, cut at ``hi``: what a whole-text :meth:`find` yields
         there, provided the text before ``lo`` held no mention reaching past it.
         """
-        hi = len(view.original) if hi is None else hi
-        to_original = view.to_original
-
-        def inside(m: Match) -> bool:
-            return lo <= to_original(m[0]) < hi
-
+        vt = view.text
+        vlo = view.from_original(lo) if lo else 0
+        vhi = len(vt) if hi is None else view.from_original(hi)
+        forms, valid = self._forms, self._valid
         if overlapping:
-            return sorted(m for m in self.engine.overlapping(view.text) if inside(m) and self._valid(view, m))
-        matches = self.engine.longest(view.text)
-        if lo > 0 and any(to_original(s) < lo < to_original(e - 1) + 1 for s, e, _ in matches):
-            fast = False  # a match in the left context reaches into the region
-        else:
-            matches = [m for m in matches if inside(m)] if (lo > 0 or hi < len(view.original)) else matches
-            fast = all(self._valid(view, m) for m in matches)
-        if fast:
-            return matches
-        # A rejected candidate may hide a valid shorter or later one:
-        # select again among the valid candidates only.
-        return select_longest([m for m in self.engine.overlapping(view.text) if inside(m) and self._valid(view, m)])
+            return sorted(
+                m for m in self.engine.overlapping(vt) if vlo <= m[0] < vhi and (not forms[m[2]].check or valid(view, m))
+            )
+        # The engine's own leftmost-longest matches are the answer wherever
+        # they are valid: if the engine's selection from p on contains no
+        # rejected candidate and nothing crosses p, the selection among the
+        # valid candidates is the same. Where a candidate is rejected, the
+        # selection is redone among the valid candidates of a short window,
+        # after which the engine's matches are trusted again.
+        greedy = self.engine.longest(vt)
+        out: list[Match] = []
+        p = vlo
+        k = 0
+        n = len(greedy)
+        while k < n and greedy[k][1] <= p:
+            k += 1
+        while k < n:
+            s, e, i = greedy[k]
+            if s >= vhi:
+                break
+            if s >= p and (not forms[i].check or valid(view, greedy[k])):
+                out.append(greedy[k])
+                p = e
+                k += 1
+                continue
+            # Redo the selection in a window from p.
+            limit = min(len(vt), max(e, p) + self._maxlen)
+            end = min(len(vt), limit + self._maxlen)
+            cands = [
+                m
+                for m in ((a + p, b + p, j) for a, b, j in self.engine.overlapping(vt[p:end]))
+                if m[0] < min(limit, vhi) and (not forms[m[2]].check or valid(view, m))
+            ]
+            for m in select_longest(cands):
+                out.append(m)
+                p = m[1]
+            p = max(p, limit)
+            while k < n and greedy[k][0] < p:
+                k += 1
+            if k and greedy[k - 1][1] > p and k < n:
+                # An engine match crosses p: its choices after p are not the
+                # selection from p; keep redoing the window from p.
+                k -= 1
+        return out
 
     def find_stream(self, pieces: Iterable[str], *, context: int = 4096) -> Iterator[Mention]:
         """Mentions in a long text that arrives in consecutive pieces, such as
@@ -293,46 +325,55 @@ class Annotator:
                 continue
             lo = max(base, p - context)
             view = View(buf[lo - base :], self.normalization)
-            last = p
-            for m in self._select(view, False, p - lo, end - lo):
-                mention = self._mention(view, m, shift=lo)
-                last = mention.end
-                yield mention
-            p = max(end, last)
+            found = self._mentions(view, self._select(view, False, p - lo, end - lo), shift=lo)
+            yield from found
+            p = max(end, found[-1].end if found else p)
             cut = max(base, p - context)
             buf = buf[cut - base :]
             base = cut
 
-    def _mention(self, view: View, m: Match, shift: int = 0) -> Mention:
-        s, e, i = m
-        f = self._forms[i]
-        a, b = view.span(s, e)
-        original = view.original[a:b]
-        steps = set()
-        if f.traditional:
-            steps.add("traditional")
-        if f.variant:
-            steps.add("variant")
-        if view.width_changed and fold_width(original) != original:
-            steps.add("width")
-        if view.skipped_inside(s, e):
-            if any(c.isspace() for c in original):
-                steps.add("break")
-            if any(is_quote(c) for c in original):
-                steps.add("quote")
-        t = f.term
-        return Mention(
-            start=a + shift,
-            end=b + shift,
-            text=original,
-            id=t.id,
-            key=t.key,
-            headword=t.headword,
-            definition=t.definition,
-            form=f.form if not f.traditional else self._keys[i],
-            normalizations=tuple(x for x in STEPS if x in steps),
-            term=t,
-        )
+    def _mentions(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
+        """Mentions of view matches, with offsets into the original (+ ``shift``).
+
+        This is the hot loop: view offsets are mapped back inline, and a
+        mention whose span holds nothing skipped or folded is built directly.
+        """
+        forms = self._forms
+        original = view.original
+        starts, shifts = view._starts, view._shifts
+        folded = view.width_changed
+        new = tuple.__new__
+        out = []
+        for s, e, i in matches:
+            f = forms[i]
+            if starts:
+                k = bisect_right(starts, s) - 1
+                a = s + shifts[k] if k >= 0 else s
+                k = bisect_right(starts, e - 1, max(k, 0)) - 1
+                b = e + shifts[k] if k >= 0 else e
+            else:
+                a, b = s, e
+            text = original[a:b]
+            if b - a == e - s and not (folded and fold_width(text) != text):
+                steps = f.steps
+            else:
+                steps = set(f.steps)
+                if b - a != e - s:
+                    if any(c.isspace() for c in text):
+                        steps.add("break")
+                    if any(is_quote(c) for c in text):
+                        steps.add("quote")
+                if folded and fold_width(text) != text:
+                    steps.add("width")
+            t = f.term
+            out.append(
+                new(
+                    Mention,
+                    (a + shift, b + shift, text, t.id, t.key, t.headword, t.definition, f.label,
+                     tuple(x for x in STEPS if x in steps) if steps else (), t),
+                )
+            )
+        return out
 
     # -- expansion ----------------------------------------------------
     def expand(self, text: str, style: Literal["inline", "footnotes"] = "inline") -> str:

@@ -7,8 +7,9 @@ that a mention found in the view reports offsets into the original string.
 The steps, each switched on or off in :class:`Normalization`:
 
 ``width``
-    Full-width ASCII forms (``１２３``, ``＋``, ``Ａ``) read as their half-width
-    forms. One character for one, so offsets are unchanged.
+    Full-width letters, digits and signs (``１２３``, ``＋``, ``Ａ``) read as
+    ASCII. One character for one, so offsets are unchanged. The full-width
+    punctuation of Chinese text (，：；！？（）) is left alone.
 ``breaks``
     A run of whitespace (spaces, U+3000, no-break space, line and page breaks,
     blank lines) is skipped when it stands between CJK characters, or between a
@@ -30,8 +31,7 @@ The steps, each switched on or off in :class:`Normalization`:
 
 Skipping is the only step that changes lengths; a view keeps a sorted list of
 the places where it removed a run, and maps a view offset back with one binary
-search. Its cost is proportional to the number of whitespace and quote runs,
-not to the length of the text.
+search. Building a view is one regular-expression split, in C.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, fields
+from itertools import accumulate
 
 from .model import QUOTES
 
@@ -66,30 +67,41 @@ class Normalization:
         return cls(**{f.name: False for f in fields(cls)})
 
 
-# Full-width ASCII block U+FF01..U+FF5E -> U+0021..U+007E.
-_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_FULLWIDTH = re.compile("[\uff01-\uff5e]")
+# Full-width forms U+FF01..U+FF5E fold to ASCII U+0021..U+007E — except the
+# punctuation that Chinese text uses as its own (，：；！？（）［］｛｝ and the
+# full-width quotes), which no key contains and which stays as it is.
+_KEEP = "！＂＇（），：；？［］｛｝"
+_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP}
+_FULLWIDTH = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH_TABLE) + "]")
 
 
 def fold_width(text: str) -> str:
-    """Full-width ASCII to half-width, one character for one.
+    """Full-width letters, digits and signs to ASCII, one character for one.
 
-    >>> fold_width("“１＋２＋１５”")
-    '“1+2+15”'
+    >>> fold_width("“１＋２＋１５”，ＧＤＰ")
+    '“1+2+15”，GDP'
     """
     if not _FULLWIDTH.search(text):
         return text
     return text.translate(_WIDTH_TABLE)
 
 
-_Q = re.escape(QUOTES)
-_HSPACE = r"[^\S\n]"  # whitespace other than a line feed
-_PAGE_NUMBER_LINE = rf"(?<=\n){_HSPACE}*[—–\-－]{{1,2}}{_HSPACE}*\d{{1,4}}{_HSPACE}*[—–\-－]{{1,2}}{_HSPACE}*(?=\r?\n)"
-_RUNS = {
-    (True, True): re.compile(rf"(?:\s|[{_Q}]|{_PAGE_NUMBER_LINE})+"),
-    (True, False): re.compile(rf"(?:\s|{_PAGE_NUMBER_LINE})+"),
-    (False, True): re.compile(rf"[{_Q}]+"),
-}
+def _run_pattern(breaks: bool, quotes: bool) -> re.Pattern:
+    """The runs a view skips: maximal runs of whitespace (with page-number
+    lines) and/or quotation marks, except those between two ASCII letters or
+    digits. The whole decision is made by the regular expression, so that
+    building a view is a single pass in C."""
+    alnum = "A-Za-z0-9"
+    cls = (r"\s" if breaks else "") + (re.escape(QUOTES) if quotes else "")
+    page = r"(?<=\n)[^\S\n]*[—–\-－]{1,2}[^\S\n]*\d{1,4}[^\S\n]*[—–\-－]{1,2}(?=[^\S\n]*\r?\n)"
+    run = f"(?:[{cls}]|{page})+" if breaks else f"[{cls}]+"
+    # (?=(X))\N is X matched atomically (no backtracking), in any Python.
+    return re.compile(
+        f"(?=[{cls}])(?:(?<![{alnum}{cls}])(?=({run}))\\1|(?<=[{alnum}])(?=({run}))\\2(?![{alnum}]))"
+    )
+
+
+_RUNS = {(b, q): _run_pattern(b, q) for b in (True, False) for q in (True, False) if b or q}
 
 
 def _ascii_alnum(ch: str) -> bool:
@@ -110,36 +122,49 @@ class View:
     (4, (0, 6))
     """
 
-    __slots__ = ("original", "text", "_starts", "_shifts", "width_changed")
+    __slots__ = ("original", "text", "_starts", "_shifts", "_ostarts", "width_changed")
 
     def __init__(self, original: str, norm: Normalization):
         self.original = original
         folded = fold_width(original) if norm.width else original
         self.width_changed = folded is not original
-        self._starts: list[int] = []  # view positions where a run was removed
-        self._shifts: list[int] = []  # characters removed up to and including that run
+        self._ostarts: list[int] | None = None
         pattern = _RUNS.get((norm.breaks, norm.quotes))
-        if pattern is None:
+        parts = pattern.split(folded) if pattern is not None else [folded]
+        if len(parts) == 1:
             self.text = folded
+            self._starts: list[int] = []  # view positions where a run was removed
+            self._shifts: list[int] = []  # characters removed up to and including that run
             return
-        pieces = []
-        last = 0
-        removed = 0
-        n = len(folded)
-        for m in pattern.finditer(folded):
-            a, b = m.span()
-            if a > 0 and b < n and _ascii_alnum(folded[a - 1]) and _ascii_alnum(folded[b]):
-                continue  # never join two ASCII letters or digits
-            pieces.append(folded[last:a])
-            last = b
-            self._starts.append(a - removed)  # where folded[b] lands in the view
-            removed += b - a
-            self._shifts.append(removed)
+        # split() gives: kept text, then the run (as group 1 or 2), and again.
+        kept = parts[0::3]
+        self.text = "".join(kept)
+        self._starts = list(accumulate(map(len, kept[:-1])))
+        self._shifts = list(accumulate(len(a or b) for a, b in zip(parts[1::3], parts[2::3])))
+
+    @property
+    def is_identity(self) -> bool:
+        """Whether view offsets are original offsets and nothing was folded."""
+        return not self._starts and not self.width_changed
+
+    def from_original(self, o: int) -> int:
+        """The view offset of original offset ``o`` (of the next kept
+        character, if ``o`` falls in a skipped run).
+
+        >>> v = View("两个  维护", Normalization())
+        >>> [v.from_original(o) for o in range(7)]
+        [0, 1, 2, 2, 2, 3, 4]
+        """
         if not self._starts:
-            self.text = folded
-            return
-        pieces.append(folded[last:])
-        self.text = "".join(pieces)
+            return o
+        if self._ostarts is None:  # where each run began in the original
+            self._ostarts = [v + r for v, r in zip(self._starts, [0, *self._shifts[:-1]])]
+        k = bisect_right(self._ostarts, o) - 1
+        if k < 0:
+            return o
+        if o < self._starts[k] + self._shifts[k]:  # inside run k
+            return self._starts[k]
+        return o - self._shifts[k]
 
     def to_original(self, i: int) -> int:
         """The original offset of view character ``i``."""

@@ -21,8 +21,11 @@ def _ascii_alnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
-def reference(keys: list[str], text: str, overlapping: bool = False) -> list[tuple[int, int, str]]:
-    """The specification, written the slow and obvious way."""
+def reference(keys: list[str], text: str, overlapping: bool = False, suffixes=None) -> list[tuple[int, int, str]]:
+    """The specification, written the slow and obvious way.
+
+    ``suffixes`` maps a key to the strings one of which must follow it."""
+    suffixes = suffixes or {}
     cands = []
     for i in range(len(text)):
         for k in keys:
@@ -32,6 +35,8 @@ def reference(keys: list[str], text: str, overlapping: bool = False) -> list[tup
             if _ascii_alnum(k[0]) and i > 0 and _ascii_alnum(text[i - 1]):
                 continue
             if _ascii_alnum(k[-1]) and j < len(text) and _ascii_alnum(text[j]):
+                continue
+            if k in suffixes and not any(text.startswith(x, j) for x in suffixes[k]):
                 continue
             cands.append((i, j, k))
     cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
@@ -81,6 +86,19 @@ def test_offsets_index_the_original(keys, text):
         last = m.end
     for m in ann.find(text, overlapping=True):
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize("engine", available())
+@settings(max_examples=300, deadline=None)
+@given(keys=keys_st, text=text_st, data=st.data())
+def test_find_with_constraints_equals_reference(engine, keys, text, data):
+    """Rejected candidates (context, ASCII boundaries) are where selection is subtle."""
+    constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
+    suffixes = {k: data.draw(st.lists(st.text(ALPHABET, min_size=1, max_size=2), min_size=1, max_size=2)) for k in constrained}
+    terms = [make(key=k, context={"followed_by": suffixes[k]} if k in suffixes else {}) for k in keys]
+    ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
+    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes)
+    assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes)
 
 
 def test_engines_listed():

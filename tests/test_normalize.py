@@ -77,7 +77,7 @@ def test_mangled_terms_are_found_at_their_spans(parts, tail, edge):
 
 def test_view_maps_back():
     v = View("三区 \n 三线，G 12", Normalization())
-    assert v.text == "三区三线,G 12"  # width folds the full-width comma too
+    assert v.text == "三区三线，G 12"
     assert [fold_width(v.original[v.to_original(i)]) for i in range(len(v.text))] == list(v.text)
 
 
