@@ -62,8 +62,9 @@ _PAGE_NUMBER = re.compile(
 def find_appendix(text: str) -> tuple[int, int] | None:
     """The character span of the 名词解释 appendix: from its header line to its end.
 
-    The last header that is followed by an entry counts (a table of contents
-    may name the appendix earlier).
+    The last header followed, within six non-blank lines, by an entry numbered 1
+    (or a ``headword：`` line) counts: a table of contents may name the appendix
+    earlier. Each header is looked at once, so the cost stays linear in the text.
 
     >>> text = "正文。\\n\\n附件\\n名 词 解 释\\n1. “双碳”：碳达峰、碳中和。\\n"
     >>> a, b = find_appendix(text); text[a:b].splitlines()[0]
@@ -71,15 +72,28 @@ def find_appendix(text: str) -> tuple[int, int] | None:
     >>> find_appendix("没有附录的文本") is None
     True
     """
-    best = None
-    for m in _HEADER.finditer(text):
+    for m in reversed(list(_HEADER.finditer(text))):
         start = m.start()
         while start < len(text) and text[start] == "\n":
             start += 1
-        end = _appendix_end(text, m.end())
-        if _entry_lines(text[m.end():end].split("\n")):
-            best = (start, end)
-    return best
+        if _entry_follows(text, m.end()):
+            return start, _appendix_end(text, m.end())
+    return None
+
+
+def _entry_follows(text: str, pos: int, within: int = 6) -> bool:
+    """Whether one of the first few non-blank lines after ``pos`` starts an entry."""
+    seen = 0
+    for line in text[pos : pos + 4000].split("\n"):
+        if not line.strip():
+            continue
+        nb = _numbering(line)
+        if (nb is not None and nb[1] == 1) or _UNNUMBERED.match(line):
+            return True
+        seen += 1
+        if seen >= within:
+            return False
+    return False
 
 
 def _appendix_end(text: str, pos: int) -> int:
