@@ -97,12 +97,31 @@ class DaachorseEngine(Engine):
             import daachorse
 
             self._all = daachorse.CharwiseDoubleArrayAhoCorasick(self._keys)
-        return self._all.find_overlapping(text)
+        try:
+            return self._all.find_overlapping(text)
+        except UnicodeEncodeError:
+            return self._all.find_overlapping(_without_surrogates(text))
 
     def longest(self, text: str) -> list[Match]:
         if self._empty:
             return []
-        return self._long.find(text)
+        try:
+            return self._long.find(text)
+        except UnicodeEncodeError:  # lone surrogates cannot cross into Rust
+            return self._long.find(_without_surrogates(text))
+
+
+_SURROGATE = None
+
+
+def _without_surrogates(text: str) -> str:
+    """Lone surrogates replaced by U+FFFD, one for one (no key contains either)."""
+    global _SURROGATE
+    if _SURROGATE is None:
+        import re
+
+        _SURROGATE = re.compile("[\ud800-\udfff]")
+    return _SURROGATE.sub("\ufffd", text)
 
 
 ENGINES: dict[str, type[Engine]] = {

@@ -116,6 +116,8 @@ def _check_surface(value: str, what: str) -> str:
         raise ValueError(f"{what} {value!r} contains quotation marks; store the bare form")
     if _PUNCT_ONLY.match(value):
         raise ValueError(f"{what} {value!r} is only punctuation")
+    if any("\ud800" <= c <= "\udfff" or c == "\x00" for c in value):
+        raise ValueError(f"{what} {value!r} contains a NUL or a lone surrogate")
     return value
 
 
