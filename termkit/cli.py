@@ -94,6 +94,33 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in _NORMALIZATION_FLAGS.items():
         a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
 
+    x = sub.add_parser(
+        "extract", help="turn reports' 名词解释 appendices into glossary YAML",
+        description="Find the 名词解释 (名词注解, 注释, 有关名词解释) appendix of each report and write "
+        "its entries as a glossary file in termkit's own format, with provenance. Review it, then use "
+        "it with 'termkit annotate --glossary'.",
+        epilog="examples:\n  termkit extract report.txt -o report-terms.yaml\n"
+        "  termkit validate report-terms.yaml\n"
+        "  termkit annotate --glossary report-terms.yaml other-report.txt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    x.add_argument("files", nargs="+", metavar="FILE", help="report text files, or - for standard input")
+    x.add_argument("--output", "-o", metavar="PATH", default="-", help="write the YAML here (atomically)")
+    x.add_argument("--name", help="the glossary's name (default: from the first file name)")
+    x.add_argument("--encoding", metavar="ENC", help="decode the input with this encoding instead of detecting it")
+
+    v = sub.add_parser(
+        "validate", help="check glossary files: schema, duplicates, numerals against parts",
+        description="Check glossary files: schema errors with file and entry, duplicate ids and keys, "
+        "references between terms, and whether the numerals of keys like 六九九六 or 1+2+15 agree "
+        "with the counts of their components and items. Exits 3 when there are errors.",
+        epilog="examples:\n  termkit validate glossaries/*.yaml\n  termkit validate --format json my.yaml | jq '.[] | select(.code == \"count-mismatch\")'",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    v.add_argument("files", nargs="+", metavar="GLOSSARY", help="glossary YAML files")
+    v.add_argument("--format", choices=("text", "json"), default="text")
+    v.add_argument("--quiet", "-q", action="store_true", help="text: show only errors and warnings")
+
     g = sub.add_parser("glossary", help="list, show or describe glossary terms")
     gsub = g.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
     gl = gsub.add_parser("list", help="list the terms, one per line",
@@ -354,6 +381,59 @@ def _run_parallel(job: _Job, files: list[str], out, jobs: int) -> int:
     return failures
 
 
+def _extract(args) -> int:
+    from pathlib import Path
+
+    from .extract import extract_terms, to_yaml
+    from .textio import InputError, atomic_write, read_document
+
+    if args.files.count("-") > 1:
+        raise CLIError("standard input (-) can be read only once")
+    terms, seen, failures = [], set(), 0
+    for path in args.files:
+        try:
+            doc = read_document(path, args.encoding)
+        except InputError as e:
+            _fail(str(e))
+            failures += 1
+            continue
+        document = "stdin" if path == "-" else Path(path).name
+        found = extract_terms(doc.text, document)
+        if not found:
+            _fail(f"{doc.name}: no 名词解释 appendix found")
+            failures += 1
+            continue
+        for t in found:
+            forms = {f for f, _ in t.forms}
+            if t.id in seen or forms & seen:
+                _fail(f"{doc.name}: skipping {t.key!r}: an earlier file already has it")
+                continue
+            seen |= forms | {t.id}
+            terms.append(t)
+    if not terms:
+        raise CLIError("no entries extracted; nothing written", EXIT_INPUT)
+    name = args.name or ("stdin" if args.files[0] == "-" else Path(args.files[0]).stem)
+    sources = ", ".join("standard input" if f == "-" else Path(f).name for f in args.files)
+    try:
+        with atomic_write(args.output, inputs=[f for f in args.files if f != "-"]) as out:
+            out.write(to_yaml(terms, name, f"Extracted by termkit from the 名词解释 of {sources}; review before use."))
+    except InputError as e:
+        raise CLIError(str(e)) from None
+    return EXIT_INPUT if failures else EXIT_OK
+
+
+def _validate(args) -> int:
+    from .validate import format_json, format_text, has_errors, validate_files
+
+    findings = validate_files(args.files)
+    if args.format == "json":
+        print(format_json(findings))
+    else:
+        shown = [f for f in findings if f.severity != "info"] if args.quiet else findings
+        print(format_text(shown))
+    return EXIT_INVALID if has_errors(findings) else EXIT_OK
+
+
 def _term_text(term, origin: str | None) -> str:
     lines = [f"{term.headword}", f"  id:         {term.id}", f"  key:        {term.key}"]
     if term.aliases:
@@ -417,6 +497,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "annotate":
             return _annotate(args)
+        if args.command == "extract":
+            return _extract(args)
+        if args.command == "validate":
+            return _validate(args)
         if args.command == "glossary":
             if not args.glossary_command:
                 parser.parse_args(["glossary", "--help"])

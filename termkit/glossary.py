@@ -142,14 +142,14 @@ class Glossary:
                         f"{self._where(other)}term {other.id}"
                     )
                 self._by_form[form] = term
-        refs = {t.id: sorted(_refs(t.components)) for t in self._terms}
+        refs = {t.id: sorted(component_refs(t.components)) for t in self._terms}
         for tid, targets in refs.items():
             for target in targets:
                 if target not in self._by_id:
                     raise GlossaryError(
                         f"{self._where(self._by_id[tid])}term {tid}: component refers to missing term {target!r}"
                     )
-        cycle = _find_cycle(refs)
+        cycle = find_cycle(refs)
         if cycle:
             raise GlossaryError(
                 f"{self._where(self._by_id[cycle[0]])}term {cycle[0]}: components refer in a cycle: "
@@ -253,16 +253,16 @@ class Glossary:
         return f"<Glossary of {len(self)} terms>"
 
 
-def _refs(components: list[Component]) -> set[str]:
+def component_refs(components: list[Component]) -> set[str]:
     out = set()
     for c in components:
         if c.ref:
             out.add(c.ref)
-        out |= _refs(c.components)
+        out |= component_refs(c.components)
     return out
 
 
-def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     WHITE, GREY, BLACK = 0, 1, 2
     color = dict.fromkeys(graph, WHITE)
     for root in graph:

@@ -47,7 +47,7 @@ from pathlib import Path
 from typing import Literal, Optional
 
 from .extract import stated_total
-from .glossary import GlossaryError, read_file
+from .glossary import GlossaryError, component_refs, find_cycle, read_file
 from .model import Component, Term
 from .numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
 
@@ -245,6 +245,7 @@ def validate_files(paths: list[str | Path]) -> list[Finding]:
     Duplicates are reported on the later entry, naming the earlier one.
     """
     findings: list[Finding] = []
+    loaded: dict[str, tuple[str, Term]] = {}
     ids: dict[str, str] = {}
     forms: dict[str, tuple[str, str]] = {}
     for path in paths:
@@ -271,6 +272,20 @@ def validate_files(paths: list[str | Path]) -> list[Finding]:
             if checked is not None:
                 code, message = checked
                 findings.append(Finding(path, t.id, t.key, code, _SEVERITY[code], message))
+            loaded.setdefault(t.id, (path, t))
+    # References between terms: across all the files, as when they are loaded together.
+    refs = {tid: sorted(component_refs(t.components)) for tid, (_, t) in loaded.items()}
+    for tid, targets in refs.items():
+        path, t = loaded[tid]
+        for target in targets:
+            if target not in loaded:
+                findings.append(Finding(path, tid, t.key, "missing-ref", "error",
+                                        f"term {tid}: component refers to missing term {target!r}"))
+    cycle = find_cycle({tid: [x for x in targets if x in loaded] for tid, targets in refs.items()})
+    if cycle:
+        path, t = loaded[cycle[0]]
+        findings.append(Finding(path, t.id, t.key, "ref-cycle", "error",
+                                f"term {t.id}: components refer in a cycle: " + " -> ".join(cycle)))
     return findings
 
 

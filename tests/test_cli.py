@@ -217,3 +217,43 @@ def test_nothing_readable_leaves_output_untouched(tmp_path):
     assert proc.returncode == 1
     assert out.read_text(encoding="utf-8") == "previous\n"
     assert b"nope.txt" in proc.stderr
+
+
+APPENDIX = ROOT / "tests" / "cases" / "appendices" / "nanshan-district-2023.txt"
+
+
+def test_extract_then_annotate_with_the_result(tmp_path):
+    out = tmp_path / "terms.yaml"
+    proc = run("extract", str(APPENDIX), "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "key: 三个转变" in text and "line: 10" in text
+    doc = tmp_path / "other.txt"
+    doc.write_text("会议要求深化“三个转变”，完善“1+3+N”产业体系，不是1+3+N2。", encoding="utf-8")
+    found = lines(run("annotate", "--no-default-glossary", "-g", str(out), str(doc), cwd=tmp_path))
+    assert [r["key"] for r in found] == ["三个转变", "1+3+N"]
+    assert found[0]["definition"].startswith("由速度向质量转变")
+
+
+def test_extract_without_appendix_fails_cleanly(tmp_path):
+    doc = tmp_path / "plain.txt"
+    doc.write_text("没有附录的文本。", encoding="utf-8")
+    proc = run("extract", str(doc), cwd=tmp_path)
+    assert proc.returncode == 1 and b"no \xe5\x90\x8d\xe8\xaf\x8d\xe8\xa7\xa3\xe9\x87\x8a appendix" in proc.stderr
+    assert proc.stdout == b""
+
+
+def test_validate_flags_count_mismatches(tmp_path):
+    out = tmp_path / "terms.yaml"
+    run("extract", str(APPENDIX), "-o", str(out), cwd=tmp_path)
+    proc = run("validate", "--format", "json", str(out), cwd=tmp_path)
+    assert proc.returncode == 3
+    findings = json.loads(proc.stdout)
+    bad = sorted(f["key"] for f in findings if f["code"] == "count-mismatch")
+    assert bad == ["一核两翼", "三个转变"]
+    for f in findings:
+        assert {"key", "code", "severity", "message"} <= set(f)
+    ok = run("validate", str(ROOT / "glossaries" / "shangdang-2023.yaml"), cwd=tmp_path)
+    assert ok.returncode == 0 and b"0 errors" in ok.stdout
+    broken = run("validate", str(ROOT / "tests/cases/glossaries-bad/broken-schema.yaml"), cwd=tmp_path)
+    assert broken.returncode == 3 and b"schema" in broken.stdout

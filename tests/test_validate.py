@@ -144,3 +144,15 @@ def test_keys_without_numerals_are_not_reported(seed_findings):
 def test_check_counts_on_a_term_with_no_numerals():
     [term] = extract_terms("名词解释\n1. “清化收”：是指清理、化解、收费。", "x.txt")
     assert check_counts(term) is None
+
+
+def test_references_missing_and_cyclic(tmp_path):
+    def term(tid, key, ref):
+        return (f"  - id: {tid}\n    key: {key}\n    headword: {key}\n    kind: other\n    scope: test\n"
+                f"    sources: [{{document: test}}]\n    components: [{{name: part, ref: {ref}}}]\n")
+    a = tmp_path / "a.yaml"
+    a.write_text("glossary: a\nterms:\n" + term("t/甲", "甲甲", "t/乙") + term("t/乙", "乙乙", "t/甲")
+                 + term("t/丙", "丙丙", "t/nowhere"), encoding="utf-8")
+    codes = {(f.id, f.code) for f in validate_files([a])}
+    assert ("t/丙", "missing-ref") in codes
+    assert any(code == "ref-cycle" for _, code in codes)
