@@ -323,8 +323,16 @@ def read_document(path: str, encoding: Optional[str] = None) -> Document:
     Raises :class:`InputError` with a one-line message for anything that
     cannot be read or decoded.
     """
+    return decode(_read_bytes(path), path, encoding)
+
+
+def decode(data: bytes, path: str = "<bytes>", encoding: Optional[str] = None) -> Document:
+    """Decode the bytes of a file by the rules above; ``path`` names it.
+
+    >>> decode("两个维护".encode("gb18030")).encoding
+    'gb18030'
+    """
     name = display_name(path)
-    data = _read_bytes(path)
     if encoding:
         text, codec, bom = _forced(data, encoding, name)
     elif not data:
