@@ -145,3 +145,9 @@ def test_bundled_sources_point_at_real_lines():
                 assert any(f in window for f in forms) or t.headword.replace(" ", "") in window, (
                     f"{t.id}: {s.document} line {s.line} does not mention it"
                 )
+
+
+def test_committed_schema_is_current():
+    """glossaries/schema.json (for editors) is exactly what the models export."""
+    committed = json.loads((SEEDS.parent / "glossaries" / "schema.json").read_text(encoding="utf-8"))
+    assert committed == json_schema(), "run: termkit glossary schema > glossaries/schema.json"
