@@ -91,3 +91,28 @@ def test_view_characters_come_from_the_original(text):
 def test_no_normalization_is_the_identity():
     text = "三区\n三线 “１”"
     assert View(text, Normalization.none()).text == text
+
+
+# -- data-driven cases (tests/cases/normalization.yaml) --------------------------
+
+import pytest  # noqa: E402
+import yaml  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+_CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalization.yaml").read_text(encoding="utf-8"))["cases"]
+_BUNDLED = Annotator(Glossary.load())
+
+
+@pytest.mark.parametrize(
+    "case",
+    [pytest.param(c, marks=pytest.mark.xfail(reason=c["known_failure"], strict=True)) if "known_failure" in c else c
+     for c in _CASES],
+    ids=[c["name"] for c in _CASES],
+)
+def test_real_world_case(case):
+    text = case["text"]
+    found = _BUNDLED.find(text)
+    for m in found:
+        assert text[m.start : m.end] == m.text
+    expected = [] if case.get("negative") else [(t, tuple(steps)) for t, steps in case["mentions"]]
+    assert [(m.text, m.normalizations) for m in found] == expected
