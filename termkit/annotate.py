@@ -36,7 +36,7 @@ from . import cache
 from .engine import Match, make_engine, select_longest
 from .glossary import Glossary
 from .model import Component, Term
-from .normalize import STEPS, Normalization, View, fold_width, is_quote
+from .normalize import STEPS, Normalization, View, ascii_alnum, fold_width, is_quote
 
 #: OpenCC configurations whose output the automaton learns, so that text in
 #: any of these standards matches without being converted.
@@ -131,10 +131,6 @@ class _Form:
     ascii_tail: bool
 
 
-def _ascii_alnum(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
 class Annotator:
     """Finds and expands glossary terms in text. Build once, use for many texts.
 
@@ -182,7 +178,7 @@ class Annotator:
                     if key in index:
                         continue  # a Traditional spelling equal to another form
                     index[key] = len(self._forms)
-                    head, tail = _ascii_alnum(key[0]), _ascii_alnum(key[-1])
+                    head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
                     steps = frozenset(x for x, on in (("traditional", trad), ("variant", variant)) if on)
                     label = key if trad else form
                     self._forms.append(_Form(term, label, steps, head or tail or ctx.constrained, head, tail))
@@ -206,9 +202,9 @@ class Annotator:
         if not f.check:
             return True
         vt = view.text
-        if f.ascii_head and s > 0 and _ascii_alnum(vt[s - 1]):
+        if f.ascii_head and s > 0 and ascii_alnum(vt[s - 1]):
             return False
-        if f.ascii_tail and e < len(vt) and _ascii_alnum(vt[e]):
+        if f.ascii_tail and e < len(vt) and ascii_alnum(vt[e]):
             return False
         ctx = f.term.context
         if not ctx.constrained:

@@ -38,6 +38,7 @@ import yaml
 from pydantic import ValidationError
 
 from .model import QUOTES, Component, Context, GlossaryFile, Kind, Source, Term
+from .normalize import ascii_alnum
 from .numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -182,10 +183,6 @@ def split_entries(text: str) -> list[tuple[int, int, str]]:
     return out
 
 
-def _ascii_alnum(c: str) -> bool:
-    return c.isascii() and c.isalnum()
-
-
 _WS = re.compile(r"\s+")
 
 
@@ -201,7 +198,7 @@ def clean(text: str) -> str:
 
     def repl(m: re.Match) -> str:
         a, b = m.start(), m.end()
-        if a > 0 and b < len(text) and _ascii_alnum(text[a - 1]) and _ascii_alnum(text[b]):
+        if a > 0 and b < len(text) and ascii_alnum(text[a - 1]) and ascii_alnum(text[b]):
             return " "
         return ""
 

@@ -104,7 +104,8 @@ def _run_pattern(breaks: bool, quotes: bool) -> re.Pattern:
 _RUNS = {(b, q): _run_pattern(b, q) for b in (True, False) for q in (True, False) if b or q}
 
 
-def _ascii_alnum(ch: str) -> bool:
+def ascii_alnum(ch: str) -> bool:
+    """Whether ``ch`` is an ASCII letter or digit (the boundary rule of keys)."""
     return ch.isascii() and ch.isalnum()
 
 
