@@ -183,6 +183,12 @@ class Annotator:
                     label = key if trad else form
                     self._forms.append(_Form(term, label, steps, head or tail or ctx.constrained, head, tail))
         self._keys = list(index)
+        # What every mention of form i carries besides its span and text.
+        self._payload = [
+            (f.term.id, f.term.key, f.term.headword, f.term.definition, f.label,
+             tuple(x for x in STEPS if x in f.steps), f.term)
+            for f in self._forms
+        ]
         self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
 
@@ -332,44 +338,44 @@ class Annotator:
         """Mentions of view matches, with offsets into the original (+ ``shift``).
 
         This is the hot loop: view offsets are mapped back inline, and a
-        mention whose span holds nothing skipped or folded is built directly.
+        mention whose span holds nothing skipped or folded is built from its
+        form's precomputed fields in one tuple operation.
         """
-        forms = self._forms
+        payload = self._payload
         original = view.original
         starts, shifts = view._starts, view._shifts
         folded = view.width_changed
         new = tuple.__new__
         out = []
+        append = out.append
         for s, e, i in matches:
-            f = forms[i]
             if starts:
                 k = bisect_right(starts, s) - 1
                 a = s + shifts[k] if k >= 0 else s
-                k = bisect_right(starts, e - 1, max(k, 0)) - 1
+                k = bisect_right(starts, e - 1, k if k > 0 else 0) - 1
                 b = e + shifts[k] if k >= 0 else e
             else:
                 a, b = s, e
             text = original[a:b]
-            if b - a == e - s and not (folded and fold_width(text) != text):
-                steps = f.steps
+            if b - a == e - s and not folded:
+                append(new(Mention, (a + shift, b + shift, text) + payload[i]))
             else:
-                steps = set(f.steps)
-                if b - a != e - s:
-                    if any(c.isspace() for c in text):
-                        steps.add("break")
-                    if any(is_quote(c) for c in text):
-                        steps.add("quote")
-                if folded and fold_width(text) != text:
-                    steps.add("width")
-            t = f.term
-            out.append(
-                new(
-                    Mention,
-                    (a + shift, b + shift, text, t.id, t.key, t.headword, t.definition, f.label,
-                     tuple(x for x in STEPS if x in steps) if steps else (), t),
-                )
-            )
+                append(self._mention(a + shift, b + shift, text, e - s, i))
         return out
+
+    def _mention(self, a: int, b: int, text: str, view_len: int, i: int) -> Mention:
+        """A mention whose span needed a skip or a fold: find out which."""
+        tid, key, headword, definition, label, static, term = self._payload[i]
+        steps = set(static)
+        if b - a != view_len:
+            if any(c.isspace() for c in text):
+                steps.add("break")
+            if any(is_quote(c) for c in text):
+                steps.add("quote")
+        if fold_width(text) != text:
+            steps.add("width")
+        ordered = tuple(x for x in STEPS if x in steps)
+        return tuple.__new__(Mention, (a, b, text, tid, key, headword, definition, label, ordered, term))
 
     # -- expansion ----------------------------------------------------
     def expand(self, text: str, style: Literal["inline", "footnotes"] = "inline") -> str:
