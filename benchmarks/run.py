@@ -61,6 +61,8 @@ TARGET_SIZE = "10k"
 SYNTHETIC_SEED = 20240101
 SMALL_FILE = SEEDS / "pinglu-2024-03-npc-opening.txt"
 RE_COMPILE_LIMIT = 60.0
+STREAM_TARGET_MB = 300
+JOBS_TARGET = 1.8
 
 # Contender ids, in table order, with their labels.
 CONTENDERS = {
@@ -117,7 +119,12 @@ def make_corpus(size_mb: float) -> Path:
         seeds += "\n"
     times = -(-int(size_mb * 1e6) // len(seeds.encode("utf-8")))
     path = corpus_path(size_mb)
-    path.write_text(seeds * times, encoding="utf-8")
+    data = seeds.encode("utf-8")
+    if path.exists() and path.stat().st_size == len(data) * times:
+        return path  # already built
+    with open(path, "wb") as f:
+        for _ in range(times):
+            f.write(data)
     return path
 
 
@@ -493,6 +500,68 @@ def measure_startup(runs: int) -> dict:
     return out
 
 
+# -- the command line: streaming memory and --jobs ------------------------------------
+
+def _termkit_cli() -> tuple[list[str], str]:
+    exe = Path(sys.executable).parent / "termkit"
+    if not exe.exists():
+        found = shutil.which("termkit")
+        exe = Path(found) if found else None
+    if exe is not None:
+        return [str(exe)], f"the installed `termkit` executable ({exe})"
+    return [sys.executable, "-m", "termkit.cli"], "`python -m termkit.cli`"
+
+
+def _timed(argv: list[str]) -> dict:
+    """Wall time and exit status of a command, its output discarded."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        p = subprocess.run(argv, stdout=sink, stderr=subprocess.PIPE, text=True, env=_env(), cwd=str(DATA))
+    out = {"wall_s": time.perf_counter() - t0, "exit": p.returncode}
+    if p.returncode:
+        out["error"] = (p.stderr.strip().splitlines() or ["(no message)"])[-1]
+    return out
+
+
+def measure_cli(stream_mb: float, files: int, file_kb: float, repeats: int) -> dict:
+    """`termkit annotate` as users run it: one very large file (peak memory, since jsonl is
+    streamed), and many small files with --jobs 1 and --jobs 2 (speed-up)."""
+    cmd, how = _termkit_cli()
+    big = make_corpus(stream_mb)
+    out: dict = {"how": how, "stream_bytes": big.stat().st_size}
+    log(f"cli: streaming {big.stat().st_size / 1e6:.0f} MB")
+    # Peak RSS is read in a fresh process so that no earlier child's peak is counted.
+    probe = subprocess.run(
+        [sys.executable, "-c", "import json, subprocess, sys, time\n"
+         "import resource\n"
+         "t = time.perf_counter()\n"
+         "p = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)\n"
+         "print(json.dumps({'wall_s': time.perf_counter() - t, 'exit': p.returncode, 'stderr': p.stderr[-300:],"
+         " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))",
+         *cmd, "annotate", str(big)],
+        stdout=subprocess.PIPE, text=True, env=_env(), cwd=str(DATA))
+    out["stream"] = json.loads(probe.stdout.strip().splitlines()[-1])
+    # Many files: the corpus cut into `files` documents of about `file_kb` kB each.
+    text = seed_text()
+    folder = DATA / f"files-{files}x{file_kb:g}kb"
+    if not folder.exists() or len(list(folder.glob("*.txt"))) != files:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        chars = int(file_kb * 1000 * len(text) / len(text.encode("utf-8")))  # about file_kb kB of UTF-8
+        body = text * (chars // len(text) + 2)
+        for i in range(files):
+            start = (i * 977) % len(text)
+            (folder / f"doc-{i:04d}.txt").write_text(body[start:start + chars], encoding="utf-8")
+    paths = sorted(str(p) for p in folder.glob("*.txt"))
+    out["files"] = {"count": files, "bytes": sum(os.path.getsize(p) for p in paths)}
+    for jobs in (1, 2):
+        log(f"cli: {files} files, --jobs {jobs}")
+        runs = [_timed([*cmd, "annotate", "--jobs", str(jobs), *paths]) for _ in range(repeats)]
+        bad = [r for r in runs if r["exit"]]
+        out["files"][f"jobs{jobs}"] = bad[0] if bad else {"wall_s": statistics.median(r["wall_s"] for r in runs)}
+    return out
+
+
 # -- machine ---------------------------------------------------------------------
 
 def describe_machine() -> dict:
@@ -794,6 +863,29 @@ def write_report(path: Path, run: dict) -> str:
     w(f"| `python -c pass` | {st['python_s']:.3f} |" if st["python_s"] is not None else "| `python -c pass` | n/a |")
     w("")
 
+    cli = run.get("cli")
+    if cli:
+        w("## The command line: a very large file, and many files")
+        w("")
+        w(f"Run as {cli['how']}, jsonl output to /dev/null.")
+        w("")
+        sm = cli["stream"]
+        mb = cli["stream_bytes"] / 1e6
+        if sm.get("exit"):
+            w(f"- Streaming a {mb:.0f} MB file failed: {sm.get('stderr', '').strip()}")
+        else:
+            w(f"- One {mb:.0f} MB file: peak resident memory {sm['peak_rss_mb']:.0f} MB (target < {STREAM_TARGET_MB} MB), "
+              f"{sm['wall_s']:.1f} s wall ({mb / sm['wall_s']:.1f} MB/s, output included).")
+        f = cli["files"]
+        j1, j2 = f["jobs1"], f["jobs2"]
+        if j1.get("error") or j2.get("error"):
+            w(f"- {f['count']} files: failed: {j1.get('error') or j2.get('error')}")
+        else:
+            w(f"- {f['count']} files of {f['bytes'] / f['count'] / 1e3:.0f} kB ({f['bytes'] / 1e6:.0f} MB): "
+              f"`--jobs 1` {j1['wall_s']:.1f} s, `--jobs 2` {j2['wall_s']:.1f} s: "
+              f"{j1['wall_s'] / j2['wall_s']:.2f}× (target ≥ {JOBS_TARGET}× on 2 cores); median of {args_repeats(run)} runs.")
+        w("")
+
     # findings
     w("## Where termkit is slower")
     w("")
@@ -803,6 +895,10 @@ def write_report(path: Path, run: dict) -> str:
     text = "\n".join(L)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def args_repeats(run: dict) -> int:
+    return run.get("args", {}).get("cli_repeats") or 1
 
 
 def findings(run: dict) -> list[str]:
@@ -922,6 +1018,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--contenders", default=",".join(CONTENDERS), help="contender ids, comma-separated")
     p.add_argument("--startup-runs", type=int, default=None, help="start-up runs (default 10; 3 with --quick)")
     p.add_argument("--quick", action="store_true", help="smoke run: 5 MB, 1 repeat, short budgets")
+    p.add_argument("--stream-mb", type=float, default=None,
+                   help="size of the one large file for the CLI's streaming memory (default 1024; 50 with --quick)")
+    p.add_argument("--cli-files", type=int, default=400, help="number of files for --jobs (default 400)")
+    p.add_argument("--cli-file-kb", type=float, default=100.0, help="size of each of those files (default 100)")
+    p.add_argument("--cli-repeats", type=int, default=None, help="runs per --jobs setting (default 3; 1 with --quick)")
+    p.add_argument("--no-cli", action="store_true", help="skip the command-line measurements")
     p.add_argument("--out", help="report path (default benchmarks/RESULTS.md; benchmarks/data/RESULTS-quick.md "
                    "with --quick)")
     p.add_argument("--profile", action="store_true", help="only profile termkit find (default normalization, "
@@ -939,6 +1041,8 @@ def main(argv: list[str] | None = None) -> int:
     args.build_repeats = args.build_repeats or (1 if q else 3)
     args.budget = args.budget or (5.0 if q else 90.0)
     args.startup_runs = args.startup_runs or (3 if q else 10)
+    args.stream_mb = args.stream_mb or (50.0 if q else 1024.0)
+    args.cli_repeats = args.cli_repeats or (1 if q else 3)
     out = Path(args.out) if args.out else (DATA / "RESULTS-quick.md" if q else HERE / "RESULTS.md")
     sizes = [s for s in args.sizes.split(",") if s]
     cids = [c for c in args.contenders.split(",") if c]
@@ -1025,6 +1129,7 @@ def main(argv: list[str] | None = None) -> int:
 
     log("start-up")
     startup = measure_startup(args.startup_runs)
+    cli = None if args.no_cli else measure_cli(args.stream_mb, args.cli_files, args.cli_file_kb, args.cli_repeats)
     cmd = "python benchmarks/run.py" + (" " + " ".join(argv) if argv else "")
     run = {
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
@@ -1038,6 +1143,7 @@ def main(argv: list[str] | None = None) -> int:
         "builds": builds,
         "throughput": throughput,
         "startup": startup,
+        "cli": cli,
     }
     run["elapsed_s"] = time.perf_counter() - started
     (DATA / ("results-quick.json" if q else "results.json")).write_text(json.dumps(run, indent=1, ensure_ascii=False))

@@ -161,27 +161,33 @@ class Annotator:
                 for t in glossary
                 for x in [*(f for f, _ in t.forms), *t.context.followed_by, *t.context.preceded_by]
             )
+        static_steps = {
+            (trad, variant): frozenset(x for x, on in (("traditional", trad), ("variant", variant)) if on)
+            for trad in (False, True)
+            for variant in (False, True)
+        }
+        traditional = self._traditional
         for term in glossary:
             ctx = term.context
-            self._suffixes[term.id] = (
-                self._spellings(ctx.followed_by),
-                self._spellings(ctx.preceded_by),
-            )
+            constrained = ctx.constrained
+            if constrained:
+                self._suffixes[term.id] = (self._spellings(ctx.followed_by), self._spellings(ctx.preceded_by))
             for form, variant in term.forms:
                 if variant and not norm.variants:
                     continue
                 spellings = [(form, False)]
-                if norm.traditional:
-                    spellings += [(t, True) for t in self._traditional[form]]
+                if traditional:
+                    spellings += [(t, True) for t in traditional[form]]
                 for spelling, trad in spellings:
                     key = fold_width(spelling) if norm.width else spelling
                     if key in index:
                         continue  # a Traditional spelling equal to another form
                     index[key] = len(self._forms)
                     head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
-                    steps = frozenset(x for x, on in (("traditional", trad), ("variant", variant)) if on)
                     label = key if trad else form
-                    self._forms.append(_Form(term, label, steps, head or tail or ctx.constrained, head, tail))
+                    self._forms.append(
+                        _Form(term, label, static_steps[trad, variant], head or tail or constrained, head, tail)
+                    )
         self._keys = list(index)
         # What every mention of form i carries besides its span and text.
         self._payload = [

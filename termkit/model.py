@@ -107,7 +107,8 @@ class Context(_Strict):
         return self.quoted or bool(self.followed_by) or bool(self.preceded_by)
 
 
-def _check_surface(value: str, what: str) -> str:
+def check_surface(value: str, what: str) -> str:
+    """A key, alias or variant as it must be: clean, unquoted, not only punctuation."""
     if not value.strip():
         raise ValueError(f"{what} is empty")
     if value != value.strip() or any(c.isspace() for c in value):
@@ -140,12 +141,12 @@ class Term(_Strict):
     @field_validator("key")
     @classmethod
     def _key(cls, v: str) -> str:
-        return _check_surface(v, "key")
+        return check_surface(v, "key")
 
     @field_validator("aliases", "variants")
     @classmethod
     def _forms(cls, v: list[str]) -> list[str]:
-        return [_check_surface(x, "alias or variant") for x in v]
+        return [check_surface(x, "alias or variant") for x in v]
 
     @field_validator("definition")
     @classmethod
