@@ -304,7 +304,7 @@ class Annotator:
             p = max(p, limit)
             while k < n and greedy[k][0] < p:
                 k += 1
-            if k and greedy[k - 1][1] > p and k < n:
+            if k and greedy[k - 1][1] > p:
                 # An engine match crosses p: its choices after p are not the
                 # selection from p; keep redoing the window from p.
                 k -= 1

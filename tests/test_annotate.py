@@ -101,6 +101,22 @@ def test_find_with_constraints_equals_reference(engine, keys, text, data):
     assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes)
 
 
+CJK = "甲乙丙丁戊"
+
+
+@pytest.mark.parametrize("engine", available())
+@settings(max_examples=600, deadline=None)
+@given(keys=st.lists(st.text(CJK, min_size=1, max_size=5), min_size=1, max_size=8, unique=True),
+       text=st.text(CJK, max_size=40), data=st.data())
+def test_selection_with_rejections_equals_reference(engine, keys, text, data):
+    """Dense overlaps of CJK keys, some rejected by context: the repair windows at work."""
+    constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
+    suffixes = {k: data.draw(st.lists(st.text(CJK, min_size=1, max_size=2), min_size=1, max_size=2)) for k in constrained}
+    terms = [make(key=k, context={"followed_by": suffixes[k]} if k in suffixes else {}) for k in keys]
+    ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
+    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes)
+
+
 def test_engines_listed():
     assert "pyahocorasick" in available()
 
@@ -249,3 +265,17 @@ def test_stream_across_a_chunk_boundary():
     pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
     assert list(ann.find_stream(pieces, context=8)) == ann.find(text)
     assert [m.key for m in ann.find_stream(pieces, context=8)] == ["三区三线", "三区"]
+
+
+def test_repair_window_followed_by_a_crossing_last_match():
+    """The engine's last match crosses the end of a repair window: what starts
+    under it must still be found (a regression found by reading _select)."""
+    # a b X c d e f g, in CJK so that the ASCII boundary rule stays out of it
+    a, b, X, c, d, e, f, g = "甲乙丙丁戊己庚辛"
+    keys = [a + b, b + X + c, c + d + e + f, f + g]
+    terms = [make(key=k, context={"followed_by": ["Z"]} if k == a + b else {}) for k in keys]
+    text = a + b + X + c + d + e + f + g
+    for engine in available():
+        ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
+        assert spans(ann.find(text)) == reference(keys, text, suffixes={a + b: ["Z"]})
+        assert [m.key for m in ann.find(text)] == [b + X + c, f + g]
