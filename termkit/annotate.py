@@ -302,6 +302,8 @@ class Annotator:
                 out.append(m)
                 p = m[1]
             p = max(p, limit)
+            if p >= vhi:
+                break
             while k < n and greedy[k][0] < p:
                 k += 1
             if k and greedy[k - 1][1] > p:
