@@ -505,7 +505,10 @@ class TextStream:
             if looks_binary(head, nul_is_binary=False):
                 raise InputError(f"{name}: looks like a binary file, not text")
             return "utf-8", b""
-        _, codec, bom = _detect(_trim(head, "gb18030"), name)
+        # A line end is a character boundary in every ASCII-compatible
+        # encoding (no GB18030 or Big5 trail byte is 0x0A): detect on whole lines.
+        cut = head.rfind(b"\n")
+        _, codec, bom = _detect(head[: cut + 1] if cut > 0 else _trim(head, "gb18030"), name)
         return codec, bom
 
     def __iter__(self) -> Iterator[str]:
