@@ -65,7 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="termkit",
         description="Tag and expand the slogans and abbreviations of Chinese government documents.",
-        epilog="Run 'termkit COMMAND --help' for the options and examples of a command.",
+        epilog="examples:\n"
+        "  termkit annotate --format inline report.txt    # definitions after first mentions\n"
+        "  termkit glossary show 六九九六                   # one term in full\n"
+        "  termkit extract report.txt -o terms.yaml       # a report's 名词解释 as a glossary\n"
+        "  termkit validate terms.yaml                    # check it\n\n"
+        "Run 'termkit COMMAND --help' for the options and examples of a command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"termkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
