@@ -151,3 +151,29 @@ def test_committed_schema_is_current():
     """glossaries/schema.json (for editors) is exactly what the models export."""
     committed = json.loads((SEEDS.parent / "glossaries" / "schema.json").read_text(encoding="utf-8"))
     assert committed == json_schema(), "run: termkit glossary schema > glossaries/schema.json"
+
+
+def test_seed_definitions_and_items_are_the_seeds_own_words():
+    """Curate, never invent: a definition or item taken from a seed stands in that seed
+    (whitespace aside). Entries naming a non-seed source (standard official wording) are exempt."""
+    import re
+
+    def squeeze(s: str) -> str:
+        return re.sub(r"\s+", "", s)
+
+    seeds = {p.name: squeeze(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")}
+
+    def parts(components):
+        for c in components:
+            yield c
+            yield from parts(c.components)
+
+    for t in Glossary.load():
+        if any(s.document not in seeds for s in t.sources):
+            continue
+        texts = [seeds[s.document] for s in t.sources]
+        claims = [t.definition] if t.definition else []
+        for c in parts(t.components):
+            claims += [*c.items, *([c.definition] if c.definition else [])]
+        for claim in claims:
+            assert any(squeeze(claim) in text for text in texts), f"{t.id}: {claim[:40]!r} is not in its seed"
