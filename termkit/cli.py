@@ -373,18 +373,28 @@ def _run_parallel(job: _Job, files: list[str], out, jobs: int) -> int:
     import tempfile
     from concurrent.futures import ProcessPoolExecutor
 
+    import codecs
+
     failures = 0
     progress = _progress_bar(len(files), "file") if len(files) > 20 else None
+    # The parts are UTF-8: copy them as bytes where the output is UTF-8 too.
+    utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
+    raw = getattr(out, "buffer", None) if utf8 else None
     with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir:
         tasks = [(path, i, tmpdir) for i, path in enumerate(files)]
         with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,)) as pool:
-            for part, error in pool.map(_worker_run, tasks, chunksize=max(1, min(16, len(files) // (jobs * 8)))):
+            for part, error in pool.map(_worker_run, tasks, chunksize=max(1, min(8, len(files) // (jobs * 16)))):
                 if error is not None:
                     _fail(error)
                     failures += 1
                 else:
-                    with open(part, encoding="utf-8", newline="") as f:
-                        shutil.copyfileobj(f, out)
+                    if raw is not None:  # bytes to bytes: no decode and re-encode
+                        out.flush()
+                        with open(part, "rb") as f:
+                            shutil.copyfileobj(f, raw, 1 << 20)
+                    else:
+                        with open(part, encoding="utf-8", newline="") as f:
+                            shutil.copyfileobj(f, out)
                     os.unlink(part)
                 if progress is not None:
                     progress.update(1)
