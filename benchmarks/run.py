@@ -541,6 +541,9 @@ def measure_cli(stream_mb: float, files: int, file_kb: float, repeats: int) -> d
          *cmd, "annotate", str(big)],
         stdout=subprocess.PIPE, text=True, env=_env(), cwd=str(DATA))
     out["stream"] = json.loads(probe.stdout.strip().splitlines()[-1])
+    # The same large file with --jobs 2: cut into segments for two processes.
+    log(f"cli: streaming {big.stat().st_size / 1e6:.0f} MB with --jobs 2")
+    out["stream_jobs2"] = _timed([*cmd, "annotate", "--jobs", "2", str(big)])
     # Many files: the corpus cut into `files` documents of about `file_kb` kB each.
     text = seed_text()
     folder = DATA / f"files-{files}x{file_kb:g}kb"
@@ -876,6 +879,12 @@ def write_report(path: Path, run: dict) -> str:
         else:
             w(f"- One {mb:.0f} MB file: peak resident memory {sm['peak_rss_mb']:.0f} MB (target < {STREAM_TARGET_MB} MB), "
               f"{sm['wall_s']:.1f} s wall ({mb / sm['wall_s']:.1f} MB/s, output included).")
+            s2 = cli.get("stream_jobs2")
+            if s2 and not s2.get("error"):
+                w(f"- The same file with `--jobs 2` (cut into segments): {s2['wall_s']:.1f} s wall, "
+                  f"{sm['wall_s'] / s2['wall_s']:.2f}× one job.")
+            elif s2:
+                w(f"- The same file with `--jobs 2` failed: {s2['error']}")
         f = cli["files"]
         j1, j2 = f["jobs1"], f["jobs2"]
         if j1.get("error") or j2.get("error"):

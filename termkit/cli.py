@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 
@@ -96,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--overlapping", action="store_true",
                    help="jsonl: report every occurrence, not only the leftmost-longest ones")
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                   help="annotate files in N processes (output stays in input order)")
+                   help="annotate in N processes: many files at once, or one large file in segments "
+                   "(output stays in input order)")
     for name, text in _NORMALIZATION_FLAGS.items():
         a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
 
@@ -160,160 +160,29 @@ def _load_glossary(no_default: bool, paths: list[str]):
     return glossary
 
 
-class _Job:
-    """Everything needed to annotate one file, picklable for worker processes."""
+class _AnnotatorSpec:
+    """Builds the Annotator the options ask for; picklable, for worker processes
+    that do not inherit the parent's compiled one."""
 
     def __init__(self, args):
-        self.glossary_paths = list(args.glossary)
         self.no_default = args.no_default_glossary
+        self.glossary_paths = list(args.glossary)
         self.normalization = {k: not getattr(args, f"no_{k}") for k in _NORMALIZATION_FLAGS}
         self.engine = args.engine
-        self.format = args.format
-        self.encoding = args.encoding
-        self.offsets = args.offsets
-        self.overlapping = args.overlapping
-        self.headers = len(args.files) > 1
-        self._annotator = None
 
-    def __getstate__(self):
-        return {**self.__dict__, "_annotator": None}
+    def __call__(self):
+        from .annotate import Annotator
+        from .normalize import Normalization
 
-    @property
-    def annotator(self):
-        if self._annotator is None:
-            from .annotate import Annotator
-            from .normalize import Normalization
-
-            glossary = _load_glossary(self.no_default, self.glossary_paths)
-            try:
-                self._annotator = Annotator(
-                    glossary, normalization=Normalization(**self.normalization), engine=self.engine
-                )
-            except ValueError as e:
-                raise CLIError(str(e)) from None
-        return self._annotator
-
-    def run(self, path: str, index: int, out, progress=None) -> None:
-        """Annotate one file into ``out``. Raises InputError if it cannot be read."""
-        from .render import html_section, jsonl_records
-        from .textio import TextStream, read_document
-
-        if self.format == "jsonl" and not self.overlapping:
-            # Streamed: memory stays bounded however large the file is.
-            with TextStream(path, self.encoding) as stream:
-                pieces = _Progressed(stream, progress)
-                mapper = _ByteMapper(pieces, stream) if self.offsets == "bytes" else None
-                batch = []
-                for m in self.annotator.find_stream(mapper or pieces):
-                    batch.append(m)
-                    if len(batch) >= 1000:
-                        out.write(jsonl_records(path, batch, mapper and mapper.spans(batch)))
-                        batch = []
-                out.write(jsonl_records(path, batch, mapper and mapper.spans(batch)))
-            return
-        doc = read_document(path, self.encoding)
-        if progress is not None:
-            progress.update(len(doc.text))
-        if self.format == "jsonl":
-            from .textio import byte_offsets
-
-            mentions = self.annotator.find(doc.text, overlapping=self.overlapping)
-            spans = None
-            if self.offsets == "bytes":
-                flat = byte_offsets(doc, [x for m in mentions for x in (m.start, m.end)])
-                spans = list(zip(flat[::2], flat[1::2]))
-            out.write(jsonl_records(doc.name, mentions, spans))
-        elif self.format == "html":
-            out.write(html_section(doc.name, doc.text, self.annotator.find(doc.text), index))
-        else:
-            if self.headers:
-                out.write(f"==> {doc.name} <==\n")
-            out.write(self.annotator.expand(doc.text, style=self.format))
-            out.write("\n")
-
-
-class _Progressed:
-    """Pieces of a stream, counted on a progress bar (if any)."""
-
-    def __init__(self, pieces, progress):
-        self._pieces, self._progress = pieces, progress
-
-    def __iter__(self):
-        for piece in self._pieces:
-            if self._progress is not None:
-                self._progress.update(len(piece))
-            yield piece
-
-
-class _ByteMapper:
-    """Passes a stream's pieces through, and maps the (ascending) code-point
-    offsets of the mentions found in them to byte offsets of the raw file."""
-
-    def __init__(self, pieces, stream):
-        import codecs
-
-        self._pieces = pieces
-        self._encoder = codecs.getincrementalencoder(stream.encoding)()
-        self._held: list[str] = []  # pieces not yet passed by the cursor
-        self._held_start = 0  # code-point offset of the first held piece
-        self._char = 0  # the cursor: a code-point offset ...
-        self._byte = len(stream.bom)  # ... and its byte offset
-
-    def __iter__(self):
-        for piece in self._pieces:
-            self._held.append(piece)
-            yield piece
-
-    def _to(self, offset: int) -> int:
-        while self._char < offset:
-            piece = self._held[0]
-            local = self._char - self._held_start
-            take = min(len(piece), local + offset - self._char)
-            self._byte += len(self._encoder.encode(piece[local:take]))
-            self._char += take - local
-            if take == len(piece):
-                self._held.pop(0)
-                self._held_start += len(piece)
-        return self._byte
-
-    def spans(self, mentions) -> list[tuple[int, int]]:
-        return [(self._to(m.start), self._to(m.end)) for m in mentions]
-
-
-def _progress_bar(total: int, unit: str):
-    """A progress bar on stderr for long runs, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, leave=False, mininterval=0.5)
-
-
-_WORKER_JOB: "_Job | None" = None
-
-
-def _worker_init(job: _Job) -> None:
-    global _WORKER_JOB
-    _WORKER_JOB = job
-
-
-def _worker_run(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
-    """Annotate one file in a worker process into a temporary file."""
-    from .textio import InputError
-
-    path, index, tmpdir = task
-    out_path = os.path.join(tmpdir, f"{index}.part")
-    try:
-        with open(out_path, "w", encoding="utf-8", newline="") as out:
-            _WORKER_JOB.run(path, index, out)
-    except InputError as e:
-        return None, str(e)
-    except CLIError as e:
-        return None, str(e)
-    return out_path, None
+        glossary = _load_glossary(self.no_default, self.glossary_paths)
+        try:
+            return Annotator(glossary, normalization=Normalization(**self.normalization), engine=self.engine)
+        except ValueError as e:
+            raise CLIError(str(e)) from None
 
 
 def _annotate(args) -> int:
+    from .jobs import AnnotateJob, run_parallel, run_segments, run_serial, segmentable
     from .render import HTML_TAIL, html_head
     from .textio import InputError, atomic_write
 
@@ -321,7 +190,8 @@ def _annotate(args) -> int:
         raise CLIError("standard input (-) can be read only once")
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1")
-    job = _Job(args)
+    job = AnnotateJob(_AnnotatorSpec(args), format=args.format, encoding=args.encoding, offsets=args.offsets,
+                      overlapping=args.overlapping, headers=len(args.files) > 1)
     job.annotator  # compile once up front: a bad glossary fails before any output
     # The compiled glossary lives as long as the process: keep it out of the
     # garbage collector's full passes, which otherwise rescan it again and
@@ -329,78 +199,28 @@ def _annotate(args) -> int:
     import gc
 
     gc.freeze()
+    files = args.files
     failures = 0
     try:
-        with atomic_write(args.output, inputs=[f for f in args.files if f != "-"]) as out:
+        with atomic_write(args.output, inputs=[f for f in files if f != "-"]) as out:
             if args.format == "html":
-                title = args.files[0] if len(args.files) == 1 else f"{len(args.files)} documents"
+                title = files[0] if len(files) == 1 else f"{len(files)} documents"
                 out.write(html_head(f"termkit: {title}"))
-            if args.jobs == 1 or len(args.files) == 1 or "-" in args.files:
-                failures = _run_serial(job, args.files, out)
+            if args.jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
+                failures = run_segments(job, files[0], out, args.jobs, _fail)
+            elif args.jobs == 1 or len(files) == 1 or "-" in files:
+                failures = run_serial(job, files, out, _fail)
             else:
-                failures = _run_parallel(job, args.files, out, args.jobs)
+                failures = run_parallel(job, files, out, args.jobs, _fail)
             if args.format == "html":
                 out.write(HTML_TAIL)
-            if failures == len(args.files):
+            if failures == len(files):
                 raise CLIError("no input could be read; nothing written", EXIT_INPUT)
     except InputError as e:  # refusing to overwrite an input, or the output failed
         raise CLIError(str(e)) from None
     except OSError as e:
         raise CLIError(f"{args.output}: cannot write output: {e.strerror or e}") from None
     return EXIT_INPUT if failures else EXIT_OK
-
-
-def _run_serial(job: _Job, files: list[str], out) -> int:
-    from .textio import InputError
-
-    failures = 0
-    sizes = [os.path.getsize(f) if f != "-" and os.path.isfile(f) else 0 for f in files]
-    progress = _progress_bar(sum(sizes), "B") if sum(sizes) > 50_000_000 else None
-    for index, path in enumerate(files):
-        try:
-            job.run(path, index, out, progress)
-        except InputError as e:
-            _fail(str(e))
-            failures += 1
-    if progress is not None:
-        progress.close()
-    return failures
-
-
-def _run_parallel(job: _Job, files: list[str], out, jobs: int) -> int:
-    """Files annotated by a pool of processes; output in input order."""
-    import shutil
-    import tempfile
-    from concurrent.futures import ProcessPoolExecutor
-
-    import codecs
-
-    failures = 0
-    progress = _progress_bar(len(files), "file") if len(files) > 20 else None
-    # The parts are UTF-8: copy them as bytes where the output is UTF-8 too.
-    utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
-    raw = getattr(out, "buffer", None) if utf8 else None
-    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir:
-        tasks = [(path, i, tmpdir) for i, path in enumerate(files)]
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,)) as pool:
-            for part, error in pool.map(_worker_run, tasks, chunksize=max(1, min(8, len(files) // (jobs * 16)))):
-                if error is not None:
-                    _fail(error)
-                    failures += 1
-                else:
-                    if raw is not None:  # bytes to bytes: no decode and re-encode
-                        out.flush()
-                        with open(part, "rb") as f:
-                            shutil.copyfileobj(f, raw, 1 << 20)
-                    else:
-                        with open(part, encoding="utf-8", newline="") as f:
-                            shutil.copyfileobj(f, out)
-                    os.unlink(part)
-                if progress is not None:
-                    progress.update(1)
-    if progress is not None:
-        progress.close()
-    return failures
 
 
 def _extract(args) -> int:

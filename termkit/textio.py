@@ -66,7 +66,7 @@ import tempfile
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, Iterator, Optional, Sequence, Union
+from typing import IO, Iterator, Optional, Sequence
 
 #: BOMs in the order they must be tested (UTF-32 LE starts like UTF-16 LE).
 BOMS: tuple[tuple[bytes, str], ...] = (

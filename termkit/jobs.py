@@ -1,0 +1,385 @@
+"""Running ``termkit annotate`` over files: one by one, in worker processes, or
+one large file cut into segments for several processes.
+
+Nothing here matches text itself: it reads files (:mod:`termkit.textio`),
+hands text to an :class:`~termkit.annotate.Annotator` and writes what the
+renderers (:mod:`termkit.render`) make of the mentions. Output always comes in
+input order. Errors reading an input are reported through a callback and
+counted; the other inputs go on.
+"""
+
+from __future__ import annotations
+
+import codecs
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+
+from .annotate import Annotator
+from .textio import InputError
+
+#: A large file is cut into segments of about this many bytes for ``--jobs``.
+SEGMENT_BYTES = 16 << 20
+#: Encodings in which a line feed byte is always a whole character, so that a
+#: file can be cut after any b"\n" (no GB18030 or Big5 trail byte is 0x0A).
+_LINE_SAFE = {"utf-8", "gb18030", "big5"}
+
+
+class AnnotateJob:
+    """How to annotate a file (format, encoding, offsets), with the compiled
+    Annotator. Picklable for worker processes: the Annotator is rebuilt from
+    ``make_annotator`` where it is not inherited (a fork inherits it)."""
+
+    def __init__(self, make_annotator: Callable[[], Annotator], *, format: str = "jsonl",
+                 encoding: str | None = None, offsets: str = "chars", overlapping: bool = False,
+                 headers: bool = False):
+        self.make_annotator = make_annotator
+        self.format = format
+        self.encoding = encoding
+        self.offsets = offsets
+        self.overlapping = overlapping
+        self.headers = headers
+        self._annotator: Annotator | None = None
+
+    def __getstate__(self):
+        return {**self.__dict__, "_annotator": None}
+
+    @property
+    def annotator(self) -> Annotator:
+        if self._annotator is None:
+            self._annotator = self.make_annotator()
+        return self._annotator
+
+    def run(self, path: str, index: int, out, progress=None) -> None:
+        """Annotate one file into ``out``. Raises InputError if it cannot be read."""
+        from .render import html_section, jsonl_records
+        from .textio import TextStream, read_document
+
+        if self.format == "jsonl" and not self.overlapping:
+            # Streamed: memory stays bounded however large the file is.
+            with TextStream(path, self.encoding) as stream:
+                pieces = _Progressed(stream, progress)
+                mapper = _ByteMapper(pieces, stream) if self.offsets == "bytes" else None
+                batch = []
+                for m in self.annotator.find_stream(mapper or pieces):
+                    batch.append(m)
+                    if len(batch) >= 1000:
+                        out.write(jsonl_records(path, batch, mapper and mapper.spans(batch)))
+                        batch = []
+                out.write(jsonl_records(path, batch, mapper and mapper.spans(batch)))
+            return
+        doc = read_document(path, self.encoding)
+        if progress is not None:
+            progress.update(len(doc.text.encode("utf-8", "surrogatepass")))
+        if self.format == "jsonl":
+            from .textio import byte_offsets
+
+            mentions = self.annotator.find(doc.text, overlapping=self.overlapping)
+            spans = None
+            if self.offsets == "bytes":
+                flat = byte_offsets(doc, [x for m in mentions for x in (m.start, m.end)])
+                spans = list(zip(flat[::2], flat[1::2]))
+            out.write(jsonl_records(doc.name, mentions, spans))
+        elif self.format == "html":
+            out.write(html_section(doc.name, doc.text, self.annotator.find(doc.text), index))
+        else:
+            if self.headers:
+                out.write(f"==> {doc.name} <==\n")
+            out.write(self.annotator.expand(doc.text, style=self.format))
+            out.write("\n")
+
+
+class _Progressed:
+    """Pieces of a stream, counted on a progress bar (if any)."""
+
+    def __init__(self, pieces, progress):
+        self._pieces, self._progress = pieces, progress
+
+    def __iter__(self):
+        for piece in self._pieces:
+            if self._progress is not None:
+                self._progress.update(len(piece))
+            yield piece
+
+
+class _ByteMapper:
+    """Passes a stream's pieces through, and maps the (ascending) code-point
+    offsets of the mentions found in them to byte offsets of the raw file."""
+
+    def __init__(self, pieces, stream):
+        self._pieces = pieces
+        self._encoder = codecs.getincrementalencoder(stream.encoding)()
+        self._held: list[str] = []  # pieces not yet passed by the cursor
+        self._held_start = 0  # code-point offset of the first held piece
+        self._char = 0  # the cursor: a code-point offset ...
+        self._byte = len(stream.bom)  # ... and its byte offset
+
+    def __iter__(self):
+        for piece in self._pieces:
+            self._held.append(piece)
+            yield piece
+
+    def _to(self, offset: int) -> int:
+        while self._char < offset:
+            piece = self._held[0]
+            local = self._char - self._held_start
+            take = min(len(piece), local + offset - self._char)
+            self._byte += len(self._encoder.encode(piece[local:take]))
+            self._char += take - local
+            if take == len(piece):
+                self._held.pop(0)
+                self._held_start += len(piece)
+        return self._byte
+
+    def spans(self, mentions) -> list[tuple[int, int]]:
+        return [(self._to(m.start), self._to(m.end)) for m in mentions]
+
+
+def progress_bar(total: int, unit: str):
+    """A progress bar on stderr for long runs, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, unit=unit, unit_scale=True, file=sys.stderr, leave=False, mininterval=0.5)
+
+
+def _copy_part(part: str, out, raw) -> None:
+    """Append a worker's UTF-8 part file to ``out`` and delete it."""
+    if raw is not None:  # bytes to bytes: no decode and re-encode
+        out.flush()
+        with open(part, "rb") as f:
+            shutil.copyfileobj(f, raw, 1 << 20)
+    else:
+        with open(part, encoding="utf-8", newline="") as f:
+            shutil.copyfileobj(f, out)
+    os.unlink(part)
+
+
+def _raw_output(out):
+    """The byte stream under ``out`` if ``out`` writes UTF-8, else None."""
+    utf8 = codecs.lookup(getattr(out, "encoding", None) or "ascii").name == "utf-8"
+    return getattr(out, "buffer", None) if utf8 else None
+
+
+# -- serial and per-file parallel ------------------------------------------------
+
+def run_serial(job: AnnotateJob, files: list[str], out, fail: Callable[[str], None]) -> int:
+    """Annotate the files one after the other; the number that failed."""
+    failures = 0
+    sizes = [os.path.getsize(f) if f != "-" and os.path.isfile(f) else 0 for f in files]
+    progress = progress_bar(sum(sizes), "B") if sum(sizes) > 50_000_000 else None
+    for index, path in enumerate(files):
+        try:
+            job.run(path, index, out, progress)
+        except InputError as e:
+            fail(str(e))
+            failures += 1
+    if progress is not None:
+        progress.close()
+    return failures
+
+
+_WORKER_JOB: AnnotateJob | None = None
+
+
+def _worker_init(job: AnnotateJob) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+
+
+def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
+    """Annotate one file in a worker process into a temporary part file."""
+    path, index, tmpdir = task
+    part = os.path.join(tmpdir, f"{index}.part")
+    try:
+        with open(part, "w", encoding="utf-8", newline="") as out:
+            _WORKER_JOB.run(path, index, out)
+    except InputError as e:
+        return None, str(e)
+    return part, None
+
+
+def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None]) -> int:
+    """Files annotated by a pool of ``jobs`` processes; the number that failed."""
+    failures = 0
+    progress = progress_bar(len(files), "file") if len(files) > 20 else None
+    raw = _raw_output(out)
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir:
+        tasks = [(path, i, tmpdir) for i, path in enumerate(files)]
+        chunksize = max(1, min(8, len(files) // (jobs * 16)))
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,)) as pool:
+            for part, error in pool.map(_worker_file, tasks, chunksize=chunksize):
+                if error is not None:
+                    fail(error)
+                    failures += 1
+                else:
+                    _copy_part(part, out, raw)
+                if progress is not None:
+                    progress.update(1)
+    if progress is not None:
+        progress.close()
+    return failures
+
+
+# -- one large file in segments --------------------------------------------------
+
+def segmentable(job: AnnotateJob, path: str, segment_bytes: int = SEGMENT_BYTES) -> bool:
+    """Whether ``path`` is worth cutting into segments (and can be): a regular
+    file of at least two segments, jsonl without --overlapping."""
+    return (
+        job.format == "jsonl"
+        and not job.overlapping
+        and path != "-"
+        and os.path.isfile(path)
+        and os.path.getsize(path) >= 2 * segment_bytes
+    )
+
+
+def _cuts(path: str, start: int, size: int, segment_bytes: int) -> list[int]:
+    """Byte offsets cutting ``[start, size)`` just after a line feed about every
+    ``segment_bytes``; a stretch with no line feed stays in one segment."""
+    cuts = [start]
+    with open(path, "rb") as f:
+        pos = start + segment_bytes
+        while pos < size:
+            f.seek(pos)
+            probe = f.read(1 << 20)
+            nl = probe.find(b"\n")
+            if nl < 0:
+                pos += len(probe) or 1
+                continue
+            cut = pos + nl + 1
+            if cut < size:
+                cuts.append(cut)
+            pos = cut + segment_bytes
+    return cuts + [size]
+
+
+def _read(path: str, a: int, b: int) -> bytes:
+    with open(path, "rb") as f:
+        f.seek(a)
+        return f.read(b - a)
+
+
+def _decode(path: str, data: bytes, encoding: str, at: int) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise InputError(
+            f"{path}: cannot decode as {encoding} at byte {at + e.start} (use --encoding or fix the file)"
+        ) from None
+
+
+def _worker_count(task: tuple[str, str, int, int]) -> tuple[int | None, str | None]:
+    """Phase 1: the code points in a segment (which also checks it decodes)."""
+    path, encoding, a, b = task
+    try:
+        return len(_decode(path, _read(path, a, b), encoding, a)), None
+    except (InputError, OSError) as e:
+        return None, str(e)
+
+
+def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int], i: int, char_base: int,
+                      tmpdir: str, min_start: int | None = None, context: int = 1 << 16):
+    """Phase 2: the mentions that start in segment ``i``, written as jsonl to a
+    part file; returns ``(part, end of the last mention)`` (code points).
+
+    The segment is read with up to ``context`` bytes of whole lines on either
+    side, so that context constraints and terms running past its end are
+    seen. Mentions are selected as if the text began at ``min_start`` (default:
+    the segment's start), as :meth:`Annotator._select` does for a stream.
+    """
+    from .normalize import View
+    from .render import jsonl_records
+    from .textio import Document, byte_offsets
+
+    a, b = cuts[i], cuts[i + 1]
+    first, size = cuts[0], cuts[-1]
+    left_at = max(first, a - context)
+    left = _read(path, left_at, a)
+    if left_at > first:  # start the left context on a whole line
+        nl = left.find(b"\n")
+        left, left_at = (left[nl + 1 :], left_at + nl + 1) if nl >= 0 else (b"", a)
+    right = _read(path, b, min(size, b + context))
+    if b + len(right) < size:  # end the right context on a whole line
+        nl = right.rfind(b"\n")
+        right = right[: nl + 1] if nl >= 0 else b""
+    left_text = _decode(path, left, encoding, left_at)
+    seg_text = _decode(path, _read(path, a, b), encoding, a)
+    text = left_text + seg_text + _decode(path, right, encoding, b)
+    lo = len(left_text)
+    shift = char_base - lo  # window offset -> file offset
+    ann = job.annotator
+    view = View(text, ann.normalization)
+    begin = lo if min_start is None else max(lo, min_start - shift)
+    mentions = ann._mentions(view, ann._select(view, False, begin, lo + len(seg_text)), shift=shift)
+    spans = None
+    if job.offsets == "bytes":
+        window = Document(path, text, encoding, b"")
+        flat = byte_offsets(window, [x - shift for m in mentions for x in (m.start, m.end)])
+        spans = [(s + left_at, e + left_at) for s, e in zip(flat[::2], flat[1::2])]
+    part = os.path.join(tmpdir, f"{i}{'' if min_start is None else '.redo'}.part")
+    with open(part, "w", encoding="utf-8", newline="") as out:
+        out.write(jsonl_records(path, mentions, spans))
+    return part, (mentions[-1].end if mentions else None)
+
+
+def _worker_segment(task):
+    path, encoding, cuts, i, char_base, tmpdir = task
+    return _annotate_segment(_WORKER_JOB, path, encoding, cuts, i, char_base, tmpdir)
+
+
+def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[str], None],
+                 segment_bytes: int = SEGMENT_BYTES) -> int:
+    """One large file annotated by ``jobs`` processes, segment by segment.
+
+    The file is cut after line feeds; phase 1 counts each segment's code points
+    (so every segment knows its offset in the file), phase 2 annotates the
+    segments. A segment whose first mentions were chosen while the previous
+    segment's last mention still ran past its start is redone from that
+    mention's end, so the result equals annotating the file in one piece.
+    Returns 1 if the file could not be read, else 0.
+    """
+    from .textio import TextStream
+
+    try:
+        with TextStream(path, job.encoding) as stream:
+            encoding, bom = stream.encoding, stream.bom
+    except InputError as e:
+        fail(str(e))
+        return 1
+    if encoding not in _LINE_SAFE:  # e.g. UTF-16: read it as one stream
+        return run_serial(job, [path], out, fail)
+    cuts = _cuts(path, len(bom), os.path.getsize(path), segment_bytes)
+    n = len(cuts) - 1
+    raw = _raw_output(out)
+    progress = progress_bar(n, "segment")
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, ProcessPoolExecutor(
+        max_workers=jobs, initializer=_worker_init, initargs=(job,)
+    ) as pool:
+        counts = list(pool.map(_worker_count, [(path, encoding, cuts[i], cuts[i + 1]) for i in range(n)]))
+        errors = [e for _, e in counts if e is not None]
+        if errors:
+            fail(errors[0])
+            return 1
+        bases = [0]
+        for c, _ in counts[:-1]:
+            bases.append(bases[-1] + c)
+        tasks = [(path, encoding, cuts, i, bases[i], tmpdir) for i in range(n)]
+        last_end = 0
+        for i, (part, end) in enumerate(pool.map(_worker_segment, tasks)):
+            if last_end > bases[i]:  # the previous segment's last mention reaches in: redo
+                os.unlink(part)
+                part, end = _annotate_segment(job, path, encoding, cuts, i, bases[i], tmpdir, min_start=last_end)
+            _copy_part(part, out, raw)
+            if end is not None:
+                last_end = max(last_end, end)
+            if progress is not None:
+                progress.update(1)
+    if progress is not None:
+        progress.close()
+    return 0

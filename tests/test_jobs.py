@@ -1,0 +1,91 @@
+"""Annotating one large file in segments gives exactly what one pass gives."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from termkit import Annotator, Glossary
+from termkit.jobs import AnnotateJob, run_segments, run_serial
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+ANNOTATOR = Annotator(Glossary.load())
+
+
+def make():
+    return ANNOTATOR
+
+
+class Out(io.StringIO):
+    encoding = "utf-8"
+
+
+def annotate(path: Path, jobs: int, offsets: str = "chars", segment_bytes: int | None = None) -> list[dict]:
+    job = AnnotateJob(make, offsets=offsets)
+    out, errors = Out(), []
+    if segment_bytes:
+        failures = run_segments(job, str(path), out, jobs, errors.append, segment_bytes=segment_bytes)
+    else:
+        failures = run_serial(job, [str(path)], out, errors.append)
+    assert failures == 0 and errors == []
+    return [json.loads(line) for line in out.getvalue().splitlines()]
+
+
+@pytest.mark.parametrize("encoding, newline", [("utf-8", "\n"), ("gb18030", "\r\n"), ("utf-8-sig", "\n")])
+def test_segments_equal_one_pass(tmp_path, encoding, newline):
+    # Terms broken across lines sit right at many cut points: the redo path runs.
+    text = (SEEDS[:20000] + "推进“鸿雁归\n巢”行动和“三区\n\n三线”划定。\n") * 3
+    text = "".join(c for c in text if c.encode("gb18030", "ignore")).replace("\n", newline)
+    path = tmp_path / "big.txt"
+    path.write_bytes(text.encode(encoding))
+    whole = annotate(path, 1)
+    assert len(whole) > 300
+    for segment in (997, 4096):
+        assert annotate(path, 2, segment_bytes=segment) == whole
+    assert annotate(path, 2, "bytes", segment_bytes=997) == annotate(path, 1, "bytes")
+
+
+def test_a_term_across_every_cut(tmp_path):
+    # Each line ends inside a term; with tiny segments every cut falls inside one.
+    path = tmp_path / "cuts.txt"
+    path.write_text("各地区科学划定三区\n三线，" * 400, encoding="utf-8")
+    whole = annotate(path, 1)
+    assert len(whole) == 400
+    assert annotate(path, 2, segment_bytes=64) == whole
+
+
+def test_undecodable_segment_is_one_error(tmp_path):
+    path = tmp_path / "bad.txt"
+    data = ("两个维护\n" * 2000).encode("utf-8")
+    path.write_bytes(data[:10000] + b"\xff\n" + data[10000:])
+    job = AnnotateJob(make)
+    errors = []
+    assert run_segments(job, str(path), Out(), 2, errors.append, segment_bytes=1000) == 1
+    (error,) = errors
+    assert error.startswith(f"{path}: ") and "at byte 10000" in error
+
+
+SMALL = Annotator(Glossary.from_keys(["三区三线", "三线"]))
+
+
+def make_small():
+    return SMALL
+
+
+def test_a_mention_reaching_into_the_next_segment_is_not_repeated(tmp_path):
+    # “三区\n三线” starts before a cut and ends after it; the next segment alone
+    # would begin with 三线. The segment is redone from the mention's end.
+    path = tmp_path / "cuts.txt"
+    path.write_text("各地区科学划定三区\n三线，" * 400, encoding="utf-8")
+    out, errors = Out(), []
+    run_serial(AnnotateJob(make_small), [str(path)], out, errors.append)
+    whole = out.getvalue()
+    keys = [json.loads(line)["key"] for line in whole.splitlines()]
+    assert keys == ["三区三线"] * 400
+    out = Out()
+    assert run_segments(AnnotateJob(make_small), str(path), out, 2, errors.append, segment_bytes=64) == 0
+    assert out.getvalue() == whole
