@@ -52,7 +52,8 @@ _NORMALIZATION_FLAGS = {
 def _add_glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--glossary", "-g", action="append", default=[], metavar="PATH",
-        help="a glossary YAML file to add to the bundled glossary (repeatable)",
+        help="a glossary YAML file to add to the bundled glossary (repeatable); its entries "
+        "replace bundled ones with the same id or form",
     )
     p.add_argument(
         "--no-default-glossary", action="store_true",
@@ -151,8 +152,8 @@ def _load_glossary(no_default: bool, paths: list[str]):
 
     try:
         glossary = Glossary([]) if no_default else Glossary.load()
-        if paths:
-            glossary = glossary + Glossary.from_files(paths)
+        if paths:  # the user's files win where they define a bundled term again
+            glossary = glossary.overlay(Glossary.from_files(paths))
     except GlossaryError as e:
         raise CLIError(str(e)) from None
     if not len(glossary):

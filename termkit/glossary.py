@@ -221,6 +221,23 @@ class Glossary:
             )
         return cls(terms)
 
+    def overlay(self, other: "Glossary") -> "Glossary":
+        """This glossary with ``other`` laid over it: a term of this one that
+        shares an id or a surface form with a term of ``other`` gives way to it.
+
+        This is how ``--glossary`` files add to the bundled glossary: a user's
+        own entry for 六九九六 replaces the bundled one instead of clashing.
+
+        >>> base = Glossary.from_keys(["双碳", "三区三线"])
+        >>> [t.id for t in base.overlay(Glossary.from_keys(["三区三线"]))]
+        ['adhoc/双碳', 'adhoc/三区三线']
+        """
+        taken_ids = {t.id for t in other}
+        taken_forms = {f for t in other for f, _ in t.forms}
+        kept = [t for t in self if t.id not in taken_ids and not any(f in taken_forms for f, _ in t.forms)]
+        origins = {**{t.id: self._origins[t.id] for t in kept if t.id in self._origins}, **other._origins}
+        return Glossary([*kept, *other], origins=origins)
+
     def __add__(self, other: "Glossary") -> "Glossary":
         return Glossary([*self._terms, *other._terms], origins={**other._origins, **self._origins})
 

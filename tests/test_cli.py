@@ -254,3 +254,13 @@ def test_validate_flags_count_mismatches(tmp_path):
     assert ok.returncode == 0 and b"0 errors" in ok.stdout
     broken = run("validate", str(ROOT / "tests/cases/glossaries-bad/broken-schema.yaml"), cwd=tmp_path)
     assert broken.returncode == 3 and b"schema" in broken.stdout
+
+
+def test_extracted_seed_glossary_overrides_the_bundled_terms(tmp_path):
+    """The 上党 appendix extracted and used as it is: its entries replace the bundled ones."""
+    out = tmp_path / "sd.yaml"
+    assert run("extract", str(SEED), "-o", str(out), cwd=tmp_path).returncode == 0
+    records = lines(run("annotate", "-g", str(out), str(SEED), cwd=tmp_path))
+    ids = {r["id"] for r in records}
+    assert "shangdang-2023-06-government-work-report/六九九六" in ids and "shangdang/六九九六" not in ids
+    assert "national/两个维护" in ids  # the rest of the bundled glossary still applies
