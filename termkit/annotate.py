@@ -167,27 +167,25 @@ class Annotator:
             for variant in (False, True)
         }
         traditional = self._traditional
+        spellings: list[tuple[Term, str, str, bool, bool]] = []  # own forms first, then Traditional
         for term in glossary:
             ctx = term.context
-            constrained = ctx.constrained
-            if constrained:
+            if ctx.constrained:
                 self._suffixes[term.id] = (self._spellings(ctx.followed_by), self._spellings(ctx.preceded_by))
             for form, variant in term.forms:
-                if variant and not norm.variants:
-                    continue
-                spellings = [(form, False)]
-                if traditional:
-                    spellings += [(t, True) for t in traditional[form]]
-                for spelling, trad in spellings:
-                    key = fold_width(spelling) if norm.width else spelling
-                    if key in index:
-                        continue  # a Traditional spelling equal to another form
-                    index[key] = len(self._forms)
-                    head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
-                    label = key if trad else form
-                    self._forms.append(
-                        _Form(term, label, static_steps[trad, variant], head or tail or constrained, head, tail)
-                    )
+                if not variant or norm.variants:
+                    spellings.append((term, form, form, False, variant))
+        if traditional:
+            spellings += [(t, f, trad, True, v) for t, f, _, _, v in list(spellings) for trad in traditional[f]]
+        for term, form, spelling, trad, variant in spellings:
+            key = fold_width(spelling) if norm.width else spelling
+            if key in index:
+                continue  # a Traditional spelling that is some term's own form: the form wins
+            index[key] = len(self._forms)
+            head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
+            label = key if trad else form
+            check = head or tail or term.context.constrained
+            self._forms.append(_Form(term, label, static_steps[trad, variant], check, head, tail))
         self._keys = list(index)
         # What every mention of form i carries besides its span and text.
         self._payload = [

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -128,7 +129,12 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--quiet", "-q", action="store_true", help="text: show only errors and warnings")
 
-    g = sub.add_parser("glossary", help="list, show or describe glossary terms")
+    g = sub.add_parser(
+        "glossary", help="list, show or describe glossary terms",
+        epilog="examples:\n  termkit glossary list | grep 上党\n  termkit glossary show 六九九六\n"
+        "  termkit glossary schema > glossary.schema.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     gsub = g.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
     gl = gsub.add_parser("list", help="list the terms, one per line",
                          epilog="example:\n  termkit glossary list | grep 区",
@@ -141,7 +147,10 @@ def build_parser() -> argparse.ArgumentParser:
     gs.add_argument("key", help="the term's key, alias, variant or id")
     gs.add_argument("--format", choices=("text", "json"), default="text")
     _add_glossary_options(gs)
-    gsub.add_parser("schema", help="print the JSON Schema of glossary files (for editors)")
+    gsub.add_parser("schema", help="print the JSON Schema of glossary files (for editors)",
+                    epilog="example:\n  termkit glossary schema > glossary.schema.json   "
+                    "# then point your editor's YAML schema setting at it",
+                    formatter_class=argparse.RawDescriptionHelpFormatter)
     return parser
 
 
@@ -191,6 +200,15 @@ def _annotate(args) -> int:
         raise CLIError("standard input (-) can be read only once")
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1")
+    if args.format != "jsonl" and (args.offsets != "chars" or args.overlapping):
+        raise CLIError("--offsets and --overlapping apply to --format jsonl only")
+    if args.encoding:
+        import codecs
+
+        try:
+            codecs.lookup(args.encoding)
+        except LookupError:
+            raise CLIError(f"unknown encoding {args.encoding!r}") from None
     job = AnnotateJob(_AnnotatorSpec(args), format=args.format, encoding=args.encoding, offsets=args.offsets,
                       overlapping=args.overlapping, headers=len(args.files) > 1)
     job.annotator  # compile once up front: a bad glossary fails before any output
@@ -203,7 +221,8 @@ def _annotate(args) -> int:
     files = args.files
     failures = 0
     try:
-        with atomic_write(args.output, inputs=[f for f in files if f != "-"]) as out:
+        # Inputs include the glossary files: -o must never overwrite either.
+        with atomic_write(args.output, inputs=[f for f in files if f != "-"] + list(args.glossary)) as out:
             if args.format == "html":
                 title = files[0] if len(files) == 1 else f"{len(files)} documents"
                 out.write(html_head(f"termkit: {title}"))
@@ -216,9 +235,12 @@ def _annotate(args) -> int:
             if args.format == "html":
                 out.write(HTML_TAIL)
             if failures == len(files):
-                raise CLIError("no input could be read; nothing written", EXIT_INPUT)
+                left = "" if args.output == "-" else f"; {args.output} left as it was"
+                raise CLIError(f"no input could be read{left}", EXIT_INPUT)
     except InputError as e:  # refusing to overwrite an input, or the output failed
         raise CLIError(str(e)) from None
+    except BrokenPipeError:
+        raise
     except OSError as e:
         raise CLIError(f"{args.output}: cannot write output: {e.strerror or e}") from None
     return EXIT_INPUT if failures else EXIT_OK
@@ -274,6 +296,8 @@ def _validate(args) -> int:
     else:
         shown = [f for f in findings if f.severity != "info"] if args.quiet else findings
         print(format_text(shown))
+    if any(f.code == "unreadable" for f in findings):
+        return EXIT_INPUT
     return EXIT_INVALID if has_errors(findings) else EXIT_OK
 
 
@@ -337,6 +361,9 @@ def _glossary(args) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Output is UTF-8 whatever the locale says: jsonl and YAML are UTF-8 formats.
+    if hasattr(sys.stdout, "reconfigure") and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+        sys.stdout.reconfigure(encoding="utf-8")
     try:
         if args.command == "annotate":
             return _annotate(args)
@@ -346,7 +373,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _validate(args)
         if args.command == "glossary":
             if not args.glossary_command:
-                parser.parse_args(["glossary", "--help"])
+                parser._subparsers._group_actions[0].choices["glossary"].print_help()
+                return EXIT_USAGE
             return _glossary(args)
         parser.print_help()
         return EXIT_USAGE
@@ -357,7 +385,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         _fail("interrupted")
         return 130
     except BrokenPipeError:
-        sys.stderr.close()  # e.g. piped into head: not an error
+        # Piped into head and the reader left: not an error. Point stdout at
+        # /dev/null so that the interpreter's last flush does not fail too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
 
 

@@ -23,6 +23,9 @@ from .textio import InputError
 
 #: A large file is cut into segments of about this many bytes for ``--jobs``.
 SEGMENT_BYTES = 16 << 20
+#: The context of :meth:`Annotator.find_stream` when a file is streamed: a
+#: term, with the breaks inside it, may span up to this many characters.
+STREAM_CONTEXT = 4096
 #: Encodings in which a line feed byte is always a whole character, so that a
 #: file can be cut after any b"\n" (no GB18030 or Big5 trail byte is 0x0A).
 _LINE_SAFE = {"utf-8", "gb18030", "big5"}
@@ -59,21 +62,29 @@ class AnnotateJob:
         from .textio import TextStream, read_document
 
         if self.format == "jsonl" and not self.overlapping:
-            # Streamed: memory stays bounded however large the file is.
-            with TextStream(path, self.encoding) as stream:
+            # Streamed: memory stays bounded however large the file is. The
+            # records go to a temporary file first, so that a file that fails
+            # to decode half-way adds nothing to the output.
+            with TextStream(path, self.encoding) as stream, tempfile.TemporaryFile(
+                "w+", encoding="utf-8", newline=""
+            ) as part:
                 pieces = _Progressed(stream, progress)
-                mapper = _ByteMapper(pieces, stream) if self.offsets == "bytes" else None
-                batch = []
-                for m in self.annotator.find_stream(mapper or pieces):
+                mapper = _ByteMapper(pieces, stream, STREAM_CONTEXT) if self.offsets == "bytes" else None
+                batch, spans = [], []
+                for m in self.annotator.find_stream(mapper or pieces, context=STREAM_CONTEXT):
                     batch.append(m)
+                    if mapper is not None:
+                        spans.append(mapper.span(m))
                     if len(batch) >= 1000:
-                        out.write(jsonl_records(path, batch, mapper and mapper.spans(batch)))
-                        batch = []
-                out.write(jsonl_records(path, batch, mapper and mapper.spans(batch)))
+                        part.write(jsonl_records(path, batch, spans if mapper else None))
+                        batch, spans = [], []
+                part.write(jsonl_records(path, batch, spans if mapper else None))
+                part.seek(0)
+                shutil.copyfileobj(part, out, 1 << 20)
             return
         doc = read_document(path, self.encoding)
         if progress is not None:
-            progress.update(len(doc.text.encode("utf-8", "surrogatepass")))
+            progress.update(os.path.getsize(path) if path != "-" else 0)
         if self.format == "jsonl":
             from .textio import byte_offsets
 
@@ -93,33 +104,46 @@ class AnnotateJob:
 
 
 class _Progressed:
-    """Pieces of a stream, counted on a progress bar (if any)."""
+    """A stream's pieces, with the bytes read counted on a progress bar (if any)."""
 
-    def __init__(self, pieces, progress):
-        self._pieces, self._progress = pieces, progress
+    def __init__(self, stream, progress):
+        self._stream, self._progress = stream, progress
 
     def __iter__(self):
-        for piece in self._pieces:
+        seen = 0
+        for piece in self._stream:
             if self._progress is not None:
-                self._progress.update(len(piece))
+                self._progress.update(self._stream.bytes_read - seen)
+                seen = self._stream.bytes_read
             yield piece
 
 
 class _ByteMapper:
-    """Passes a stream's pieces through, and maps the (ascending) code-point
-    offsets of the mentions found in them to byte offsets of the raw file."""
+    """Passes a stream's pieces through to :meth:`Annotator.find_stream`, and
+    maps the code-point offsets of the mentions it yields, in order, to byte
+    offsets of the raw file.
 
-    def __init__(self, pieces, stream):
+    It holds only the text a coming mention can start in: ``find_stream``
+    (with the same ``context``) asks for the next piece only once every
+    mention starting before ``2 * context`` characters from the end of what
+    it has read has been yielded.
+    """
+
+    def __init__(self, pieces, stream, context: int):
         self._pieces = pieces
+        self._context = context
         self._encoder = codecs.getincrementalencoder(stream.encoding)()
         self._held: list[str] = []  # pieces not yet passed by the cursor
         self._held_start = 0  # code-point offset of the first held piece
+        self._total = 0  # code points passed on so far
         self._char = 0  # the cursor: a code-point offset ...
         self._byte = len(stream.bom)  # ... and its byte offset
 
     def __iter__(self):
         for piece in self._pieces:
+            self._to(max(self._char, self._total - 2 * self._context))  # drops what no mention can need
             self._held.append(piece)
+            self._total += len(piece)
             yield piece
 
     def _to(self, offset: int) -> int:
@@ -134,8 +158,9 @@ class _ByteMapper:
                 self._held_start += len(piece)
         return self._byte
 
-    def spans(self, mentions) -> list[tuple[int, int]]:
-        return [(self._to(m.start), self._to(m.end)) for m in mentions]
+    def span(self, m) -> tuple[int, int]:
+        """Byte offsets of a mention; mentions must come in text order."""
+        return self._to(m.start), self._to(m.end)
 
 
 def progress_bar(total: int, unit: str):
@@ -298,16 +323,23 @@ def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int
     from .textio import Document, byte_offsets
 
     a, b = cuts[i], cuts[i + 1]
-    first, size = cuts[0], cuts[-1]
-    left_at = max(first, a - context)
+    # The contexts must start and end on character boundaries: after a line
+    # feed near the cut, or else at the neighbouring segment's far end (every
+    # cut is a boundary), however long its lines are.
+    prev = cuts[i - 1] if i > 0 else a
+    left_at = max(prev, a - context)
     left = _read(path, left_at, a)
-    if left_at > first:  # start the left context on a whole line
+    if left_at > prev:
         nl = left.find(b"\n")
-        left, left_at = (left[nl + 1 :], left_at + nl + 1) if nl >= 0 else (b"", a)
-    right = _read(path, b, min(size, b + context))
-    if b + len(right) < size:  # end the right context on a whole line
+        if nl >= 0:
+            left, left_at = left[nl + 1 :], left_at + nl + 1
+        else:
+            left, left_at = _read(path, prev, a), prev
+    nxt = cuts[i + 2] if i + 2 < len(cuts) else b
+    right = _read(path, b, min(nxt, b + context))
+    if b + len(right) < nxt:
         nl = right.rfind(b"\n")
-        right = right[: nl + 1] if nl >= 0 else b""
+        right = right[: nl + 1] if nl >= 0 else _read(path, b, nxt)
     left_text = _decode(path, left, encoding, left_at)
     seg_text = _decode(path, _read(path, a, b), encoding, a)
     text = left_text + seg_text + _decode(path, right, encoding, b)

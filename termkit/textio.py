@@ -61,6 +61,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
+import stat
 import sys
 import tempfile
 from bisect import bisect_left
@@ -378,7 +379,9 @@ def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
     ``with`` block ends normally the file is flushed, synced and renamed over
     ``path`` (keeping an existing file's permission bits; a symlink's target
     is replaced). If anything fails the temporary file is removed and an
-    existing ``path`` is untouched. ``"-"`` yields ``sys.stdout``.
+    existing ``path`` is untouched. ``"-"`` yields ``sys.stdout``; a target
+    that exists and is not a regular file (a FIFO, ``/dev/stdout``) is
+    written to directly.
 
     Raises :class:`InputError` if ``path`` is one of ``inputs``, or if the
     temporary file cannot be created or renamed.
@@ -392,11 +395,20 @@ def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
     target = os.path.realpath(path)
     directory = os.path.dirname(target)
     try:
-        mode = os.stat(target).st_mode & 0o7777
+        st = os.stat(target)
+        mode = st.st_mode & 0o7777
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        st, mode = None, 0o666 & ~_umask()
     except OSError as e:
         raise InputError(f"{path}: cannot write: {_reason(e)}") from None
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        # A pipe, a terminal or /dev/stdout: nothing to replace, write to it.
+        try:
+            with open(path, "w", encoding="utf-8", newline="") as f:
+                yield f
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {_reason(e)}") from None
+        return
     try:
         fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
     except OSError as e:
@@ -456,6 +468,7 @@ class TextStream:
         self, path: str, encoding: Optional[str] = None, *, block: int = SAMPLE_BYTES, sample: int = SAMPLE_BYTES
     ):
         self.name = path
+        self.bytes_read = 0  #: how far into the file reading has got, for progress
         self._label = display_name(path)
         self._block = block
         if path == "-":
@@ -482,7 +495,9 @@ class TextStream:
             data = self._file.read(n)
         except OSError as e:
             raise InputError(f"{self._label}: cannot read: {_reason(e)}") from None
-        return data.encode("utf-8") if isinstance(data, str) else data
+        data = data.encode("utf-8") if isinstance(data, str) else data
+        self.bytes_read += len(data)
+        return data
 
     def _choose(self, encoding: Optional[str], complete: bool) -> tuple[str, bytes]:
         head, name = self._head, self._label
@@ -497,19 +512,29 @@ class TextStream:
         bom, bom_enc = split_bom(head)
         if bom_enc is not None:
             return bom_enc, bom
+        # The rules of _detect, on a sample whose last character may be cut:
+        # incremental decoders accept a cut character, not a wrong one.
         try:
             codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            pass
+        except UnicodeDecodeError as e:
+            utf8_error = e.start
         else:
             if looks_binary(head, nul_is_binary=False):
                 raise InputError(f"{name}: looks like a binary file, not text")
             return "utf-8", b""
-        # A line end is a character boundary in every ASCII-compatible
-        # encoding (no GB18030 or Big5 trail byte is 0x0A): detect on whole lines.
-        cut = head.rfind(b"\n")
-        _, codec, bom = _detect(head[: cut + 1] if cut > 0 else _trim(head, "gb18030"), name)
-        return codec, bom
+        if looks_binary(head):
+            raise InputError(f"{name}: looks like a binary file, not text")
+        # The ranking needs text that decodes: drop a character cut at the end.
+        ranked = rank_legacy(_trim(head, "gb18030")) or rank_legacy(_trim(head, "big5")) or list(LEGACY_ENCODINGS)
+        for enc in ranked:
+            try:
+                codecs.getincrementaldecoder(enc)().decode(head, final=False)
+                return enc, b""
+            except UnicodeDecodeError:
+                continue
+        raise InputError(
+            f"{name}: cannot detect the encoding (not UTF-8 at byte {utf8_error}, nor GB18030 or Big5); use --encoding"
+        )
 
     def __iter__(self) -> Iterator[str]:
         decoder = codecs.getincrementaldecoder(self.encoding)()
@@ -518,10 +543,10 @@ class TextStream:
         self._head = b""
         while True:
             final = not data
+            pending = len(decoder.getstate()[0])  # bytes held back from earlier blocks
             try:
                 piece = decoder.decode(data, final=final)
             except UnicodeDecodeError as e:
-                pending = len(decoder.getstate()[0]) if not final else 0
                 at = consumed - pending + e.start
                 raise InputError(
                     f"{self._label}: cannot decode as {self.encoding} at byte {at} "

@@ -251,6 +251,13 @@ def validate_files(paths: list[str | Path]) -> list[Finding]:
     for path in paths:
         path = str(path)
         try:
+            with open(path, "rb"):
+                pass
+        except OSError as e:
+            findings.append(Finding(path, None, None, "unreadable", "error",
+                                    f"{path}: cannot read glossary: {e.strerror or e}"))
+            continue
+        try:
             gf = read_file(path)
         except GlossaryError as e:
             findings.append(Finding(path, None, None, "schema", "error", str(e)))

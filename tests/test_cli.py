@@ -264,3 +264,52 @@ def test_extracted_seed_glossary_overrides_the_bundled_terms(tmp_path):
     ids = {r["id"] for r in records}
     assert "shangdang-2023-06-government-work-report/六九九六" in ids and "shangdang/六九九六" not in ids
     assert "national/两个维护" in ids  # the rest of the bundled glossary still applies
+
+
+def test_piped_into_head_is_not_an_error(tmp_path):
+    proc = subprocess.Popen([*termkit_command(), "annotate", str(SEED), str(SEED), str(SEED)], cwd=tmp_path,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    proc.stdout.readline()
+    proc.stdout.close()  # what head does after one line
+    assert proc.wait(timeout=60) == 0
+    assert proc.stderr.read() == b""
+
+
+def test_output_never_overwrites_a_glossary(tmp_path):
+    g = tmp_path / "mine.yaml"
+    g.write_text("glossary: mine\nterms: []\n", encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    doc.write_text("双碳", encoding="utf-8")
+    proc = run("annotate", "-g", str(g), str(doc), "-o", str(g), cwd=tmp_path)
+    assert proc.returncode == 2 and b"refusing to overwrite" in proc.stderr
+    assert g.read_text(encoding="utf-8") == "glossary: mine\nterms: []\n"
+
+
+def test_output_to_a_fifo(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+    proc = run("annotate", str(SEED), "-o", str(fifo), cwd=tmp_path)
+    out, _ = reader.communicate(timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert len(out.splitlines()) > 100 and fifo.is_fifo()
+
+
+def test_a_file_failing_half_way_adds_nothing(tmp_path):
+    good = tmp_path / "good.txt"
+    good.write_text("双碳\n", encoding="utf-8")
+    bad = tmp_path / "badtail.txt"
+    body = ("两个维护\n" * 200_000).encode()  # fails after the first MiB
+    bad.write_bytes(body + b"\xff\xfe")
+    for jobs in ("1", "2"):
+        proc = run("annotate", "-j", jobs, str(good), str(bad), str(good), cwd=tmp_path)
+        assert proc.returncode == 1
+        assert [r["file"] for r in lines(proc)] == [str(good), str(good)]
+        assert f"badtail.txt: cannot decode as utf-8 at byte {len(body)} ".encode() in proc.stderr
+
+
+def test_usage_errors(tmp_path):
+    assert run("annotate", "--encoding", "nosuch", str(SEED), cwd=tmp_path).returncode == 2
+    assert run("annotate", "-f", "html", "--offsets", "bytes", str(SEED), cwd=tmp_path).returncode == 2
+    assert run("glossary", cwd=tmp_path).returncode == 2
+    assert run("validate", str(tmp_path / "nope.yaml"), cwd=tmp_path).returncode == 1

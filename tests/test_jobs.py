@@ -89,3 +89,41 @@ def test_a_mention_reaching_into_the_next_segment_is_not_repeated(tmp_path):
     out = Out()
     assert run_segments(AnnotateJob(make_small), str(path), out, 2, errors.append, segment_bytes=64) == 0
     assert out.getvalue() == whole
+
+
+def test_long_lines_at_a_cut(tmp_path):
+    # No line feed within the 64 KiB contexts around a cut: the neighbouring
+    # segments themselves are the context (found by review).
+    path = tmp_path / "long.txt"
+    filler = "的" * 30000
+    text = filler + "划定三区\n三线" + filler + "健全12345\n项目推进机制" + filler + "\n"
+    path.write_text(text, encoding="utf-8")
+    expected = [(m.start, m.end, m.id) for m in ANNOTATOR.find(text)]
+    assert len(expected) == 2
+    for segment in (90_000, 100_000, 180_000):
+        got = [(r["start"], r["end"], r["id"]) for r in annotate(path, 2, segment_bytes=segment)]
+        assert got == expected
+
+
+def test_segments_against_find_and_the_raw_bytes(tmp_path):
+    text = (SEEDS[:30000] + "\n") * 2
+    raw = text.encode("gb18030", "ignore")
+    text = raw.decode("gb18030")
+    path = tmp_path / "g.txt"
+    path.write_bytes(raw)
+    chars = annotate(path, 2, segment_bytes=5000)
+    assert [(r["start"], r["end"]) for r in chars] == [(m.start, m.end) for m in ANNOTATOR.find(text)]
+    for r in annotate(path, 2, "bytes", segment_bytes=5000):
+        assert raw[r["start"] : r["end"]].decode("gb18030") == r["text"]
+
+
+def test_byte_mapper_holds_only_what_a_mention_can_need(tmp_path):
+    from termkit.jobs import STREAM_CONTEXT, _ByteMapper
+    from termkit.textio import TextStream
+
+    path = tmp_path / "plain.txt"
+    path.write_text("的" * 2_000_000, encoding="utf-8")  # no mentions at all
+    with TextStream(str(path), block=1 << 16, sample=1 << 16) as stream:
+        mapper = _ByteMapper(stream, stream, STREAM_CONTEXT)
+        assert list(ANNOTATOR.find_stream(mapper, context=STREAM_CONTEXT)) == []
+        assert sum(map(len, mapper._held)) < 3 * (1 << 16)

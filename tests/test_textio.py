@@ -558,3 +558,23 @@ def test_stream_errors(tmp_path):
     empty.write_bytes(b"")
     with TextStream(str(empty)) as stream:
         assert list(stream) == []
+
+
+def test_stream_sees_a_legacy_encoding_on_the_samples_last_line(tmp_path):
+    # ASCII lines fill the sample but for the start of one GB18030 line (found by review).
+    path = tmp_path / "mixed.txt"
+    data = b"x" * 999 + b"\n"
+    data = data * 1048 + "两个维护，科学划定三区三线。\n".encode("gb18030") * 50
+    path.write_bytes(data)
+    with TextStream(str(path)) as stream:
+        assert stream.encoding == "gb18030"
+        assert "".join(stream) == data.decode("gb18030") == read_document(str(path)).text
+
+
+def test_stream_offset_of_a_character_cut_off_at_the_end(tmp_path):
+    path = tmp_path / "cut.txt"
+    good = "两个维护\n".encode() * 1000
+    path.write_bytes(good + "两".encode()[:2])
+    with TextStream(str(path), block=1000, sample=500) as stream:
+        with pytest.raises(InputError, match=f"at byte {len(good)} "):
+            list(stream)

@@ -93,9 +93,9 @@ def test_schema_error_names_file_and_entry():
     assert str(BAD / "broken-schema.yaml") in f.message and "term 1 (broken/甲)" in f.message and "kind" in f.message
 
 
-def test_missing_file_is_a_schema_error(tmp_path):
+def test_missing_file_is_unreadable(tmp_path):
     [f] = validate_files([tmp_path / "nope.yaml"])
-    assert f.code == "schema" and "cannot read" in f.message
+    assert f.code == "unreadable" and f.severity == "error" and "cannot read" in f.message
 
 
 def test_duplicates_across_files():
