@@ -193,7 +193,8 @@ class Glossary:
     def from_keys(cls, keys: Iterable[str]) -> "Glossary":
         """An ad-hoc glossary from bare surface forms, with no definitions.
 
-        Keys are stripped of surrounding whitespace and quotation marks; ids are
+        All whitespace is removed from a key (a key is stored clean: ``"4 句话"``
+        becomes ``4句话``) and surrounding quotation marks are stripped; ids are
         ``adhoc/<key>``. Repeated keys are kept once.
         """
         from .model import QUOTES, Context, check_surface
