@@ -63,10 +63,11 @@ class AnnotateJob:
 
         if self.format == "jsonl" and not self.overlapping:
             # Streamed: memory stays bounded however large the file is. The
-            # records go to a temporary file first, so that a file that fails
-            # to decode half-way adds nothing to the output.
-            with TextStream(path, self.encoding) as stream, tempfile.TemporaryFile(
-                "w+", encoding="utf-8", newline=""
+            # records are held back (in memory up to 32 MB, then on disk) until
+            # the file is done, so that one failing to decode half-way adds
+            # nothing to the output.
+            with TextStream(path, self.encoding) as stream, tempfile.SpooledTemporaryFile(
+                32 << 20, "w+", encoding="utf-8", newline=""
             ) as part:
                 pieces = _Progressed(stream, progress)
                 mapper = _ByteMapper(pieces, stream, STREAM_CONTEXT) if self.offsets == "bytes" else None
