@@ -100,10 +100,6 @@ class Mention(NamedTuple):
     normalizations: tuple[str, ...] = ()
     term: Optional[Term] = None
 
-    @property
-    def is_variant(self) -> bool:
-        return "variant" in self.normalizations
-
     def to_dict(self) -> dict:
         """The JSON-ready record (the jsonl contract, less ``file``)."""
         return {

@@ -9,7 +9,6 @@ that exist, and refs form no cycle. Every problem is reported as a
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -263,10 +262,6 @@ class Glossary:
     def origin(self, term_id: str) -> str | None:
         """The file a term was loaded from, if any."""
         return self._origins.get(term_id)
-
-    def content_hash(self) -> str:
-        """A hash of the terms' content: equal glossaries hash equal."""
-        return digest(*(json.dumps(t.model_dump(mode="json"), ensure_ascii=False, sort_keys=True) for t in self._terms))
 
     def __repr__(self) -> str:
         return f"<Glossary of {len(self)} terms>"

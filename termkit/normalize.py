@@ -143,11 +143,6 @@ class View:
         self._starts = list(accumulate(map(len, kept[:-1])))
         self._shifts = list(accumulate(len(a or b) for a, b in zip(parts[1::3], parts[2::3])))
 
-    @property
-    def is_identity(self) -> bool:
-        """Whether view offsets are original offsets and nothing was folded."""
-        return not self._starts and not self.width_changed
-
     def from_original(self, o: int) -> int:
         """The view offset of original offset ``o`` (of the next kept
         character, if ``o`` falls in a skipped run).
@@ -175,8 +170,3 @@ class View:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of view span ``[start, end)`` (``end > start``)."""
         return self.to_original(start), self.to_original(end - 1) + 1
-
-    def skipped_inside(self, start: int, end: int) -> bool:
-        """Whether any run was skipped strictly inside view span ``[start, end)``."""
-        k = bisect_right(self._starts, start)
-        return k < len(self._starts) and self._starts[k] < end
