@@ -88,17 +88,24 @@ def test_offsets_index_the_original(keys, text):
         assert text[m.start : m.end] == m.text
 
 
+def check_with_constraints(engine, keys, text, data, alphabet, overlapping=True):
+    """find, with a random subset of the keys constrained by followed_by, against the reference."""
+    constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
+    suffixes = {k: data.draw(st.lists(st.text(alphabet, min_size=1, max_size=2), min_size=1, max_size=2))
+                for k in constrained}
+    terms = [make(key=k, context={"followed_by": suffixes[k]} if k in suffixes else {}) for k in keys]
+    ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
+    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes)
+    if overlapping:
+        assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes)
+
+
 @pytest.mark.parametrize("engine", available())
 @settings(max_examples=300, deadline=None)
 @given(keys=keys_st, text=text_st, data=st.data())
 def test_find_with_constraints_equals_reference(engine, keys, text, data):
     """Rejected candidates (context, ASCII boundaries) are where selection is subtle."""
-    constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
-    suffixes = {k: data.draw(st.lists(st.text(ALPHABET, min_size=1, max_size=2), min_size=1, max_size=2)) for k in constrained}
-    terms = [make(key=k, context={"followed_by": suffixes[k]} if k in suffixes else {}) for k in keys]
-    ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
-    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes)
-    assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes)
+    check_with_constraints(engine, keys, text, data, ALPHABET)
 
 
 CJK = "甲乙丙丁戊"
@@ -110,11 +117,7 @@ CJK = "甲乙丙丁戊"
        text=st.text(CJK, max_size=40), data=st.data())
 def test_selection_with_rejections_equals_reference(engine, keys, text, data):
     """Dense overlaps of CJK keys, some rejected by context: the repair windows at work."""
-    constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
-    suffixes = {k: data.draw(st.lists(st.text(CJK, min_size=1, max_size=2), min_size=1, max_size=2)) for k in constrained}
-    terms = [make(key=k, context={"followed_by": suffixes[k]} if k in suffixes else {}) for k in keys]
-    ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
-    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes)
+    check_with_constraints(engine, keys, text, data, CJK, overlapping=False)
 
 
 def test_engines_listed():
