@@ -809,30 +809,25 @@ def write_report(path: Path, run: dict) -> str:
       "an on-disk cache: *cold* is a first build (empty `TERMKIT_CACHE_DIR`), *warm* a repeated one (cache "
       "filled by an unmeasured build); the raw contenders have no cache (one figure, under cold).")
     w("")
-    w("| contender | " + " | ".join(f"{s} cold s | {s} warm s" for s in sizes) + " |")
-    w("|---|" + "--:|" * (2 * len(sizes)))
-    for cid, label in CONTENDERS.items():
-        cells = []
-        for s in sizes:
-            for mode in ("cold", "warm"):
-                b = _build(run, s, cid, mode, fallback=False)
-                cells.append("—" if b is None else "n/a" if b.get("error") else _fmt(b["build_s"], 2))
-        w(f"| {label} | " + " | ".join(cells) + " |")
+    def build_table(unit: str, cell) -> None:
+        """A contender × (size, cold/warm) table of build figures."""
+        w("| contender | " + " | ".join(f"{s} cold{unit} | {s} warm{unit}" for s in sizes) + " |")
+        w("|---|" + "--:|" * (2 * len(sizes)))
+        for cid, label in CONTENDERS.items():
+            cells = []
+            for s in sizes:
+                for mode in ("cold", "warm"):
+                    b = _build(run, s, cid, mode, fallback=False)
+                    cells.append("—" if b is None else "n/a" if b.get("error") else cell(b))
+            w(f"| {label} | " + " | ".join(cells) + " |")
+
+    build_table(" s", lambda b: _fmt(b["build_s"], 2))
     w("")
     w("Memory: RSS retained after construction and `gc.collect()`, and in parentheses the high-water RSS "
       "during construction, both above the RSS before it, in MB, read from `/proc/self/status` (RSS includes "
       "allocator slack; `tracemalloc` would miss the Rust and C heaps).")
     w("")
-    w("| contender | " + " | ".join(f"{s} cold | {s} warm" for s in sizes) + " |")
-    w("|---|" + "--:|" * (2 * len(sizes)))
-    for cid, label in CONTENDERS.items():
-        cells = []
-        for s in sizes:
-            for mode in ("cold", "warm"):
-                b = _build(run, s, cid, mode, fallback=False)
-                cells.append("—" if b is None else "n/a" if b.get("error") else
-                             f"{_fmt(b['rss_mb'])} ({_fmt(b['peak_mb'])})")
-        w(f"| {label} | " + " | ".join(cells) + " |")
+    build_table("", lambda b: f"{_fmt(b['rss_mb'])} ({_fmt(b['peak_mb'])})")
     w("")
     for s in sizes:
         b = _build(run, s, TERMKIT, "warm")
