@@ -36,7 +36,7 @@ from . import cache
 from .engine import Match, make_engine, select_longest
 from .glossary import Glossary
 from .model import Component, Term
-from .normalize import STEPS, Normalization, View, ascii_alnum, fold_width, is_quote
+from .normalize import STEPS, Normalization, View, _native, ascii_alnum, fold_width, is_quote
 
 #: OpenCC configurations whose output the automaton learns, so that text in
 #: any of these standards matches without being converted.
@@ -189,6 +189,10 @@ class Annotator:
              tuple(x for x in STEPS if x in f.steps), f.term)
             for f in self._forms
         ]
+        # Per form, what _valid() must look at: 1 ASCII head, 2 ASCII tail, 4 context.
+        self._checks = bytes(
+            f.ascii_head | f.ascii_tail << 1 | f.term.context.constrained << 2 for f in self._forms
+        )
         self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
 
@@ -275,11 +279,18 @@ class Annotator:
         n = len(greedy)
         while k < n and greedy[k][1] <= p:
             k += 1
+        checks = self._checks
         while k < n:
+            j, p = _accept(greedy, k, p, vhi, checks, vt)  # the run valid at a glance
+            if j > k:
+                out += greedy[k:j]
+                k = j
+                if k == n:
+                    break
             s, e, i = greedy[k]
             if s >= vhi:
                 break
-            if s >= p and (not forms[i].check or valid(view, greedy[k])):
+            if s >= p and valid(view, greedy[k]):
                 out.append(greedy[k])
                 p = e
                 k += 1
@@ -337,7 +348,16 @@ class Annotator:
             base = cut
 
     def _mentions(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
-        """Mentions of view matches, with offsets into the original (+ ``shift``).
+        """Mentions of view matches, with offsets into the original (+ ``shift``)."""
+        if _native is None:
+            return self._mentions_python(view, matches, shift)
+        return _native.mentions(
+            matches, view.original, view._starts, view._shifts, shift, view.width_changed,
+            self._payload, Mention, self._mention,
+        )
+
+    def _mentions_python(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
+        """:meth:`_mentions` in Python (``termkit._native.mentions`` is its twin).
 
         This is the hot loop: view offsets are mapped back inline, and a
         mention whose span holds nothing skipped or folded is built from its
@@ -427,6 +447,38 @@ class Annotator:
                 gloss = explanation(t)
                 out.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
         return "".join(out)
+
+
+def _accept_python(matches: list[Match], k: int, p: int, hi: int, checks: bytes, text: str) -> tuple[int, int]:
+    """From ``matches[k]`` on, the run of matches that start at or after ``p``
+    and before ``hi``, keep the ASCII boundary rule in ``text`` and have no
+    Context to judge (``checks[i]``: 1 ASCII head, 2 ASCII tail, 4 context);
+    ``p`` advances to the end of each. Returns (index after the run, p).
+    ``termkit._native.accept`` is its twin in C.
+
+    >>> _accept_python([(0, 2, 0), (2, 4, 1), (5, 6, 0)], 0, 0, 99, bytes([0, 4]), "两个维护双碳")
+    (1, 2)
+    >>> _accept_python([(0, 2, 0), (3, 5, 1)], 0, 0, 99, bytes([0, 1]), "两个a12")
+    (1, 2)
+    """
+    n = len(matches)
+    while k < n:
+        s, e, i = matches[k]
+        f = checks[i]
+        if (
+            s >= hi
+            or s < p
+            or f & 4
+            or (f & 1 and s > 0 and ascii_alnum(text[s - 1]))
+            or (f & 2 and e < len(text) and ascii_alnum(text[e]))
+        ):
+            break
+        p = e
+        k += 1
+    return k, p
+
+
+_accept = _native.accept if _native is not None else _accept_python
 
 
 def explanation(term: Term) -> str:

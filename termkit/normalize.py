@@ -31,17 +31,29 @@ The steps, each switched on or off in :class:`Normalization`:
 
 Skipping is the only step that changes lengths; a view keeps a sorted list of
 the places where it removed a run, and maps a view offset back with one binary
-search. Building a view is one regular-expression split, in C.
+search. Building a view is one regular-expression split, or one pass of the
+optional C module ``termkit._native`` where it was built (the two agree on any
+text; the tests hold them to it).
 """
 
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, fields
 from itertools import accumulate
 
 from .model import QUOTES
+
+# The optional C twins of the hot loops (termkit/_native.c), unless not built
+# or switched off with TERMKIT_PURE_PYTHON=1 (to compare, or to rule them out).
+_native = None
+if not os.environ.get("TERMKIT_PURE_PYTHON"):
+    try:
+        from . import _native
+    except ImportError:  # pragma: no cover - depends on the build
+        pass
 
 #: The normalization steps a Mention can report, in a fixed order.
 STEPS = ("traditional", "width", "break", "quote", "variant")
@@ -113,6 +125,32 @@ def is_quote(ch: str) -> bool:
     return ch in QUOTES
 
 
+def _view_python(original: str, width: bool, breaks: bool, quotes: bool):
+    """The view of ``original``: ``(text, starts, shifts, width_changed)``.
+
+    The reference implementation; ``termkit._native.view`` is its twin in C.
+    """
+    folded = fold_width(original) if width else original
+    changed = folded is not original
+    pattern = _RUNS.get((breaks, quotes))
+    parts = pattern.split(folded) if pattern is not None else [folded]
+    if len(parts) == 1:
+        return folded, [], [], changed
+    # split() gives: kept text, then the run (as group 1 or 2), and again.
+    kept = parts[0::3]
+    starts = list(accumulate(map(len, kept[:-1])))
+    shifts = list(accumulate(len(a or b) for a, b in zip(parts[1::3], parts[2::3])))
+    return "".join(kept), starts, shifts, changed
+
+
+def _view_native(original: str, width: bool, breaks: bool, quotes: bool):
+    """:func:`_view_python`, in C (one pass, no intermediate strings)."""
+    return _native.view(original, _KEEP if width else None, breaks, QUOTES if quotes else "")
+
+
+_build = _view_native if _native is not None else _view_python
+
+
 class View:
     """A normalized view of a text, with offsets back into the original.
 
@@ -127,21 +165,12 @@ class View:
 
     def __init__(self, original: str, norm: Normalization):
         self.original = original
-        folded = fold_width(original) if norm.width else original
-        self.width_changed = folded is not original
         self._ostarts: list[int] | None = None
-        pattern = _RUNS.get((norm.breaks, norm.quotes))
-        parts = pattern.split(folded) if pattern is not None else [folded]
-        if len(parts) == 1:
-            self.text = folded
-            self._starts: list[int] = []  # view positions where a run was removed
-            self._shifts: list[int] = []  # characters removed up to and including that run
-            return
-        # split() gives: kept text, then the run (as group 1 or 2), and again.
-        kept = parts[0::3]
-        self.text = "".join(kept)
-        self._starts = list(accumulate(map(len, kept[:-1])))
-        self._shifts = list(accumulate(len(a or b) for a, b in zip(parts[1::3], parts[2::3])))
+        # _starts: view positions where a run was removed; _shifts: characters
+        # removed up to and including that run.
+        self.text, self._starts, self._shifts, self.width_changed = _build(
+            original, norm.width, norm.breaks, norm.quotes
+        )
 
     def from_original(self, o: int) -> int:
         """The view offset of original offset ``o`` (of the next kept
