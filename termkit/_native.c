@@ -1,4 +1,4 @@
-/* termkit._native: the three hot loops of Annotator.find, in C.
+/* termkit._native: the hot loops of Annotator.find, in C.
  *
  * Each function here has a pure-Python twin that is the reference (named in
  * its docstring); termkit uses the Python one when this module was not built,
@@ -20,43 +20,80 @@ static inline int is_dash(Py_UCS4 c) /* [—–\-－] */
     return c == '-' || c == 0x2014 || c == 0x2013 || c == 0xFF0D;
 }
 
+/* What a BMP character is to termkit, from configure(): one table lookup
+ * instead of a Unicode database call and two string scans per character. */
+#define F_FOLD 1   /* a full-width form that folds to ASCII (c - 0xFEE0) */
+#define F_QUOTE 2  /* a quotation mark */
+#define F_SPACE 4  /* whitespace, as str.isspace() */
+static unsigned char table[0x10000];
+static int configured = 0;
+
+static inline unsigned char flags_of(Py_UCS4 c)
+{
+    if (c < 0x10000)
+        return table[c];
+    return Py_UNICODE_ISSPACE(c) ? F_SPACE : 0;  /* no quote or fold beyond the BMP */
+}
+
+PyDoc_STRVAR(configure_doc,
+"configure(keep, quotes)\n\n"
+"Set the character classes once, before any other call: the full-width\n"
+"forms U+FF01..U+FF5E fold to ASCII except those in `keep`; `quotes` are\n"
+"the quotation marks (all in the BMP).");
+
+static PyObject *configure(PyObject *self, PyObject *args)
+{
+    PyObject *keep, *quotes;
+    if (!PyArg_ParseTuple(args, "UU", &keep, &quotes))
+        return NULL;
+    for (Py_UCS4 c = 0; c < 0x10000; c++)
+        table[c] = (Py_UNICODE_ISSPACE(c) ? F_SPACE : 0) | (c >= 0xFF01 && c <= 0xFF5E ? F_FOLD : 0);
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(keep); i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(keep, i);
+        if (c < 0x10000)
+            table[c] &= ~F_FOLD;
+    }
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(quotes); i++) {
+        Py_UCS4 c = PyUnicode_READ_CHAR(quotes, i);
+        if (c >= 0x10000) {
+            PyErr_SetString(PyExc_ValueError, "quotation marks must be in the BMP");
+            return NULL;
+        }
+        table[c] |= F_QUOTE;
+    }
+    configured = 1;
+    Py_RETURN_NONE;
+}
+
+static int check_configured(void)
+{
+    if (!configured)
+        PyErr_SetString(PyExc_RuntimeError, "termkit._native.configure() was not called");
+    return configured;
+}
+
 typedef struct {
     int kind;
     const void *data;
     Py_ssize_t n;
-    int fold;           /* fold full-width forms U+FF01..U+FF5E, except `keep` */
-    PyObject *keep;
-    int breaks;         /* whitespace (and page-number lines) in the class */
-    PyObject *quotes;   /* quotation marks in the class ("" for none) */
+    int fold;       /* fold full-width forms */
+    int breaks;     /* whitespace (and page-number lines) in the class */
+    int quotes;     /* quotation marks in the class */
 } Text;
-
-static inline int in_str(PyObject *s, Py_UCS4 c)
-{
-    Py_ssize_t n = PyUnicode_GET_LENGTH(s);
-    int kind = PyUnicode_KIND(s);
-    const void *data = PyUnicode_DATA(s);
-    for (Py_ssize_t i = 0; i < n; i++)
-        if (PyUnicode_READ(kind, data, i) == c)
-            return 1;
-    return 0;
-}
 
 /* The character at i, as the view sees it (full-width folded). */
 static inline Py_UCS4 at(const Text *t, Py_ssize_t i)
 {
     Py_UCS4 c = PyUnicode_READ(t->kind, t->data, i);
-    if (t->fold && c >= 0xFF01 && c <= 0xFF5E && !in_str(t->keep, c))
+    if (t->fold && c < 0x10000 && (table[c] & F_FOLD))
         c -= 0xFEE0;
     return c;
 }
 
 static inline int in_class(const Text *t, Py_UCS4 c)
 {
-    if (c < 0x80)
-        return (t->breaks && Py_UNICODE_ISSPACE(c)) || ((c == '"' || c == '\'') && in_str(t->quotes, c));
-    if (c >= 0x4E00 && c <= 0x9FFF)  /* CJK ideographs: the common case */
-        return 0;
-    return (t->breaks && Py_UNICODE_ISSPACE(c)) || in_str(t->quotes, c);
+    unsigned char f = flags_of(c);
+    return (t->breaks && (f & F_SPACE)) || (t->quotes && (f & F_QUOTE));
 }
 
 static inline int is_inline_space(Py_UCS4 c) /* [^\S\n] */
@@ -115,26 +152,20 @@ static int append_ssize(PyObject *list, Py_ssize_t v)
 }
 
 PyDoc_STRVAR(view_doc,
-"view(text, keep, breaks, quotes) -> (view_text, starts, shifts, folded)\n\n"
-"The view of `text`: full-width forms folded (unless `keep` is None; the\n"
-"characters of `keep` are not folded) and the skippable runs removed; `folded`\n"
-"tells whether any character of `text` was a foldable form. `quotes` must hold\n"
-"no CJK ideograph.\n"
-"Twin of termkit.normalize._view_python.");
+"view(text, width, breaks, quotes) -> (view_text, starts, shifts, folded)\n\n"
+"The view of `text`: full-width forms folded (if `width`) and the runs of\n"
+"whitespace and page-number lines (if `breaks`) and quotation marks (if\n"
+"`quotes`) removed where the rule allows; `folded` tells whether any\n"
+"character of `text` is a foldable form. Twin of termkit.normalize._view_python.");
 
 static PyObject *view(PyObject *self, PyObject *args)
 {
-    PyObject *text, *keep, *quotes;
-    int breaks;
-    if (!PyArg_ParseTuple(args, "UOpU", &text, &keep, &breaks, &quotes))
+    PyObject *text;
+    int width, breaks, quotes;
+    if (!PyArg_ParseTuple(args, "Uppp", &text, &width, &breaks, &quotes) || !check_configured())
         return NULL;
-    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text),
-              keep != Py_None, keep, breaks, quotes};
-    if (t.fold && !PyUnicode_Check(keep)) {
-        PyErr_SetString(PyExc_TypeError, "keep must be a str or None");
-        return NULL;
-    }
-    int skipping = breaks || PyUnicode_GET_LENGTH(quotes) > 0;
+    Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), width, breaks, quotes};
+    int skipping = breaks || quotes;
     PyObject *starts = PyList_New(0), *shifts = PyList_New(0), *out = NULL, *result = NULL;
     char *buf = NULL;
     if (starts == NULL || shifts == NULL) goto done;
@@ -146,6 +177,13 @@ static PyObject *view(PyObject *self, PyObject *args)
     Py_ssize_t pos = 0, w = 0, removed = 0;
     int folded = 0;
     while (pos < t.n) {
+        Py_UCS4 raw = PyUnicode_READ(t.kind, t.data, pos);
+        if (raw >= 0x4E00 && raw <= 0x9FFF) {  /* CJK ideographs: the common case */
+            PyUnicode_WRITE(t.kind, buf, w, raw);
+            w++;
+            pos++;
+            continue;
+        }
         Py_UCS4 c = at(&t, pos);
         if (skipping && in_class(&t, c)) {
             /* (?<![alnum class]) -> always; (?<=[alnum]) -> unless alnum follows */
@@ -158,7 +196,7 @@ static PyObject *view(PyObject *self, PyObject *args)
                 Py_ssize_t r = run_end(&t, pos);
                 if (alt == 1 || r == t.n || !is_alnum(at(&t, r))) {
                     for (Py_ssize_t j = pos; j < r && !folded; j++)  /* as the Python twin counts */
-                        folded = at(&t, j) != PyUnicode_READ(t.kind, t.data, j);
+                        folded = (flags_of(PyUnicode_READ(t.kind, t.data, j)) & F_FOLD) != 0;
                     removed += r - pos;
                     if (append_ssize(starts, w) < 0 || append_ssize(shifts, removed) < 0)
                         goto done;
@@ -167,20 +205,20 @@ static PyObject *view(PyObject *self, PyObject *args)
                 }
             }
         }
-        if (c != PyUnicode_READ(t.kind, t.data, pos))
+        if (flags_of(raw) & F_FOLD)
             folded = 1;
         PyUnicode_WRITE(t.kind, buf, w, c);
         w++;
         pos++;
     }
-    if (removed == 0 && !folded) {
+    if (removed == 0 && !(folded && width)) {
         out = text;
         Py_INCREF(out);
     } else {
         out = PyUnicode_FromKindAndData(t.kind, buf, w);
         if (out == NULL) goto done;
     }
-    result = Py_BuildValue("(OOOO)", out, starts, shifts, folded ? Py_True : Py_False);
+    result = Py_BuildValue("(OOOO)", out, starts, shifts, folded && width ? Py_True : Py_False);
 done:
     PyMem_Free(buf);
     Py_XDECREF(out);
@@ -217,156 +255,302 @@ static int unpack_match(PyObject *m, Py_ssize_t *s, Py_ssize_t *e, Py_ssize_t *i
 }
 
 PyDoc_STRVAR(mentions_doc,
-"mentions(matches, original, starts, shifts, shift, folded, payload, cls, slow) -> list\n\n"
-"For each view match (s, e, i): its original span (a, b); if nothing inside\n"
-"it was skipped or folded, cls((a + shift, b + shift, original[a:b]) + payload[i]),\n"
-"else slow(a + shift, b + shift, original[a:b], e - s, i).\n"
-"Twin of the loop in termkit.annotate.Annotator._mentions_python.");
+"mentions(matches, original, starts, shifts, shift, folded, payload, cls, steps) -> list\n\n"
+"For each view match (s, e, i), with (a, b) its span in `original`:\n"
+"cls((a + shift, b + shift, original[a:b]) + payload[i]), where, if anything\n"
+"in the span was skipped or folded, payload[i][at] becomes by_mask[mask]:\n"
+"steps = (static, by_mask, at), mask = static[i] | 2 if a character is a\n"
+"foldable form | 4 if skipped characters include whitespace | 8 if they\n"
+"include a quotation mark. Twin of termkit.annotate.Annotator._mentions_python.");
+
+/* The index of the last of `starts` at or before x, walking on from k
+ * (bisecting if x lies before k's): -1 if none, -2 on error. */
+static Py_ssize_t run_before(PyObject *starts, Py_ssize_t x, Py_ssize_t k)
+{
+    Py_ssize_t n = PyList_GET_SIZE(starts), v;
+    if (k >= 0) {
+        v = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k));
+        if (v == -1 && PyErr_Occurred()) return -2;
+        if (v > x) {
+            Py_ssize_t r = bisect_right(starts, x, 0);
+            return r < -1 ? r : r - 1;
+        }
+    }
+    for (; k + 1 < n; k++) {
+        v = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k + 1));
+        if (v == -1 && PyErr_Occurred()) return -2;
+        if (v > x) break;
+    }
+    return k;
+}
 
 static PyObject *mentions(PyObject *self, PyObject *args)
 {
-    PyObject *matches, *original, *starts, *shifts, *payload, *cls, *slow;
-    Py_ssize_t shift;
+    PyObject *matches, *original, *starts, *shifts, *payload, *cls, *by_mask;
+    Py_ssize_t shift, at;
     int folded;
-    if (!PyArg_ParseTuple(args, "O!UO!O!npO!O!O", &PyList_Type, &matches, &original, &PyList_Type, &starts,
+    Py_buffer statics;
+    if (!check_configured() ||
+        !PyArg_ParseTuple(args, "O!UO!O!npO!O!(y*O!n)", &PyList_Type, &matches, &original, &PyList_Type, &starts,
                           &PyList_Type, &shifts, &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls,
-                          &slow))
+                          &statics, &PyList_Type, &by_mask, &at))
         return NULL;
+    PyObject *out = NULL;
     PyTypeObject *type = (PyTypeObject *)cls;
     if (!PyType_IsSubtype(type, &PyTuple_Type) || type->tp_basicsize != PyTuple_Type.tp_basicsize) {
         PyErr_SetString(PyExc_TypeError, "cls must be a tuple subclass without instance fields");
-        return NULL;
+        goto done;
     }
-    if (PyList_GET_SIZE(starts) != PyList_GET_SIZE(shifts)) {
-        PyErr_SetString(PyExc_ValueError, "starts and shifts differ in length");
-        return NULL;
+    if (PyList_GET_SIZE(starts) != PyList_GET_SIZE(shifts) || PyList_GET_SIZE(by_mask) < 32) {
+        PyErr_SetString(PyExc_ValueError, "starts and shifts differ in length, or by_mask is short");
+        goto done;
     }
     Py_ssize_t n = PyList_GET_SIZE(matches), nforms = PyList_GET_SIZE(payload);
     Py_ssize_t len = PyUnicode_GET_LENGTH(original);
-    PyObject *out = PyList_New(n);
-    if (out == NULL) return NULL;
+    int kind = PyUnicode_KIND(original);
+    const void *data = PyUnicode_DATA(original);
+    const unsigned char *static_mask = statics.buf;
+    out = PyList_New(n);
+    if (out == NULL) goto done;
+    Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t s, e, i, a = 0, b = 0, k = -1;
+        Py_ssize_t s, e, i, a = 0, b = 0, kb;
         if (unpack_match(PyList_GET_ITEM(matches, j), &s, &e, &i) < 0) goto fail;
-        if (i < 0 || i >= nforms || s < 0 || e <= s) {
+        if (i < 0 || i >= nforms || i >= statics.len || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto fail;
         }
         if (PyList_GET_SIZE(starts)) {
-            k = bisect_right(starts, s, 0) - 1;
+            k = run_before(starts, s, k);
             if (k < -1) goto fail;
             a = s + (k >= 0 ? PyLong_AsSsize_t(PyList_GET_ITEM(shifts, k)) : 0);
-            k = bisect_right(starts, e - 1, k > 0 ? k : 0) - 1;
-            if (k < -1) goto fail;
-            b = e + (k >= 0 ? PyLong_AsSsize_t(PyList_GET_ITEM(shifts, k)) : 0);
+            kb = run_before(starts, e - 1, k);
+            if (kb < -1) goto fail;
+            b = e + (kb >= 0 ? PyLong_AsSsize_t(PyList_GET_ITEM(shifts, kb)) : 0);
             if (PyErr_Occurred()) goto fail;
         } else {
             a = s;
             b = e;
         }
-        if (b > len) {
-            PyErr_SetString(PyExc_ValueError, "match out of range");
+        PyObject *fields = PyList_GET_ITEM(payload, i);
+        if (b > len || !PyTuple_Check(fields) || at < 0 || at >= PyTuple_GET_SIZE(fields)) {
+            PyErr_SetString(PyExc_ValueError, "match out of range, or a malformed payload");
             goto fail;
         }
-        PyObject *text = PyUnicode_Substring(original, a, b), *m;
-        if (text == NULL) goto fail;
-        PyObject *fields = PyList_GET_ITEM(payload, i);
-        if (b - a == e - s && !folded) {
-            if (!PyTuple_Check(fields)) {
-                Py_DECREF(text);
-                PyErr_SetString(PyExc_TypeError, "payload items are tuples");
-                goto fail;
+        PyObject *steps = NULL;  /* NULL: the form's own, in its payload */
+        if (b - a != e - s || folded) {
+            int mask = static_mask[i] & 31;
+            for (Py_ssize_t x = a; x < b; x++) {
+                unsigned char f = flags_of(PyUnicode_READ(kind, data, x));
+                if (f & F_FOLD)
+                    mask |= 2;
+                if (b - a != e - s)
+                    mask |= (f & F_SPACE ? 4 : 0) | (f & F_QUOTE ? 8 : 0);
             }
-            Py_ssize_t nf = PyTuple_GET_SIZE(fields);
-            m = type->tp_alloc(type, 3 + nf);
-            if (m == NULL) {
-                Py_DECREF(text);
-                goto fail;
-            }
-            PyObject *x = PyLong_FromSsize_t(a + shift), *y = PyLong_FromSsize_t(b + shift);
-            if (x == NULL || y == NULL) {
-                Py_XDECREF(x);
-                Py_XDECREF(y);
-                Py_DECREF(text);
-                Py_DECREF(m);
-                goto fail;
-            }
-            /* Like a tuple of atomic values, a Mention cannot be part of a
-             * reference cycle (its Term never refers back to it), so the
-             * cyclic collector need not follow it: untracked, millions of
-             * Mentions held in memory cost a collection nothing. */
-            PyObject_GC_UnTrack(m);
-            PyTuple_SET_ITEM(m, 0, x);
-            PyTuple_SET_ITEM(m, 1, y);
-            PyTuple_SET_ITEM(m, 2, text);
-            for (Py_ssize_t f = 0; f < nf; f++) {
-                PyObject *v = PyTuple_GET_ITEM(fields, f);
-                Py_INCREF(v);
-                PyTuple_SET_ITEM(m, 3 + f, v);
-            }
-        } else {
-            m = PyObject_CallFunction(slow, "nnNnn", a + shift, b + shift, text, e - s, i);
-            if (m == NULL) goto fail;
+            steps = PyList_GET_ITEM(by_mask, mask);
         }
+        Py_ssize_t nf = PyTuple_GET_SIZE(fields);
+        PyObject *m = type->tp_alloc(type, 3 + nf);
+        if (m == NULL) goto fail;
+        /* Like a tuple of atomic values, a Mention cannot be part of a
+         * reference cycle (its Term never refers back to it), so the cyclic
+         * collector need not follow it: untracked, millions of Mentions held
+         * in memory cost a collection nothing. */
+        PyObject_GC_UnTrack(m);
         PyList_SET_ITEM(out, j, m);
+        PyObject *x = PyLong_FromSsize_t(a + shift), *y = PyLong_FromSsize_t(b + shift);
+        PyObject *t = PyUnicode_Substring(original, a, b);
+        PyTuple_SET_ITEM(m, 0, x);
+        PyTuple_SET_ITEM(m, 1, y);
+        PyTuple_SET_ITEM(m, 2, t);
+        if (x == NULL || y == NULL || t == NULL) goto fail;  /* m (in out) frees what was made */
+        for (Py_ssize_t f = 0; f < nf; f++) {
+            PyObject *v = (f == at && steps != NULL) ? steps : PyTuple_GET_ITEM(fields, f);
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(m, 3 + f, v);
+        }
     }
-    return out;
+    goto done;
 fail:
-    Py_DECREF(out);
-    return NULL;
+    Py_CLEAR(out);
+done:
+    PyBuffer_Release(&statics);
+    return out;
 }
 
 /* -- trusting the engine's matches: Annotator._select ------------------- */
 
-/* Flags per form in accept()'s `check`. */
+/* Flags per form in select()'s `checks`. */
 #define ASCII_HEAD 1   /* starts with [A-Za-z0-9]: must not follow one */
 #define ASCII_TAIL 2   /* ends with one: must not precede one */
-#define CONTEXT 4      /* has a Context: judged by the caller */
+#define CONTEXT 4      /* has a Context: judged by the caller's `valid` */
 
-PyDoc_STRVAR(accept_doc,
-"accept(matches, k, p, hi, checks, text) -> (j, p)\n\n"
-"From matches[k] on, the run of matches that start at or after p and before\n"
-"hi and are valid by the ASCII boundary rule in `text`, with no Context to\n"
-"judge (checks[i]: 1 ASCII head, 2 ASCII tail, 4 context); p advances to the\n"
-"end of each. Returns the index of the first match not in the run, and p.\n"
-"Twin of termkit.annotate._accept_python.");
+typedef struct {
+    Py_ssize_t s, e, i;
+} Span;
 
-static PyObject *accept(PyObject *self, PyObject *args)
+/* Whether match (s, e, i) is valid: 1, 0, or -1 on error. `m` is the match
+ * as a tuple, or NULL to have one made if the caller's `valid` needs it. */
+static int is_valid(Span c, PyObject *m, const unsigned char *checks, Py_ssize_t nchecks, int kind,
+                    const void *data, Py_ssize_t len, PyObject *valid)
 {
-    PyObject *matches, *text;
-    Py_ssize_t k, p, hi;
-    Py_buffer check;
-    if (!PyArg_ParseTuple(args, "O!nnny*U", &PyList_Type, &matches, &k, &p, &hi, &check, &text))
+    if (c.i < 0 || c.i >= nchecks || c.s < 0 || c.e > len) {
+        PyErr_SetString(PyExc_ValueError, "match out of range");
+        return -1;
+    }
+    unsigned char f = checks[c.i];
+    if ((f & ASCII_HEAD) && c.s > 0 && is_alnum(PyUnicode_READ(kind, data, c.s - 1)))
+        return 0;
+    if ((f & ASCII_TAIL) && c.e < len && is_alnum(PyUnicode_READ(kind, data, c.e)))
+        return 0;
+    if (!(f & CONTEXT))
+        return 1;
+    PyObject *r = m ? PyObject_CallOneArg(valid, m) : PyObject_CallFunction(valid, "((nnn))", c.s, c.e, c.i);
+    if (r == NULL)
+        return -1;
+    int ok = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return ok;
+}
+
+static int by_start_then_longest(const void *x, const void *y)
+{
+    const Span *a = x, *b = y;
+    if (a->s != b->s) return a->s < b->s ? -1 : 1;
+    if (a->e != b->e) return a->e > b->e ? -1 : 1;
+    return 0;
+}
+
+static int append_span(PyObject *out, Span c)
+{
+    PyObject *m = Py_BuildValue("(nnn)", c.s, c.e, c.i);
+    if (m == NULL) return -1;
+    int r = PyList_Append(out, m);
+    Py_DECREF(m);
+    return r;
+}
+
+PyDoc_STRVAR(select_doc,
+"select(greedy, p, hi, checks, text, overlapping, valid, maxlen) -> list\n\n"
+"The leftmost-longest selection among the valid candidates in `text`\n"
+"starting in [p, hi), from the engine's own leftmost-longest matches\n"
+"`greedy`, redone in a window of `overlapping(text[p:end])` where one is\n"
+"rejected. checks[i]: 1 ASCII head, 2 ASCII tail, 4 context (then\n"
+"valid((s, e, i)) decides). Twin of termkit.annotate.Annotator._select_python.");
+
+static PyObject *select_(PyObject *self, PyObject *args)
+{
+    PyObject *greedy, *text, *overlapping, *valid;
+    Py_ssize_t p, hi, maxlen;
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "O!nny*UOOn", &PyList_Type, &greedy, &p, &hi, &buf, &text, &overlapping,
+                          &valid, &maxlen))
         return NULL;
-    const unsigned char *flags = check.buf;
-    Py_ssize_t n = PyList_GET_SIZE(matches), len = PyUnicode_GET_LENGTH(text);
+    const unsigned char *checks = buf.buf;
+    Py_ssize_t nchecks = buf.len, n = PyList_GET_SIZE(greedy), len = PyUnicode_GET_LENGTH(text);
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
-    for (; k < n; k++) {
-        Py_ssize_t s, e, i;
-        if (unpack_match(PyList_GET_ITEM(matches, k), &s, &e, &i) < 0) {
-            PyBuffer_Release(&check);
-            return NULL;
-        }
-        if (s >= hi || s < p || i < 0 || i >= check.len || e > len)
-            break;
-        unsigned char f = flags[i];
-        if (f & CONTEXT)
-            break;
-        if ((f & ASCII_HEAD) && s > 0 && is_alnum(PyUnicode_READ(kind, data, s - 1)))
-            break;
-        if ((f & ASCII_TAIL) && e < len && is_alnum(PyUnicode_READ(kind, data, e)))
-            break;
-        p = e;
+    Span *cands = NULL;
+    PyObject *out = PyList_New(0);
+    if (out == NULL) goto fail;
+    Py_ssize_t k = 0;
+    Span g;
+    while (k < n) {
+        if (unpack_match(PyList_GET_ITEM(greedy, k), &g.s, &g.e, &g.i) < 0) goto fail;
+        if (g.e > p) break;
+        k++;
     }
-    PyBuffer_Release(&check);
-    return Py_BuildValue("(nn)", k, p);
+    while (k < n) {
+        PyObject *item = PyList_GET_ITEM(greedy, k);
+        if (unpack_match(item, &g.s, &g.e, &g.i) < 0) goto fail;
+        if (g.s >= hi)
+            break;
+        if (g.s >= p) {
+            int ok = is_valid(g, item, checks, nchecks, kind, data, len, valid);
+            if (ok < 0) goto fail;
+            if (ok) {
+                if (PyList_Append(out, item) < 0) goto fail;
+                p = g.e;
+                k++;
+                continue;
+            }
+        }
+        /* Redo the selection in a window from p. */
+        Py_ssize_t limit = Py_MIN(len, Py_MAX(g.e, p) + maxlen);
+        Py_ssize_t end = Py_MIN(len, limit + maxlen), cut = Py_MIN(limit, hi);
+        PyObject *window = PyUnicode_Substring(text, p, end);
+        if (window == NULL) goto fail;
+        PyObject *found = PyObject_CallOneArg(overlapping, window);
+        Py_DECREF(window);
+        if (found == NULL) goto fail;
+        if (!PyList_Check(found)) {
+            Py_DECREF(found);
+            PyErr_SetString(PyExc_TypeError, "overlapping() must return a list");
+            goto fail;
+        }
+        Py_ssize_t nf = PyList_GET_SIZE(found), nc = 0;
+        PyMem_Free(cands);
+        cands = PyMem_Malloc((nf ? nf : 1) * sizeof(Span));
+        if (cands == NULL) {
+            Py_DECREF(found);
+            PyErr_NoMemory();
+            goto fail;
+        }
+        for (Py_ssize_t j = 0; j < nf; j++) {
+            Span c;
+            if (unpack_match(PyList_GET_ITEM(found, j), &c.s, &c.e, &c.i) < 0) {
+                Py_DECREF(found);
+                goto fail;
+            }
+            c.s += p;
+            c.e += p;
+            if (c.s >= cut)
+                continue;
+            int ok = is_valid(c, NULL, checks, nchecks, kind, data, len, valid);
+            if (ok < 0) {
+                Py_DECREF(found);
+                goto fail;
+            }
+            if (ok)
+                cands[nc++] = c;
+        }
+        Py_DECREF(found);
+        qsort(cands, nc, sizeof(Span), by_start_then_longest);
+        Py_ssize_t last = 0;
+        for (Py_ssize_t j = 0; j < nc; j++) {
+            if (cands[j].s >= last) {
+                if (append_span(out, cands[j]) < 0) goto fail;
+                last = p = cands[j].e;
+            }
+        }
+        p = Py_MAX(p, limit);
+        if (p >= hi)
+            break;
+        while (k < n) {
+            if (unpack_match(PyList_GET_ITEM(greedy, k), &g.s, &g.e, &g.i) < 0) goto fail;
+            if (g.s >= p) break;
+            k++;
+        }
+        if (k) {  /* an engine match crossing p: redo the window from p */
+            if (unpack_match(PyList_GET_ITEM(greedy, k - 1), &g.s, &g.e, &g.i) < 0) goto fail;
+            if (g.e > p) k--;
+        }
+    }
+    PyMem_Free(cands);
+    PyBuffer_Release(&buf);
+    return out;
+fail:
+    PyMem_Free(cands);
+    PyBuffer_Release(&buf);
+    Py_XDECREF(out);
+    return NULL;
 }
 
 static PyMethodDef methods[] = {
+    {"configure", configure, METH_VARARGS, configure_doc},
     {"view", view, METH_VARARGS, view_doc},
     {"mentions", mentions, METH_VARARGS, mentions_doc},
-    {"accept", accept, METH_VARARGS, accept_doc},
+    {"select", select_, METH_VARARGS, select_doc},
     {NULL, NULL, 0, NULL},
 };
 

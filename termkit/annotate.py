@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import chain
 from typing import Literal, NamedTuple, Optional
 
@@ -189,9 +189,17 @@ class Annotator:
              tuple(x for x in STEPS if x in f.steps), f.term)
             for f in self._forms
         ]
-        # Per form, what _valid() must look at: 1 ASCII head, 2 ASCII tail, 4 context.
+        # Per form, what _valid() looks at (for the C module): 1 ASCII head, 2 ASCII tail, 4 context.
         self._checks = bytes(
             f.ascii_head | f.ascii_tail << 1 | f.term.context.constrained << 2 for f in self._forms
+        )
+        # For the C module's _mentions: each form's own steps as a bit mask
+        # (bit n = STEPS[n]), the steps tuple of every mask, and where the
+        # steps stand in a payload.
+        self._steps = (
+            bytes(sum(1 << n for n, x in enumerate(STEPS) if x in f.steps) for f in self._forms),
+            [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
+            5,
         )
         self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
@@ -266,31 +274,37 @@ class Annotator:
             return sorted(
                 m for m in self.engine.overlapping(vt) if vlo <= m[0] < vhi and (not forms[m[2]].check or valid(view, m))
             )
-        # The engine's own leftmost-longest matches are the answer wherever
-        # they are valid: if the engine's selection from p on contains no
-        # rejected candidate and nothing crosses p, the selection among the
-        # valid candidates is the same. Where a candidate is rejected, the
-        # selection is redone among the valid candidates of a short window,
-        # after which the engine's matches are trusted again.
         greedy = self.engine.longest(vt)
+        if _native is None:
+            return self._select_python(view, greedy, vlo, vhi)
+        return _native.select(
+            greedy, vlo, vhi, self._checks, vt, self.engine.overlapping, partial(self._valid, view), self._maxlen
+        )
+
+    def _select_python(self, view: View, greedy: list[Match], p: int, vhi: int) -> list[Match]:
+        """The leftmost-longest selection among the valid candidates starting
+        in ``[p, vhi)`` of the view, from the engine's own leftmost-longest
+        matches ``greedy``. ``termkit._native.select`` is its twin in C.
+
+        The engine's matches are the answer wherever they are valid: if the
+        engine's selection from p on contains no rejected candidate and
+        nothing crosses p, the selection among the valid candidates is the
+        same. Where a candidate is rejected, the selection is redone among
+        the valid candidates of a short window, after which the engine's
+        matches are trusted again.
+        """
+        vt = view.text
+        forms, valid = self._forms, self._valid
         out: list[Match] = []
-        p = vlo
         k = 0
         n = len(greedy)
         while k < n and greedy[k][1] <= p:
             k += 1
-        checks = self._checks
         while k < n:
-            j, p = _accept(greedy, k, p, vhi, checks, vt)  # the run valid at a glance
-            if j > k:
-                out += greedy[k:j]
-                k = j
-                if k == n:
-                    break
             s, e, i = greedy[k]
             if s >= vhi:
                 break
-            if s >= p and valid(view, greedy[k]):
+            if s >= p and (not forms[i].check or valid(view, greedy[k])):
                 out.append(greedy[k])
                 p = e
                 k += 1
@@ -353,7 +367,7 @@ class Annotator:
             return self._mentions_python(view, matches, shift)
         return _native.mentions(
             matches, view.original, view._starts, view._shifts, shift, view.width_changed,
-            self._payload, Mention, self._mention,
+            self._payload, Mention, self._steps,
         )
 
     def _mentions_python(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
@@ -447,38 +461,6 @@ class Annotator:
                 gloss = explanation(t)
                 out.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
         return "".join(out)
-
-
-def _accept_python(matches: list[Match], k: int, p: int, hi: int, checks: bytes, text: str) -> tuple[int, int]:
-    """From ``matches[k]`` on, the run of matches that start at or after ``p``
-    and before ``hi``, keep the ASCII boundary rule in ``text`` and have no
-    Context to judge (``checks[i]``: 1 ASCII head, 2 ASCII tail, 4 context);
-    ``p`` advances to the end of each. Returns (index after the run, p).
-    ``termkit._native.accept`` is its twin in C.
-
-    >>> _accept_python([(0, 2, 0), (2, 4, 1), (5, 6, 0)], 0, 0, 99, bytes([0, 4]), "两个维护双碳")
-    (1, 2)
-    >>> _accept_python([(0, 2, 0), (3, 5, 1)], 0, 0, 99, bytes([0, 1]), "两个a12")
-    (1, 2)
-    """
-    n = len(matches)
-    while k < n:
-        s, e, i = matches[k]
-        f = checks[i]
-        if (
-            s >= hi
-            or s < p
-            or f & 4
-            or (f & 1 and s > 0 and ascii_alnum(text[s - 1]))
-            or (f & 2 and e < len(text) and ascii_alnum(text[e]))
-        ):
-            break
-        p = e
-        k += 1
-    return k, p
-
-
-_accept = _native.accept if _native is not None else _accept_python
 
 
 def explanation(term: Term) -> str:

@@ -143,12 +143,11 @@ def _view_python(original: str, width: bool, breaks: bool, quotes: bool):
     return "".join(kept), starts, shifts, changed
 
 
-def _view_native(original: str, width: bool, breaks: bool, quotes: bool):
-    """:func:`_view_python`, in C (one pass, no intermediate strings)."""
-    return _native.view(original, _KEEP if width else None, breaks, QUOTES if quotes else "")
-
-
-_build = _view_native if _native is not None else _view_python
+if _native is not None:
+    _native.configure(_KEEP, QUOTES)  # the character classes, set once
+    _build = _native.view  # (one pass in C, no intermediate strings)
+else:
+    _build = _view_python
 
 
 class View:

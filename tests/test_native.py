@@ -12,6 +12,7 @@ import os
 import shutil
 import sysconfig
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from hypothesis import strategies as st
 import termkit.annotate as annotate_mod
 import termkit.normalize as normalize_mod
 from termkit import Annotator, Glossary, Mention, Normalization
-from termkit.annotate import _accept_python
+from termkit.model import Context
 from termkit.normalize import View, _view_python
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -45,12 +46,12 @@ def test_native_is_built_where_a_compiler_is():
 @contextmanager
 def pure_python():
     """termkit with its C module switched off."""
-    saved = normalize_mod._build, annotate_mod._accept, annotate_mod._native
-    normalize_mod._build, annotate_mod._accept, annotate_mod._native = _view_python, _accept_python, None
+    saved = normalize_mod._build, annotate_mod._native
+    normalize_mod._build, annotate_mod._native = _view_python, None
     try:
         yield
     finally:
-        normalize_mod._build, annotate_mod._accept, annotate_mod._native = saved
+        normalize_mod._build, annotate_mod._native = saved
 
 
 # Pieces that exercise every branch of the skip rule: breaks of every kind,
@@ -76,7 +77,7 @@ flags = st.tuples(st.booleans(), st.booleans(), st.booleans())
 @settings(max_examples=3000, deadline=None)
 @given(text=texts, flags=flags)
 def test_view_twins_agree(text, flags):
-    assert normalize_mod._view_native(text, *flags) == _view_python(text, *flags)
+    assert native.view(text, *flags) == _view_python(text, *flags)
 
 
 @needs_native
@@ -86,50 +87,52 @@ def test_view_twins_agree_on_the_seeds():
         for w in (False, True):
             for b in (False, True):
                 for q in (False, True):
-                    assert normalize_mod._view_native(text, w, b, q) == _view_python(text, w, b, q)
+                    assert native.view(text, w, b, q) == _view_python(text, w, b, q)
 
 
-@st.composite
-def accept_inputs(draw):
-    text = draw(st.text("两个维护ab12", max_size=30))
-    nforms = draw(st.integers(1, 6))
-    checks = bytes(draw(st.lists(st.integers(0, 7), min_size=nforms, max_size=nforms)))
-    cuts = sorted(draw(st.lists(st.integers(0, len(text)), max_size=12, unique=True)))
-    matches = [(a, b, draw(st.integers(0, nforms - 1))) for a, b in zip(cuts[0::2], cuts[1::2]) if a < b]
-    k = draw(st.integers(0, len(matches)))
-    p = draw(st.integers(0, len(text)))
-    hi = draw(st.integers(0, len(text) + 1))
-    return matches, k, p, hi, checks, text
-
-
-@needs_native
-@settings(max_examples=2000, deadline=None)
-@given(args=accept_inputs())
-def test_accept_twins_agree(args):
-    assert native.accept(*args) == _accept_python(*args)
-
-
-KEYS = ["两个维护", "三区三线", "1+2+15", "1236", "十大平台", "六九九六", "维护", "12"]
-ANNOTATOR = Annotator(Glossary.from_keys(KEYS))
+KEYS = ["两个维护", "三区三线", "1+2+15", "1236", "十大平台", "六九九六", "维护", "12", "G1", "区三"]
+GLOSSARY = Glossary.from_keys(KEYS)
+ANNOTATOR = Annotator(GLOSSARY)
+# The same terms with contexts, so that the C loops call back into Python.
+CONSTRAINED = Annotator(Glossary([
+    t.model_copy(update={"context": Context(followed_by=["线"], preceded_by=["两个"], quoted=True)})
+    if t.key in ("维护", "12", "区三") else t
+    for t in GLOSSARY
+]))
 FIND_PIECES = ["两个", "维护", "三区", "三线", "1+2", "+15", "１２３６", "十大平臺", "六九", "九六", " ", "\n",
                "\n— 7 —\n", "“", "”", "a", "1", "的", "G"]
 find_texts = st.lists(st.sampled_from(FIND_PIECES), max_size=20).map("".join) | st.text(max_size=30)
 
 
 @needs_native
-@settings(max_examples=1000, deadline=None)
-@given(text=find_texts, overlapping=st.booleans(), shift=st.integers(0, 5))
-def test_mentions_twins_agree(text, overlapping, shift):
-    view = View(text, ANNOTATOR.normalization)
-    matches = ANNOTATOR._select(view, overlapping)
-    assert ANNOTATOR._mentions(view, matches, shift) == ANNOTATOR._mentions_python(view, matches, shift)
+@settings(max_examples=1500, deadline=None)
+@given(text=find_texts, lo=st.integers(0, 30), hi=st.integers(0, 30), constrained=st.booleans())
+def test_select_twins_agree(text, lo, hi, constrained):
+    ann = CONSTRAINED if constrained else ANNOTATOR
+    view = View(text, ann.normalization)
+    greedy = ann.engine.longest(view.text)
+    lo, hi = min(lo, len(view.text)), min(hi, len(view.text))
+    expected = ann._select_python(view, greedy, lo, hi)
+    got = native.select(greedy, lo, hi, ann._checks, view.text, ann.engine.overlapping,
+                        partial(ann._valid, view), ann._maxlen)
+    assert got == expected
+
+
+@needs_native
+@settings(max_examples=1500, deadline=None)
+@given(text=find_texts, overlapping=st.booleans(), shift=st.integers(0, 5), constrained=st.booleans())
+def test_mentions_twins_agree(text, overlapping, shift, constrained):
+    ann = CONSTRAINED if constrained else ANNOTATOR
+    view = View(text, ann.normalization)
+    matches = ann._select(view, overlapping)
+    assert ann._mentions(view, matches, shift) == ann._mentions_python(view, matches, shift)
 
 
 @needs_native
 @settings(max_examples=500, deadline=None)
 @given(text=find_texts, norm=st.builds(Normalization, *[st.booleans()] * 5))
 def test_annotators_agree_with_and_without_the_c_module(text, norm):
-    ann = Annotator(Glossary.from_keys(KEYS), normalization=norm)
+    ann = Annotator(GLOSSARY if text.count("1") % 2 else CONSTRAINED.glossary, normalization=norm)
     fast = (ann.find(text), ann.find(text, overlapping=True), list(ann.find_stream([text[:7], text[7:]], context=8)))
     with pure_python():
         slow = (ann.find(text), ann.find(text, overlapping=True), list(ann.find_stream([text[:7], text[7:]], context=8)))
@@ -148,13 +151,23 @@ def test_native_mentions_are_ordinary_mentions():
 
 @needs_native
 def test_native_rejects_malformed_input_with_an_error():
+    steps = ANNOTATOR._steps
+    payload = [(1, 2, 3, 4, 5, (), 7)]
     with pytest.raises(TypeError):
-        native.mentions([(0, 1)], "x", [], [], 0, False, [()], Mention, None)
+        native.mentions([(0, 1)], "x", [], [], 0, False, payload, Mention, steps)
     with pytest.raises(ValueError):
-        native.mentions([(0, 9, 0)], "x", [], [], 0, False, [()], Mention, None)
+        native.mentions([(0, 9, 0)], "x", [], [], 0, False, payload, Mention, steps)
     with pytest.raises(ValueError):
-        native.mentions([(0, 1, 5)], "x", [], [], 0, False, [()], Mention, None)
+        native.mentions([(0, 1, 5)], "x", [], [], 0, False, payload, Mention, steps)
+    with pytest.raises(ValueError):
+        native.mentions([(0, 1, 0)], "x", [], [], 0, False, [(1,)], Mention, steps)
     with pytest.raises(TypeError):
-        native.mentions([], "x", [], [], 0, False, [], dict, None)
+        native.mentions([], "x", [], [], 0, False, [], dict, steps)
     with pytest.raises(TypeError):
-        native.view("x", 5, True, "")
+        native.view(5, True, True, True)
+    with pytest.raises(ValueError):
+        native.select([(0, 1, 3)], 0, 1, b"\0", "x", None, None, 1)
+    with pytest.raises(TypeError):
+        native.select([(0, 1, 0)], 0, 1, b"\2", "xa", lambda text: None, None, 1)
+    with pytest.raises(ZeroDivisionError):  # an error in the callback comes through
+        native.select([(0, 1, 0)], 0, 1, b"\4", "x", None, lambda m: 1 / 0, 1)
