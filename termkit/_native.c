@@ -142,17 +142,42 @@ static Py_ssize_t run_end(const Text *t, Py_ssize_t j)
     return j;
 }
 
-static int append_ssize(PyObject *list, Py_ssize_t v)
+/* A growing array of offsets, handed to Python as memoryview(...).cast("n"). */
+typedef struct {
+    Py_ssize_t *v, n, cap;
+} Offsets;
+
+static int offsets_push(Offsets *o, Py_ssize_t x)
 {
-    PyObject *o = PyLong_FromSsize_t(v);
-    if (o == NULL) return -1;
-    int r = PyList_Append(list, o);
-    Py_DECREF(o);
+    if (o->n == o->cap) {
+        Py_ssize_t cap = o->cap ? 2 * o->cap : 256;
+        Py_ssize_t *v = PyMem_Realloc(o->v, cap * sizeof(Py_ssize_t));
+        if (v == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        o->v = v;
+        o->cap = cap;
+    }
+    o->v[o->n++] = x;
+    return 0;
+}
+
+static PyObject *offsets_view(const Offsets *o)
+{
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)o->v, o->n * (Py_ssize_t)sizeof(Py_ssize_t));
+    if (bytes == NULL) return NULL;
+    PyObject *mv = PyMemoryView_FromObject(bytes);
+    Py_DECREF(bytes);
+    if (mv == NULL) return NULL;
+    PyObject *r = PyObject_CallMethod(mv, "cast", "s", "n");
+    Py_DECREF(mv);
     return r;
 }
 
 PyDoc_STRVAR(view_doc,
 "view(text, width, breaks, quotes) -> (view_text, starts, shifts, folded)\n\n"
+"(starts and shifts as memoryviews of Py_ssize_t; lists in the twin)\n"
 "The view of `text`: full-width forms folded (if `width`) and the runs of\n"
 "whitespace and page-number lines (if `breaks`) and quotation marks (if\n"
 "`quotes`) removed where the rule allows; `folded` tells whether any\n"
@@ -166,24 +191,25 @@ static PyObject *view(PyObject *self, PyObject *args)
         return NULL;
     Text t = {PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), width, breaks, quotes};
     int skipping = breaks || quotes;
-    PyObject *starts = PyList_New(0), *shifts = PyList_New(0), *out = NULL, *result = NULL;
+    PyObject *starts = NULL, *shifts = NULL, *out = NULL, *result = NULL;
+    Offsets ostarts = {NULL, 0, 0}, oshifts = {NULL, 0, 0};
     char *buf = NULL;
-    if (starts == NULL || shifts == NULL) goto done;
     buf = PyMem_Malloc(t.n ? t.n * t.kind : 1);
     if (buf == NULL) {
         PyErr_NoMemory();
         goto done;
     }
-    Py_ssize_t pos = 0, w = 0, removed = 0;
+    Py_ssize_t pos = 0, w = 0, removed = 0, plain = 0;  /* [plain, pos): not yet copied, unchanged */
     int folded = 0;
     while (pos < t.n) {
         Py_UCS4 raw = PyUnicode_READ(t.kind, t.data, pos);
-        if (raw >= 0x4E00 && raw <= 0x9FFF) {  /* CJK ideographs: the common case */
-            PyUnicode_WRITE(t.kind, buf, w, raw);
-            w++;
+        unsigned char f = flags_of(raw);
+        if (f == 0) {  /* most characters: copied as they are, in bulk */
             pos++;
             continue;
         }
+        memcpy(buf + w * t.kind, (const char *)t.data + plain * t.kind, (pos - plain) * t.kind);
+        w += pos - plain;
         Py_UCS4 c = at(&t, pos);
         if (skipping && in_class(&t, c)) {
             /* (?<![alnum class]) -> always; (?<=[alnum]) -> unless alnum follows */
@@ -198,19 +224,21 @@ static PyObject *view(PyObject *self, PyObject *args)
                     for (Py_ssize_t j = pos; j < r && !folded; j++)  /* as the Python twin counts */
                         folded = (flags_of(PyUnicode_READ(t.kind, t.data, j)) & F_FOLD) != 0;
                     removed += r - pos;
-                    if (append_ssize(starts, w) < 0 || append_ssize(shifts, removed) < 0)
+                    if (offsets_push(&ostarts, w) < 0 || offsets_push(&oshifts, removed) < 0)
                         goto done;
-                    pos = r;
+                    plain = pos = r;
                     continue;
                 }
             }
         }
-        if (flags_of(raw) & F_FOLD)
+        if (f & F_FOLD)
             folded = 1;
         PyUnicode_WRITE(t.kind, buf, w, c);
         w++;
-        pos++;
+        plain = ++pos;
     }
+    memcpy(buf + w * t.kind, (const char *)t.data + plain * t.kind, (pos - plain) * t.kind);
+    w += pos - plain;
     if (removed == 0 && !(folded && width)) {
         out = text;
         Py_INCREF(out);
@@ -218,9 +246,14 @@ static PyObject *view(PyObject *self, PyObject *args)
         out = PyUnicode_FromKindAndData(t.kind, buf, w);
         if (out == NULL) goto done;
     }
+    starts = offsets_view(&ostarts);
+    shifts = offsets_view(&oshifts);
+    if (starts == NULL || shifts == NULL) goto done;
     result = Py_BuildValue("(OOOO)", out, starts, shifts, folded && width ? Py_True : Py_False);
 done:
     PyMem_Free(buf);
+    PyMem_Free(ostarts.v);
+    PyMem_Free(oshifts.v);
     Py_XDECREF(out);
     Py_XDECREF(starts);
     Py_XDECREF(shifts);
@@ -229,15 +262,13 @@ done:
 
 /* -- mapping matches back: Annotator._mentions ------------------------- */
 
-/* bisect_right(list, x, lo) over a list of ints, or -2 on error. */
-static Py_ssize_t bisect_right(PyObject *list, Py_ssize_t x, Py_ssize_t lo)
+/* bisect_right(v[:n], x, lo) */
+static Py_ssize_t bisect_right(const Py_ssize_t *v, Py_ssize_t n, Py_ssize_t x, Py_ssize_t lo)
 {
-    Py_ssize_t hi = PyList_GET_SIZE(list);
+    Py_ssize_t hi = n;
     while (lo < hi) {
         Py_ssize_t mid = lo + (hi - lo) / 2;
-        Py_ssize_t v = PyLong_AsSsize_t(PyList_GET_ITEM(list, mid));
-        if (v == -1 && PyErr_Occurred()) return -2;
-        if (x < v) hi = mid; else lo = mid + 1;
+        if (x < v[mid]) hi = mid; else lo = mid + 1;
     }
     return lo;
 }
@@ -259,53 +290,51 @@ PyDoc_STRVAR(mentions_doc,
 "For each view match (s, e, i), with (a, b) its span in `original`:\n"
 "cls((a + shift, b + shift, original[a:b]) + payload[i]), where, if anything\n"
 "in the span was skipped or folded, payload[i][at] becomes by_mask[mask]:\n"
-"steps = (static, by_mask, at), mask = static[i] | 2 if a character is a\n"
+"steps = (static, by_mask, at, keys), mask = static[i] | 2 if a character is a\n"
 "foldable form | 4 if skipped characters include whitespace | 8 if they\n"
-"include a quotation mark. Twin of termkit.annotate.Annotator._mentions_python.");
+"include a quotation mark. Where nothing was, the text is keys[i] itself.\n"
+"starts and shifts are buffers of Py_ssize_t. Twin of\n"
+"termkit.annotate.Annotator._mentions_python.");
 
-/* The index of the last of `starts` at or before x, walking on from k
- * (bisecting if x lies before k's): -1 if none, -2 on error. */
-static Py_ssize_t run_before(PyObject *starts, Py_ssize_t x, Py_ssize_t k)
+/* The index of the last of starts[:n] at or before x (-1 if none), walking
+ * on from k, or bisecting if x lies before starts[k]. */
+static Py_ssize_t run_before(const Py_ssize_t *starts, Py_ssize_t n, Py_ssize_t x, Py_ssize_t k)
 {
-    Py_ssize_t n = PyList_GET_SIZE(starts), v;
-    if (k >= 0) {
-        v = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k));
-        if (v == -1 && PyErr_Occurred()) return -2;
-        if (v > x) {
-            Py_ssize_t r = bisect_right(starts, x, 0);
-            return r < -1 ? r : r - 1;
-        }
-    }
-    for (; k + 1 < n; k++) {
-        v = PyLong_AsSsize_t(PyList_GET_ITEM(starts, k + 1));
-        if (v == -1 && PyErr_Occurred()) return -2;
-        if (v > x) break;
-    }
+    if (k >= 0 && starts[k] > x)
+        return bisect_right(starts, n, x, 0) - 1;
+    while (k + 1 < n && starts[k + 1] <= x)
+        k++;
     return k;
 }
 
 static PyObject *mentions(PyObject *self, PyObject *args)
 {
-    PyObject *matches, *original, *starts, *shifts, *payload, *cls, *by_mask;
+    PyObject *matches, *original, *payload, *cls, *by_mask, *keys;
     Py_ssize_t shift, at;
     int folded;
-    Py_buffer statics;
+    Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "O!UO!O!npO!O!(y*O!n)", &PyList_Type, &matches, &original, &PyList_Type, &starts,
-                          &PyList_Type, &shifts, &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls,
-                          &statics, &PyList_Type, &by_mask, &at))
+        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nO!)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
+                          &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls, &statics, &PyList_Type,
+                          &by_mask, &at, &PyList_Type, &keys))
         return NULL;
     PyObject *out = NULL;
     PyTypeObject *type = (PyTypeObject *)cls;
+    const Py_ssize_t *starts = bstarts.buf, *shifts = bshifts.buf;
+    Py_ssize_t nruns = bstarts.len / (Py_ssize_t)sizeof(Py_ssize_t);
     if (!PyType_IsSubtype(type, &PyTuple_Type) || type->tp_basicsize != PyTuple_Type.tp_basicsize) {
         PyErr_SetString(PyExc_TypeError, "cls must be a tuple subclass without instance fields");
         goto done;
     }
-    if (PyList_GET_SIZE(starts) != PyList_GET_SIZE(shifts) || PyList_GET_SIZE(by_mask) < 32) {
-        PyErr_SetString(PyExc_ValueError, "starts and shifts differ in length, or by_mask is short");
+    if (bstarts.len != bshifts.len || bstarts.len % sizeof(Py_ssize_t) || PyList_GET_SIZE(by_mask) < 32) {
+        PyErr_SetString(PyExc_ValueError, "malformed starts, shifts or by_mask");
         goto done;
     }
     Py_ssize_t n = PyList_GET_SIZE(matches), nforms = PyList_GET_SIZE(payload);
+    if (nforms > statics.len || nforms > PyList_GET_SIZE(keys)) {
+        PyErr_SetString(PyExc_ValueError, "fewer static masks or keys than forms");
+        goto done;
+    }
     Py_ssize_t len = PyUnicode_GET_LENGTH(original);
     int kind = PyUnicode_KIND(original);
     const void *data = PyUnicode_DATA(original);
@@ -314,30 +343,23 @@ static PyObject *mentions(PyObject *self, PyObject *args)
     if (out == NULL) goto done;
     Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t s, e, i, a = 0, b = 0, kb;
+        Py_ssize_t s, e, i, a, b, kb;
         if (unpack_match(PyList_GET_ITEM(matches, j), &s, &e, &i) < 0) goto fail;
-        if (i < 0 || i >= nforms || i >= statics.len || s < 0 || e <= s) {
+        if (i < 0 || i >= nforms || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto fail;
         }
-        if (PyList_GET_SIZE(starts)) {
-            k = run_before(starts, s, k);
-            if (k < -1) goto fail;
-            a = s + (k >= 0 ? PyLong_AsSsize_t(PyList_GET_ITEM(shifts, k)) : 0);
-            kb = run_before(starts, e - 1, k);
-            if (kb < -1) goto fail;
-            b = e + (kb >= 0 ? PyLong_AsSsize_t(PyList_GET_ITEM(shifts, kb)) : 0);
-            if (PyErr_Occurred()) goto fail;
-        } else {
-            a = s;
-            b = e;
-        }
+        k = run_before(starts, nruns, s, k);
+        kb = run_before(starts, nruns, e - 1, k);
+        a = s + (k >= 0 ? shifts[k] : 0);
+        b = e + (kb >= 0 ? shifts[kb] : 0);
         PyObject *fields = PyList_GET_ITEM(payload, i);
         if (b > len || !PyTuple_Check(fields) || at < 0 || at >= PyTuple_GET_SIZE(fields)) {
             PyErr_SetString(PyExc_ValueError, "match out of range, or a malformed payload");
             goto fail;
         }
         PyObject *steps = NULL;  /* NULL: the form's own, in its payload */
+        PyObject *t = NULL;
         if (b - a != e - s || folded) {
             int mask = static_mask[i] & 31;
             for (Py_ssize_t x = a; x < b; x++) {
@@ -348,10 +370,18 @@ static PyObject *mentions(PyObject *self, PyObject *args)
                     mask |= (f & F_SPACE ? 4 : 0) | (f & F_QUOTE ? 8 : 0);
             }
             steps = PyList_GET_ITEM(by_mask, mask);
+            t = PyUnicode_Substring(original, a, b);
+        } else {
+            /* Nothing skipped or folded: original[a:b] is the key itself. */
+            t = PyList_GET_ITEM(keys, i);
+            Py_INCREF(t);
         }
         Py_ssize_t nf = PyTuple_GET_SIZE(fields);
         PyObject *m = type->tp_alloc(type, 3 + nf);
-        if (m == NULL) goto fail;
+        if (m == NULL) {
+            Py_XDECREF(t);
+            goto fail;
+        }
         /* Like a tuple of atomic values, a Mention cannot be part of a
          * reference cycle (its Term never refers back to it), so the cyclic
          * collector need not follow it: untracked, millions of Mentions held
@@ -359,7 +389,6 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         PyObject_GC_UnTrack(m);
         PyList_SET_ITEM(out, j, m);
         PyObject *x = PyLong_FromSsize_t(a + shift), *y = PyLong_FromSsize_t(b + shift);
-        PyObject *t = PyUnicode_Substring(original, a, b);
         PyTuple_SET_ITEM(m, 0, x);
         PyTuple_SET_ITEM(m, 1, y);
         PyTuple_SET_ITEM(m, 2, t);
@@ -374,6 +403,8 @@ static PyObject *mentions(PyObject *self, PyObject *args)
 fail:
     Py_CLEAR(out);
 done:
+    PyBuffer_Release(&bstarts);
+    PyBuffer_Release(&bshifts);
     PyBuffer_Release(&statics);
     return out;
 }

@@ -200,6 +200,7 @@ class Annotator:
             bytes(sum(1 << n for n, x in enumerate(STEPS) if x in f.steps) for f in self._forms),
             [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
             5,
+            self._keys,  # what a mention's text is where nothing was skipped or folded
         )
         self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
