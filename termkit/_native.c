@@ -414,34 +414,91 @@ done:
 /* Flags per form in select()'s `checks`. */
 #define ASCII_HEAD 1   /* starts with [A-Za-z0-9]: must not follow one */
 #define ASCII_TAIL 2   /* ends with one: must not precede one */
-#define CONTEXT 4      /* has a Context: judged by the caller's `valid` */
+#define CONTEXT 4      /* has a Context: contexts[i] = (quoted, followed_by, preceded_by) */
 
 typedef struct {
     Py_ssize_t s, e, i;
 } Span;
 
-/* Whether match (s, e, i) is valid: 1, 0, or -1 on error. `m` is the match
- * as a tuple, or NULL to have one made if the caller's `valid` needs it. */
-static int is_valid(Span c, PyObject *m, const unsigned char *checks, Py_ssize_t nchecks, int kind,
-                    const void *data, Py_ssize_t len, PyObject *valid)
+/* What select() judges candidates by. */
+typedef struct {
+    PyObject *text;                 /* the view's text */
+    int kind;
+    const void *data;
+    Py_ssize_t len;
+    PyObject *original;             /* the text the view was made of */
+    const Py_ssize_t *starts, *shifts;
+    Py_ssize_t nruns;
+    const unsigned char *checks;
+    Py_ssize_t nchecks;
+    PyObject *contexts;             /* list: None or (quoted, followed_by, preceded_by) */
+} Rules;
+
+static Py_ssize_t to_original(const Rules *r, Py_ssize_t i)
 {
-    if (c.i < 0 || c.i >= nchecks || c.s < 0 || c.e > len) {
+    Py_ssize_t k = bisect_right(r->starts, r->nruns, i, 0) - 1;
+    return k >= 0 ? i + r->shifts[k] : i;
+}
+
+/* Whether the original span of view span [s, e) stands between quotation
+ * marks, whitespace aside (termkit.annotate.Annotator._quoted). */
+static int quoted(const Rules *r, Py_ssize_t s, Py_ssize_t e)
+{
+    int kind = PyUnicode_KIND(r->original);
+    const void *data = PyUnicode_DATA(r->original);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(r->original);
+    Py_ssize_t a = to_original(r, s) - 1, b = to_original(r, e - 1) + 1;
+    while (a >= 0 && (flags_of(PyUnicode_READ(kind, data, a)) & F_SPACE))
+        a--;
+    while (b < n && (flags_of(PyUnicode_READ(kind, data, b)) & F_SPACE))
+        b++;
+    return a >= 0 && b < n && (flags_of(PyUnicode_READ(kind, data, a)) & F_QUOTE) &&
+           (flags_of(PyUnicode_READ(kind, data, b)) & F_QUOTE);
+}
+
+/* Whether one of the strings of `tuple` ends at (direction +1) or starts at
+ * (-1) position `at` of the view's text: 1, 0 or -1 on error. */
+static int any_touches(const Rules *r, PyObject *tuple, Py_ssize_t at, int direction)
+{
+    if (!PyTuple_Check(tuple)) {
+        PyErr_SetString(PyExc_TypeError, "context strings come in a tuple");
+        return -1;
+    }
+    for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(tuple); j++) {
+        Py_ssize_t hit = direction > 0 ? PyUnicode_Tailmatch(r->text, PyTuple_GET_ITEM(tuple, j), 0, at, 1)
+                                       : PyUnicode_Tailmatch(r->text, PyTuple_GET_ITEM(tuple, j), at, PY_SSIZE_T_MAX, -1);
+        if (hit != 0)
+            return hit < 0 ? -1 : 1;
+    }
+    return 0;
+}
+
+/* Whether candidate c is valid (termkit.annotate.Annotator._valid): 1, 0 or -1. */
+static int is_valid(const Rules *r, Span c)
+{
+    if (c.i < 0 || c.i >= r->nchecks || c.s < 0 || c.e > r->len || c.e <= c.s) {
         PyErr_SetString(PyExc_ValueError, "match out of range");
         return -1;
     }
-    unsigned char f = checks[c.i];
-    if ((f & ASCII_HEAD) && c.s > 0 && is_alnum(PyUnicode_READ(kind, data, c.s - 1)))
+    unsigned char f = r->checks[c.i];
+    if ((f & ASCII_HEAD) && c.s > 0 && is_alnum(PyUnicode_READ(r->kind, r->data, c.s - 1)))
         return 0;
-    if ((f & ASCII_TAIL) && c.e < len && is_alnum(PyUnicode_READ(kind, data, c.e)))
+    if ((f & ASCII_TAIL) && c.e < r->len && is_alnum(PyUnicode_READ(r->kind, r->data, c.e)))
         return 0;
     if (!(f & CONTEXT))
         return 1;
-    PyObject *r = m ? PyObject_CallOneArg(valid, m) : PyObject_CallFunction(valid, "((nnn))", c.s, c.e, c.i);
-    if (r == NULL)
+    PyObject *ctx = c.i < PyList_GET_SIZE(r->contexts) ? PyList_GET_ITEM(r->contexts, c.i) : NULL;
+    if (ctx == NULL || !PyTuple_Check(ctx) || PyTuple_GET_SIZE(ctx) != 3) {
+        PyErr_SetString(PyExc_ValueError, "a form with a context has no (quoted, followed_by, preceded_by)");
         return -1;
-    int ok = PyObject_IsTrue(r);
-    Py_DECREF(r);
-    return ok;
+    }
+    int q = PyObject_IsTrue(PyTuple_GET_ITEM(ctx, 0)), hit;
+    if (q < 0) return -1;
+    if (q && quoted(r, c.s, c.e))
+        return 1;
+    if ((hit = any_touches(r, PyTuple_GET_ITEM(ctx, 1), c.e, -1)) != 0)
+        return hit;
+    return any_touches(r, PyTuple_GET_ITEM(ctx, 2), c.s, 1);
 }
 
 static int by_start_then_longest(const void *x, const void *y)
@@ -462,27 +519,46 @@ static int append_span(PyObject *out, Span c)
 }
 
 PyDoc_STRVAR(select_doc,
-"select(greedy, p, hi, checks, text, overlapping, valid, maxlen) -> list\n\n"
-"The leftmost-longest selection among the valid candidates in `text`\n"
+"select(greedy, p, hi, view, rules, overlapping, maxlen) -> list\n\n"
+"The leftmost-longest selection among the valid candidates in view.text\n"
 "starting in [p, hi), from the engine's own leftmost-longest matches\n"
 "`greedy`, redone in a window of `overlapping(text[p:end])` where one is\n"
-"rejected. checks[i]: 1 ASCII head, 2 ASCII tail, 4 context (then\n"
-"valid((s, e, i)) decides). Twin of termkit.annotate.Annotator._select_python.");
+"rejected. rules = (checks, contexts): checks[i] 1 ASCII head, 2 ASCII\n"
+"tail, 4 context, in contexts[i] = (quoted, followed_by, preceded_by).\n"
+"Twin of termkit.annotate.Annotator._select_python.");
 
 static PyObject *select_(PyObject *self, PyObject *args)
 {
-    PyObject *greedy, *text, *overlapping, *valid;
+    PyObject *greedy, *view, *contexts, *overlapping, *text = NULL, *original = NULL, *ostarts = NULL,
+             *oshifts = NULL;
     Py_ssize_t p, hi, maxlen;
-    Py_buffer buf;
-    if (!PyArg_ParseTuple(args, "O!nny*UOOn", &PyList_Type, &greedy, &p, &hi, &buf, &text, &overlapping,
-                          &valid, &maxlen))
-        return NULL;
-    const unsigned char *checks = buf.buf;
-    Py_ssize_t nchecks = buf.len, n = PyList_GET_SIZE(greedy), len = PyUnicode_GET_LENGTH(text);
-    int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
+    Py_buffer checks = {0}, starts = {0}, shifts = {0};
     Span *cands = NULL;
-    PyObject *out = PyList_New(0);
+    PyObject *out = NULL;
+    if (!check_configured() ||
+        !PyArg_ParseTuple(args, "O!nnO(y*O!)On", &PyList_Type, &greedy, &p, &hi, &view, &checks, &PyList_Type,
+                          &contexts, &overlapping, &maxlen))
+        return NULL;
+    text = PyObject_GetAttrString(view, "text");
+    original = PyObject_GetAttrString(view, "original");
+    ostarts = PyObject_GetAttrString(view, "_starts");
+    oshifts = PyObject_GetAttrString(view, "_shifts");
+    if (text == NULL || original == NULL || ostarts == NULL || oshifts == NULL) goto fail;
+    if (!PyUnicode_Check(text) || !PyUnicode_Check(original)) {
+        PyErr_SetString(PyExc_TypeError, "a view's text and original are str");
+        goto fail;
+    }
+    if (PyObject_GetBuffer(ostarts, &starts, PyBUF_SIMPLE) < 0 || PyObject_GetBuffer(oshifts, &shifts, PyBUF_SIMPLE) < 0)
+        goto fail;
+    if (starts.len != shifts.len || starts.len % sizeof(Py_ssize_t)) {
+        PyErr_SetString(PyExc_ValueError, "malformed view offsets");
+        goto fail;
+    }
+    Rules rules = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), original,
+                   starts.buf, shifts.buf, starts.len / (Py_ssize_t)sizeof(Py_ssize_t), checks.buf, checks.len,
+                   contexts};
+    Py_ssize_t n = PyList_GET_SIZE(greedy), len = rules.len;
+    out = PyList_New(0);
     if (out == NULL) goto fail;
     Py_ssize_t k = 0;
     Span g;
@@ -497,7 +573,7 @@ static PyObject *select_(PyObject *self, PyObject *args)
         if (g.s >= hi)
             break;
         if (g.s >= p) {
-            int ok = is_valid(g, item, checks, nchecks, kind, data, len, valid);
+            int ok = is_valid(&rules, g);
             if (ok < 0) goto fail;
             if (ok) {
                 if (PyList_Append(out, item) < 0) goto fail;
@@ -537,7 +613,7 @@ static PyObject *select_(PyObject *self, PyObject *args)
             c.e += p;
             if (c.s >= cut)
                 continue;
-            int ok = is_valid(c, NULL, checks, nchecks, kind, data, len, valid);
+            int ok = is_valid(&rules, c);
             if (ok < 0) {
                 Py_DECREF(found);
                 goto fail;
@@ -567,14 +643,19 @@ static PyObject *select_(PyObject *self, PyObject *args)
             if (g.e > p) k--;
         }
     }
-    PyMem_Free(cands);
-    PyBuffer_Release(&buf);
-    return out;
+    goto done;
 fail:
+    Py_CLEAR(out);
+done:
     PyMem_Free(cands);
-    PyBuffer_Release(&buf);
-    Py_XDECREF(out);
-    return NULL;
+    PyBuffer_Release(&checks);
+    if (starts.obj) PyBuffer_Release(&starts);
+    if (shifts.obj) PyBuffer_Release(&shifts);
+    Py_XDECREF(text);
+    Py_XDECREF(original);
+    Py_XDECREF(ostarts);
+    Py_XDECREF(oshifts);
+    return out;
 }
 
 static PyMethodDef methods[] = {

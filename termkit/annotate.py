@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache, partial
+from functools import lru_cache
 from itertools import chain
 from typing import Literal, NamedTuple, Optional
 
@@ -189,9 +189,14 @@ class Annotator:
              tuple(x for x in STEPS if x in f.steps), f.term)
             for f in self._forms
         ]
-        # Per form, what _valid() looks at (for the C module): 1 ASCII head, 2 ASCII tail, 4 context.
-        self._checks = bytes(
-            f.ascii_head | f.ascii_tail << 1 | f.term.context.constrained << 2 for f in self._forms
+        # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
+        # context; and the context as (quoted, followed_by, preceded_by).
+        self._rules = (
+            bytes(f.ascii_head | f.ascii_tail << 1 | f.term.context.constrained << 2 for f in self._forms),
+            [
+                (f.term.context.quoted, *self._suffixes[f.term.id]) if f.term.context.constrained else None
+                for f in self._forms
+            ],
         )
         # For the C module's _mentions: each form's own steps as a bit mask
         # (bit n = STEPS[n]), the steps tuple of every mask, and where the
@@ -278,9 +283,7 @@ class Annotator:
         greedy = self.engine.longest(vt)
         if _native is None:
             return self._select_python(view, greedy, vlo, vhi)
-        return _native.select(
-            greedy, vlo, vhi, self._checks, vt, self.engine.overlapping, partial(self._valid, view), self._maxlen
-        )
+        return _native.select(greedy, vlo, vhi, view, self._rules, self.engine.overlapping, self._maxlen)
 
     def _select_python(self, view: View, greedy: list[Match], p: int, vhi: int) -> list[Match]:
         """The leftmost-longest selection among the valid candidates starting

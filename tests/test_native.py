@@ -12,7 +12,6 @@ import os
 import shutil
 import sysconfig
 from contextlib import contextmanager
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -106,7 +105,7 @@ CONSTRAINED = Annotator(Glossary([
     for t in GLOSSARY
 ]))
 FIND_PIECES = ["两个", "维护", "三区", "三线", "1+2", "+15", "１２３６", "十大平臺", "六九", "九六", " ", "\n",
-               "\n— 7 —\n", "“", "”", "a", "1", "的", "G"]
+               "\n— 7 —\n", "“", "”", "「", "a", "1", "12", "区三", "的", "G"]
 find_texts = st.lists(st.sampled_from(FIND_PIECES), max_size=20).map("".join) | st.text(max_size=30)
 
 
@@ -119,8 +118,7 @@ def test_select_twins_agree(text, lo, hi, constrained):
     greedy = ann.engine.longest(view.text)
     lo, hi = min(lo, len(view.text)), min(hi, len(view.text))
     expected = ann._select_python(view, greedy, lo, hi)
-    got = native.select(greedy, lo, hi, ann._checks, view.text, ann.engine.overlapping,
-                        partial(ann._valid, view), ann._maxlen)
+    got = native.select(greedy, lo, hi, view, ann._rules, ann.engine.overlapping, ann._maxlen)
     assert got == expected
 
 
@@ -176,9 +174,16 @@ def test_native_rejects_malformed_input_with_an_error():
         native.mentions([], "x", none, none, 0, False, [], dict, steps)
     with pytest.raises(TypeError):
         native.view(5, True, True, True)
+    view = View("xa", Normalization())
     with pytest.raises(ValueError):
-        native.select([(0, 1, 3)], 0, 1, b"\0", "x", None, None, 1)
+        native.select([(0, 1, 3)], 0, 1, view, (b"\0", [None]), None, 1)
+    with pytest.raises(TypeError):  # the engine's window search returns no list
+        native.select([(0, 1, 0)], 0, 1, view, (b"\2", [None]), lambda text: None, 1)
+    with pytest.raises(ZeroDivisionError):  # an error in it comes through
+        native.select([(0, 1, 0)], 0, 1, view, (b"\2", [None]), lambda text: 1 / 0, 1)
+    with pytest.raises(ValueError):  # a context flag without its context
+        native.select([(0, 1, 0)], 0, 1, view, (b"\4", [None]), None, 1)
     with pytest.raises(TypeError):
-        native.select([(0, 1, 0)], 0, 1, b"\2", "xa", lambda text: None, None, 1)
-    with pytest.raises(ZeroDivisionError):  # an error in the callback comes through
-        native.select([(0, 1, 0)], 0, 1, b"\4", "x", None, lambda m: 1 / 0, 1)
+        native.select([(0, 1, 0)], 0, 1, view, (b"\4", [(True, ["x"], ())]), None, 1)
+    with pytest.raises(AttributeError):
+        native.select([(0, 1, 0)], 0, 1, "not a view", (b"\0", [None]), None, 1)
