@@ -33,6 +33,7 @@ It is a benchmark, not a test: nothing here asserts a duration.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as _dt
 import gc
 import json
@@ -464,24 +465,29 @@ def run_worker(args: list[str], timeout: float, cache: Path | None = None) -> di
 # -- start-up ------------------------------------------------------------------
 
 def measure_startup(runs: int) -> dict:
-    exe = Path(sys.executable).parent / "termkit"
-    if not exe.exists():
-        found = shutil.which("termkit")
-        exe = Path(found) if found else None
-    if exe is not None:
-        cmd, how = [str(exe)], f"the installed `termkit` executable ({exe})"
-    else:
-        cmd, how = [sys.executable, "-m", "termkit.cli"], "`python -m termkit.cli` (no `termkit` executable on PATH)"
+    # As after a regular install: `-S` skips the site hooks (.pth files) that a
+    # development install adds to every Python start-up (setuptools' editable
+    # finder costs ~10 ms), and site-packages comes in through PYTHONPATH.
+    import site
+
+    python = [sys.executable, "-S"]
+    cmd = python + ["-m", "termkit.cli"]
+    how = ("`python -S -m termkit.cli`, with the snapshot (its bytecode compiled, as pip does) and "
+           "site-packages on PYTHONPATH: as a regular install runs, without the start-up hooks of a "
+           "development install")
     out = {"how": how, "file": SMALL_FILE.name, "file_bytes": SMALL_FILE.stat().st_size}
+    packages = site.getsitepackages()
 
     def wall(argv: list[str], cold: bool = False) -> tuple[float | None, str | None]:
         times = []
         for i in range(runs + 1):
             with _ColdCache() as fresh:
+                env = _env(fresh if cold else None)
+                env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *packages])
                 t0 = time.perf_counter()
                 try:
                     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                       env=_env(fresh if cold else None), cwd=str(DATA), timeout=60)
+                                       env=env, cwd=str(DATA), timeout=60)
                 except (OSError, subprocess.TimeoutExpired) as e:
                     return None, f"{type(e).__name__}: {e}"
                 dt = time.perf_counter() - t0
@@ -494,8 +500,8 @@ def measure_startup(runs: int) -> dict:
 
     out["annotate_s"], out["annotate_error"] = wall(cmd + ["annotate", str(SMALL_FILE)])
     out["annotate_cold_s"], out["annotate_cold_error"] = wall(cmd + ["annotate", str(SMALL_FILE)], cold=True)
-    out["python_s"], _ = wall([sys.executable, "-c", "pass"])
-    out["import_s"], out["import_error"] = wall([sys.executable, "-c", "import termkit"])
+    out["python_s"], _ = wall(python + ["-c", "pass"])
+    out["import_s"], out["import_error"] = wall(python + ["-c", "import termkit"])
     out["runs"] = runs
     return out
 
@@ -609,6 +615,7 @@ def describe_machine() -> dict:
         "python": sys.version.split()[0] + f" ({platform.python_implementation()})",
         "packages": versions,
         "termkit": termkit.__version__,
+        "native": termkit.normalize._native is not None,
         "commit": git("rev-parse", "--short", "HEAD").strip(),
         "dirty": [line[3:] for line in git("status", "--porcelain", "--", "termkit", "glossaries").splitlines()],
         "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,
@@ -624,6 +631,8 @@ def snapshot_termkit(keep: bool = False) -> None:
     ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
     shutil.copytree(REPO / "termkit", SNAPSHOT / "termkit", ignore=ignore)
     shutil.copytree(REPO / "glossaries", SNAPSHOT / "glossaries", ignore=ignore)
+    # Bytecode, as pip writes it at install time (even where PYTHONDONTWRITEBYTECODE is set).
+    compileall.compile_dir(str(SNAPSHOT / "termkit"), quiet=1)
     sys.path.insert(0, str(SNAPSHOT))
 
 
@@ -693,6 +702,9 @@ def write_report(path: Path, run: dict) -> str:
     w(f"- OS: {m['platform']}")
     w(f"- Python {m['python']}")
     w("- Packages: " + ", ".join(f"{k} {v}" for k, v in m["packages"].items()))
+    if "native" in m:
+        w("- termkit's C module (`termkit/_native.c`): " + ("built and in use" if m["native"] else
+          "not built: termkit ran its pure-Python loops"))
     if m["loadavg"]:
         w(f"- Load average at start: {', '.join(f'{x:.2f}' for x in m['loadavg'])}")
     w("")
@@ -857,8 +869,8 @@ def write_report(path: Path, run: dict) -> str:
             else f"n/a ({st['annotate_cold_error']})")
     w(f"| `termkit annotate`, empty cache (first run) | {cold} |")
     imp = f"{st['import_s']:.3f}" if st["import_s"] is not None else f"n/a ({st['import_error']})"
-    w(f"| `python -c 'import termkit'` | {imp} |")
-    w(f"| `python -c pass` | {st['python_s']:.3f} |" if st["python_s"] is not None else "| `python -c pass` | n/a |")
+    w(f"| `python -S -c 'import termkit'` | {imp} |")
+    w(f"| `python -S -c pass` | {st['python_s']:.3f} |" if st["python_s"] is not None else "| `python -S -c pass` | n/a |")
     w("")
 
     cli = run.get("cli")

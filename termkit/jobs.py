@@ -16,7 +16,6 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 
 from .annotate import Annotator
 from .textio import InputError
@@ -217,6 +216,14 @@ def _worker_init(job: AnnotateJob) -> None:
     _WORKER_JOB = job
 
 
+def _pool(jobs: int, job: "AnnotateJob"):
+    """A pool of ``jobs`` worker processes, each holding the compiled job.
+    (Imported here: a single-job run need not pay for it at start-up.)"""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,))
+
+
 def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
     """Annotate one file in a worker process into a temporary part file."""
     path, index, tmpdir = task
@@ -237,7 +244,7 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
     with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir:
         tasks = [(path, i, tmpdir) for i, path in enumerate(files)]
         chunksize = max(1, min(8, len(files) // (jobs * 16)))
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,)) as pool:
+        with _pool(jobs, job) as pool:
             for part, error in pool.map(_worker_file, tasks, chunksize=chunksize):
                 if error is not None:
                     fail(error)
@@ -391,9 +398,7 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
     n = len(cuts) - 1
     raw = _raw_output(out)
     progress = progress_bar(n, "segment")
-    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, ProcessPoolExecutor(
-        max_workers=jobs, initializer=_worker_init, initargs=(job,)
-    ) as pool:
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs, job) as pool:
         counts = list(pool.map(_worker_count, [(path, encoding, cuts[i], cuts[i + 1]) for i in range(n)]))
         errors = [e for _, e in counts if e is not None]
         if errors:

@@ -42,6 +42,7 @@ import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from itertools import accumulate
 
 from .model import QUOTES
@@ -98,6 +99,7 @@ def fold_width(text: str) -> str:
     return text.translate(_WIDTH_TABLE)
 
 
+@lru_cache(maxsize=None)  # compiled on first use: with the C module, never
 def _run_pattern(breaks: bool, quotes: bool) -> re.Pattern:
     """The runs a view skips: maximal runs of whitespace (with page-number
     lines) and/or quotation marks, except those between two ASCII letters or
@@ -111,9 +113,6 @@ def _run_pattern(breaks: bool, quotes: bool) -> re.Pattern:
     return re.compile(
         f"(?=[{cls}])(?:(?<![{alnum}{cls}])(?=({run}))\\1|(?<=[{alnum}])(?=({run}))\\2(?![{alnum}]))"
     )
-
-
-_RUNS = {(b, q): _run_pattern(b, q) for b in (True, False) for q in (True, False) if b or q}
 
 
 def ascii_alnum(ch: str) -> bool:
@@ -132,8 +131,7 @@ def _view_python(original: str, width: bool, breaks: bool, quotes: bool):
     """
     folded = fold_width(original) if width else original
     changed = folded is not original
-    pattern = _RUNS.get((breaks, quotes))
-    parts = pattern.split(folded) if pattern is not None else [folded]
+    parts = _run_pattern(breaks, quotes).split(folded) if breaks or quotes else [folded]
     if len(parts) == 1:
         return folded, [], [], changed
     # split() gives: kept text, then the run (as group 1 or 2), and again.
