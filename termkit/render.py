@@ -24,15 +24,40 @@ def jsonl_records(
     or bytes into the raw file when ``byte_spans`` is given, with
     ``"offsets": "bytes"``), ``text``, ``id``, ``key``, ``headword``,
     ``definition``, ``form``, ``normalizations``.
+
+    Each line is what ``json.dumps(record, ensure_ascii=False)`` writes (a
+    test holds it to that); the fields a term's mentions share are encoded
+    once per term and form, which makes output several times faster.
+
+    >>> m = Mention(3, 7, "两个维护", "t/1", "两个维护", "两个维护", None, "两个维护")
+    >>> line = jsonl_records("a.txt", [m])
+    >>> line[:40], json.loads(line)["text"]
+    ('{"file": "a.txt", "start": 3, "end": 7, ', '两个维护')
     """
+    head = '{"file": ' + _string(name) + ', "start": '
+    suffix = ', "offsets": "bytes"}\n' if byte_spans is not None else "}\n"
+    tails: dict[tuple, str] = {}  # what mentions of one form with one set of steps share
     lines = []
     for n, m in enumerate(mentions):
-        record = {"file": name, **m.to_dict()}
-        if byte_spans is not None:
-            record["start"], record["end"] = byte_spans[n]
-            record["offsets"] = "bytes"
-        lines.append(json.dumps(record, ensure_ascii=False))
-    return "".join(line + "\n" for line in lines)
+        start, end = (m.start, m.end) if byte_spans is None else byte_spans[n]
+        shared = (m.id, m.key, m.headword, m.definition, m.form, m.normalizations)
+        tail = tails.get(shared)
+        if tail is None:
+            tail = tails[shared] = ", " + _fields(shared)[1:-1] + suffix
+        lines.append(f"{head}{int(start)}, \"end\": {int(end)}, \"text\": {_string(m.text)}{tail}")
+    return "".join(lines)
+
+
+_string = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
+
+
+def _fields(shared: tuple) -> str:
+    tid, key, headword, definition, form, steps = shared
+    return json.dumps(
+        {"id": tid, "key": key, "headword": headword, "definition": definition, "form": form,
+         "normalizations": list(steps)},
+        ensure_ascii=False,
+    )
 
 
 _CSS = """
