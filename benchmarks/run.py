@@ -529,7 +529,7 @@ def _timed(argv: list[str]) -> dict:
     return out
 
 
-def measure_cli(stream_mb: float, files: int, file_kb: float, repeats: int) -> dict:
+def measure_cli(stream_mb: float, corpora: list[tuple[int, float]], repeats: int) -> dict:
     """`termkit annotate` as users run it: one very large file (peak memory, since jsonl is
     streamed), and many small files with --jobs 1 and --jobs 2 (speed-up)."""
     cmd, how = _termkit_cli()
@@ -550,7 +550,13 @@ def measure_cli(stream_mb: float, files: int, file_kb: float, repeats: int) -> d
     # The same large file with --jobs 2: cut into segments for two processes.
     log(f"cli: streaming {big.stat().st_size / 1e6:.0f} MB with --jobs 2")
     out["stream_jobs2"] = _timed([*cmd, "annotate", "--jobs", "2", str(big)])
-    # Many files: the corpus cut into `files` documents of about `file_kb` kB each.
+    # Many files: corpora cut into `files` documents of about `file_kb` kB each.
+    out["files"] = [_many_files(cmd, files, file_kb, repeats) for files, file_kb in corpora]
+    return out
+
+
+def _many_files(cmd: list[str], files: int, file_kb: float, repeats: int) -> dict:
+    """`--jobs 1` and `--jobs 2` over ``files`` documents of about ``file_kb`` kB."""
     text = seed_text()
     folder = DATA / f"files-{files}x{file_kb:g}kb"
     if not folder.exists() or len(list(folder.glob("*.txt"))) != files:
@@ -562,12 +568,12 @@ def measure_cli(stream_mb: float, files: int, file_kb: float, repeats: int) -> d
             start = (i * 977) % len(text)
             (folder / f"doc-{i:04d}.txt").write_text(body[start:start + chars], encoding="utf-8")
     paths = sorted(str(p) for p in folder.glob("*.txt"))
-    out["files"] = {"count": files, "bytes": sum(os.path.getsize(p) for p in paths)}
+    out = {"count": files, "bytes": sum(os.path.getsize(p) for p in paths), "runs": repeats}
     for jobs in (1, 2):
         log(f"cli: {files} files, --jobs {jobs}")
         runs = [_timed([*cmd, "annotate", "--jobs", str(jobs), *paths]) for _ in range(repeats)]
         bad = [r for r in runs if r["exit"]]
-        out["files"][f"jobs{jobs}"] = bad[0] if bad else {"wall_s": statistics.median(r["wall_s"] for r in runs)}
+        out[f"jobs{jobs}"] = bad[0] if bad else {"wall_s": statistics.median(r["wall_s"] for r in runs)}
     return out
 
 
@@ -892,14 +898,20 @@ def write_report(path: Path, run: dict) -> str:
                   f"{sm['wall_s'] / s2['wall_s']:.2f}× one job.")
             elif s2:
                 w(f"- The same file with `--jobs 2` failed: {s2['error']}")
-        f = cli["files"]
-        j1, j2 = f["jobs1"], f["jobs2"]
-        if j1.get("error") or j2.get("error"):
-            w(f"- {f['count']} files: failed: {j1.get('error') or j2.get('error')}")
-        else:
+        for f in cli["files"] if isinstance(cli["files"], list) else [cli["files"]]:
+            j1, j2 = f["jobs1"], f["jobs2"]
+            if j1.get("error") or j2.get("error"):
+                w(f"- {f['count']} files: failed: {j1.get('error') or j2.get('error')}")
+                continue
+            ratio = j1["wall_s"] / j2["wall_s"]
             w(f"- {f['count']} files of {f['bytes'] / f['count'] / 1e3:.0f} kB ({f['bytes'] / 1e6:.0f} MB): "
-              f"`--jobs 1` {j1['wall_s']:.1f} s, `--jobs 2` {j2['wall_s']:.1f} s: "
-              f"{j1['wall_s'] / j2['wall_s']:.2f}× (target ≥ {JOBS_TARGET}× on 2 cores); median of {args_repeats(run)} runs.")
+              f"`--jobs 1` {j1['wall_s']:.1f} s, `--jobs 2` {j2['wall_s']:.1f} s: {ratio:.2f}× "
+              f"(target ≥ {JOBS_TARGET}× on 2 cores {'✅' if ratio >= JOBS_TARGET else '❌'}); "
+              f"median of {f.get('runs', args_repeats(run))} runs.")
+        st = run.get("startup", {}).get("annotate_s")
+        if st:
+            w(f"- Start-up ({st:.2f} s, see above) runs once either way, so if one job takes T s, two take at "
+              f"least {st:.2f} + (T − {st:.2f}) / 2 s: on a short batch it keeps the speed-up well below 2×.")
         w("")
 
     # findings
@@ -1036,8 +1048,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--quick", action="store_true", help="smoke run: 5 MB, 1 repeat, short budgets")
     p.add_argument("--stream-mb", type=float, default=None,
                    help="size of the one large file for the CLI's streaming memory (default 1024; 50 with --quick)")
-    p.add_argument("--cli-files", type=int, default=400, help="number of files for --jobs (default 400)")
-    p.add_argument("--cli-file-kb", type=float, default=100.0, help="size of each of those files (default 100)")
+    p.add_argument("--cli-corpora", default=None, metavar="NxKB,...",
+                   help="corpora of many files for --jobs, as files x kB each (default 400x100,1000x200; "
+                   "100x100 with --quick)")
     p.add_argument("--cli-repeats", type=int, default=None, help="runs per --jobs setting (default 3; 1 with --quick)")
     p.add_argument("--no-cli", action="store_true", help="skip the command-line measurements")
     p.add_argument("--out", help="report path (default benchmarks/RESULTS.md; benchmarks/data/RESULTS-quick.md "
@@ -1059,6 +1072,7 @@ def main(argv: list[str] | None = None) -> int:
     args.startup_runs = args.startup_runs or (3 if q else 10)
     args.stream_mb = args.stream_mb or (50.0 if q else 1024.0)
     args.cli_repeats = args.cli_repeats or (1 if q else 3)
+    args.cli_corpora = args.cli_corpora or ("100x100" if q else "400x100,1000x200")
     out = Path(args.out) if args.out else (DATA / "RESULTS-quick.md" if q else HERE / "RESULTS.md")
     sizes = [s for s in args.sizes.split(",") if s]
     cids = [c for c in args.contenders.split(",") if c]
@@ -1145,7 +1159,8 @@ def main(argv: list[str] | None = None) -> int:
 
     log("start-up")
     startup = measure_startup(args.startup_runs)
-    cli = None if args.no_cli else measure_cli(args.stream_mb, args.cli_files, args.cli_file_kb, args.cli_repeats)
+    corpora = [(int(n), float(kb)) for n, kb in (c.split("x") for c in args.cli_corpora.split(","))]
+    cli = None if args.no_cli else measure_cli(args.stream_mb, corpora, args.cli_repeats)
     cmd = "python benchmarks/run.py" + (" " + " ".join(argv) if argv else "")
     run = {
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
