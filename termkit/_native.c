@@ -46,6 +46,12 @@ static PyObject *configure(PyObject *self, PyObject *args)
     PyObject *keep, *quotes;
     if (!PyArg_ParseTuple(args, "UU", &keep, &quotes))
         return NULL;
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(quotes); i++) {
+        if (PyUnicode_READ_CHAR(quotes, i) >= 0x10000) {
+            PyErr_SetString(PyExc_ValueError, "quotation marks must be in the BMP");
+            return NULL;
+        }
+    }
     for (Py_UCS4 c = 0; c < 0x10000; c++)
         table[c] = (Py_UNICODE_ISSPACE(c) ? F_SPACE : 0) | (c >= 0xFF01 && c <= 0xFF5E ? F_FOLD : 0);
     for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(keep); i++) {
@@ -53,14 +59,8 @@ static PyObject *configure(PyObject *self, PyObject *args)
         if (c < 0x10000)
             table[c] &= ~F_FOLD;
     }
-    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(quotes); i++) {
-        Py_UCS4 c = PyUnicode_READ_CHAR(quotes, i);
-        if (c >= 0x10000) {
-            PyErr_SetString(PyExc_ValueError, "quotation marks must be in the BMP");
-            return NULL;
-        }
-        table[c] |= F_QUOTE;
-    }
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(quotes); i++)
+        table[PyUnicode_READ_CHAR(quotes, i)] |= F_QUOTE;
     configured = 1;
     Py_RETURN_NONE;
 }
@@ -290,8 +290,8 @@ PyDoc_STRVAR(mentions_doc,
 "For each view match (s, e, i), with (a, b) its span in `original`:\n"
 "cls((a + shift, b + shift, original[a:b]) + payload[i]), where, if anything\n"
 "in the span was skipped or folded, payload[i][at] becomes by_mask[mask]:\n"
-"steps = (static, by_mask, at, keys), mask = static[i] | 2 if a character is a\n"
-"foldable form | 4 if skipped characters include whitespace | 8 if they\n"
+"steps = (static, by_mask, at, keys, width), mask = static[i] | 2 if a character\n"
+"is a foldable form and width is on | 4 if skipped characters include whitespace | 8 if they\n"
 "include a quotation mark. Where nothing was, the text is keys[i] itself.\n"
 "starts and shifts are buffers of Py_ssize_t. Twin of\n"
 "termkit.annotate.Annotator._mentions_python.");
@@ -311,12 +311,12 @@ static PyObject *mentions(PyObject *self, PyObject *args)
 {
     PyObject *matches, *original, *payload, *cls, *by_mask, *keys;
     Py_ssize_t shift, at;
-    int folded;
+    int folded, width;
     Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nO!)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
+        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nO!p)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
                           &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls, &statics, &PyList_Type,
-                          &by_mask, &at, &PyList_Type, &keys))
+                          &by_mask, &at, &PyList_Type, &keys, &width))
         return NULL;
     PyObject *out = NULL;
     PyTypeObject *type = (PyTypeObject *)cls;
@@ -331,6 +331,10 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         goto done;
     }
     Py_ssize_t n = PyList_GET_SIZE(matches), nforms = PyList_GET_SIZE(payload);
+    if (shift < 0 || shift > PY_SSIZE_T_MAX / 2 - PyUnicode_GET_LENGTH(original)) {
+        PyErr_SetString(PyExc_ValueError, "shift out of range");
+        goto done;
+    }
     if (nforms > statics.len || nforms > PyList_GET_SIZE(keys)) {
         PyErr_SetString(PyExc_ValueError, "fewer static masks or keys than forms");
         goto done;
@@ -351,10 +355,15 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         }
         k = run_before(starts, nruns, s, k);
         kb = run_before(starts, nruns, e - 1, k);
+        if ((k >= 0 && (shifts[k] < 0 || shifts[k] > len)) || (kb >= 0 && (shifts[kb] < 0 || shifts[kb] > len)) ||
+            e > len) {
+            PyErr_SetString(PyExc_ValueError, "view offsets out of range");
+            goto fail;
+        }
         a = s + (k >= 0 ? shifts[k] : 0);
         b = e + (kb >= 0 ? shifts[kb] : 0);
         PyObject *fields = PyList_GET_ITEM(payload, i);
-        if (b > len || !PyTuple_Check(fields) || at < 0 || at >= PyTuple_GET_SIZE(fields)) {
+        if (a < 0 || b > len || b <= a || !PyTuple_Check(fields) || at < 0 || at >= PyTuple_GET_SIZE(fields)) {
             PyErr_SetString(PyExc_ValueError, "match out of range, or a malformed payload");
             goto fail;
         }
@@ -364,7 +373,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
             int mask = static_mask[i] & 31;
             for (Py_ssize_t x = a; x < b; x++) {
                 unsigned char f = flags_of(PyUnicode_READ(kind, data, x));
-                if (f & F_FOLD)
+                if ((f & F_FOLD) && width)
                     mask |= 2;
                 if (b - a != e - s)
                     mask |= (f & F_SPACE ? 4 : 0) | (f & F_QUOTE ? 8 : 0);
@@ -372,9 +381,16 @@ static PyObject *mentions(PyObject *self, PyObject *args)
             steps = PyList_GET_ITEM(by_mask, mask);
             t = PyUnicode_Substring(original, a, b);
         } else {
-            /* Nothing skipped or folded: original[a:b] is the key itself. */
+            /* Nothing skipped or folded: original[a:b] is the key itself,
+             * unless the engine read something else there (a lone surrogate
+             * as U+FFFD): then it is the slice. */
             t = PyList_GET_ITEM(keys, i);
-            Py_INCREF(t);
+            if (PyUnicode_Check(t) && PyUnicode_GET_LENGTH(t) == b - a && PyUnicode_Tailmatch(original, t, a, b, -1) == 1)
+                Py_INCREF(t);
+            else if (PyErr_Occurred())
+                goto fail;
+            else
+                t = PyUnicode_Substring(original, a, b);
         }
         Py_ssize_t nf = PyTuple_GET_SIZE(fields);
         PyObject *m = type->tp_alloc(type, 3 + nf);
@@ -437,7 +453,11 @@ typedef struct {
 static Py_ssize_t to_original(const Rules *r, Py_ssize_t i)
 {
     Py_ssize_t k = bisect_right(r->starts, r->nruns, i, 0) - 1;
-    return k >= 0 ? i + r->shifts[k] : i;
+    if (k < 0)
+        return i;
+    if (r->shifts[k] < 0 || r->shifts[k] > PY_SSIZE_T_MAX - i)  /* not a view's: fails the caller's range check */
+        return PY_SSIZE_T_MAX;
+    return i + r->shifts[k];
 }
 
 /* Whether the original span of view span [s, e) stands between quotation
@@ -448,6 +468,10 @@ static int quoted(const Rules *r, Py_ssize_t s, Py_ssize_t e)
     const void *data = PyUnicode_DATA(r->original);
     Py_ssize_t n = PyUnicode_GET_LENGTH(r->original);
     Py_ssize_t a = to_original(r, s) - 1, b = to_original(r, e - 1) + 1;
+    if (a < -1 || b > n || b <= a + 1) {
+        PyErr_SetString(PyExc_ValueError, "view offsets out of range");
+        return -1;
+    }
     while (a >= 0 && (flags_of(PyUnicode_READ(kind, data, a)) & F_SPACE))
         a--;
     while (b < n && (flags_of(PyUnicode_READ(kind, data, b)) & F_SPACE))
@@ -488,14 +512,13 @@ static int is_valid(const Rules *r, Span c)
     if (!(f & CONTEXT))
         return 1;
     PyObject *ctx = c.i < PyList_GET_SIZE(r->contexts) ? PyList_GET_ITEM(r->contexts, c.i) : NULL;
-    if (ctx == NULL || !PyTuple_Check(ctx) || PyTuple_GET_SIZE(ctx) != 3) {
+    if (ctx == NULL || !PyTuple_Check(ctx) || PyTuple_GET_SIZE(ctx) != 3 || !PyBool_Check(PyTuple_GET_ITEM(ctx, 0))) {
         PyErr_SetString(PyExc_ValueError, "a form with a context has no (quoted, followed_by, preceded_by)");
         return -1;
     }
-    int q = PyObject_IsTrue(PyTuple_GET_ITEM(ctx, 0)), hit;
-    if (q < 0) return -1;
-    if (q && quoted(r, c.s, c.e))
-        return 1;
+    int hit = PyTuple_GET_ITEM(ctx, 0) == Py_True ? quoted(r, c.s, c.e) : 0;
+    if (hit != 0)
+        return hit;
     if ((hit = any_touches(r, PyTuple_GET_ITEM(ctx, 1), c.e, -1)) != 0)
         return hit;
     return any_touches(r, PyTuple_GET_ITEM(ctx, 2), c.s, 1);
@@ -529,16 +552,19 @@ PyDoc_STRVAR(select_doc,
 
 static PyObject *select_(PyObject *self, PyObject *args)
 {
-    PyObject *greedy, *view, *contexts, *overlapping, *text = NULL, *original = NULL, *ostarts = NULL,
-             *oshifts = NULL;
+    PyObject *list, *greedy = NULL, *view, *contexts, *overlapping, *text = NULL, *original = NULL,
+             *ostarts = NULL, *oshifts = NULL;
     Py_ssize_t p, hi, maxlen;
     Py_buffer checks = {0}, starts = {0}, shifts = {0};
     Span *cands = NULL;
     PyObject *out = NULL;
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "O!nnO(y*O!)On", &PyList_Type, &greedy, &p, &hi, &view, &checks, &PyList_Type,
+        !PyArg_ParseTuple(args, "O!nnO(y*O!)On", &PyList_Type, &list, &p, &hi, &view, &checks, &PyList_Type,
                           &contexts, &overlapping, &maxlen))
         return NULL;
+    /* A tuple of the matches: the callbacks cannot change it under us. */
+    greedy = PyList_AsTuple(list);
+    if (greedy == NULL) goto fail;
     text = PyObject_GetAttrString(view, "text");
     original = PyObject_GetAttrString(view, "original");
     ostarts = PyObject_GetAttrString(view, "_starts");
@@ -557,18 +583,22 @@ static PyObject *select_(PyObject *self, PyObject *args)
     Rules rules = {text, PyUnicode_KIND(text), PyUnicode_DATA(text), PyUnicode_GET_LENGTH(text), original,
                    starts.buf, shifts.buf, starts.len / (Py_ssize_t)sizeof(Py_ssize_t), checks.buf, checks.len,
                    contexts};
-    Py_ssize_t n = PyList_GET_SIZE(greedy), len = rules.len;
+    Py_ssize_t n = PyTuple_GET_SIZE(greedy), len = rules.len;
+    if (maxlen < 1 || maxlen > PY_SSIZE_T_MAX / 4 || len > PY_SSIZE_T_MAX / 4) {
+        PyErr_SetString(PyExc_ValueError, "maxlen out of range");
+        goto fail;
+    }
     out = PyList_New(0);
     if (out == NULL) goto fail;
     Py_ssize_t k = 0;
     Span g;
     while (k < n) {
-        if (unpack_match(PyList_GET_ITEM(greedy, k), &g.s, &g.e, &g.i) < 0) goto fail;
+        if (unpack_match(PyTuple_GET_ITEM(greedy, k), &g.s, &g.e, &g.i) < 0) goto fail;
         if (g.e > p) break;
         k++;
     }
     while (k < n) {
-        PyObject *item = PyList_GET_ITEM(greedy, k);
+        PyObject *item = PyTuple_GET_ITEM(greedy, k);
         if (unpack_match(item, &g.s, &g.e, &g.i) < 0) goto fail;
         if (g.s >= hi)
             break;
@@ -634,12 +664,12 @@ static PyObject *select_(PyObject *self, PyObject *args)
         if (p >= hi)
             break;
         while (k < n) {
-            if (unpack_match(PyList_GET_ITEM(greedy, k), &g.s, &g.e, &g.i) < 0) goto fail;
+            if (unpack_match(PyTuple_GET_ITEM(greedy, k), &g.s, &g.e, &g.i) < 0) goto fail;
             if (g.s >= p) break;
             k++;
         }
         if (k) {  /* an engine match crossing p: redo the window from p */
-            if (unpack_match(PyList_GET_ITEM(greedy, k - 1), &g.s, &g.e, &g.i) < 0) goto fail;
+            if (unpack_match(PyTuple_GET_ITEM(greedy, k - 1), &g.s, &g.e, &g.i) < 0) goto fail;
             if (g.e > p) k--;
         }
     }
@@ -651,6 +681,7 @@ done:
     PyBuffer_Release(&checks);
     if (starts.obj) PyBuffer_Release(&starts);
     if (shifts.obj) PyBuffer_Release(&shifts);
+    Py_XDECREF(greedy);
     Py_XDECREF(text);
     Py_XDECREF(original);
     Py_XDECREF(ostarts);

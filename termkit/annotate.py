@@ -206,6 +206,7 @@ class Annotator:
             [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
             5,
             self._keys,  # what a mention's text is where nothing was skipped or folded
+            normalization.width,
         )
         self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
@@ -412,7 +413,7 @@ class Annotator:
                 steps.add("break")
             if any(is_quote(c) for c in text):
                 steps.add("quote")
-        if fold_width(text) != text:
+        if self.normalization.width and fold_width(text) != text:
             steps.add("width")
         ordered = tuple(x for x in STEPS if x in steps)
         return tuple.__new__(Mention, (a, b, text, tid, key, headword, definition, label, ordered, term))

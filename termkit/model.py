@@ -117,8 +117,9 @@ def check_surface(value: str, what: str) -> str:
         raise ValueError(f"{what} {value!r} contains quotation marks; store the bare form")
     if _PUNCT_ONLY.match(value):
         raise ValueError(f"{what} {value!r} is only punctuation")
-    if any("\ud800" <= c <= "\udfff" or c == "\x00" for c in value):
-        raise ValueError(f"{what} {value!r} contains a NUL or a lone surrogate")
+    if any("\ud800" <= c <= "\udfff" or c in "\x00\ufffd" for c in value):
+        # (U+FFFD marks a character lost in decoding; termkit reads lone surrogates as it)
+        raise ValueError(f"{what} {value!r} contains a NUL, a lone surrogate or U+FFFD")
     return value
 
 

@@ -7,9 +7,12 @@ directly, and whole Annotators are compared with the C module switched off.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import shutil
+import struct
+import sys
 import sysconfig
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +29,7 @@ from termkit.normalize import View, _view_python
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 native = normalize_mod._native
+EMPTY = memoryview(b"").cast("n")
 needs_native = pytest.mark.skipif(native is None, reason="termkit._native was not built here")
 
 
@@ -187,3 +191,66 @@ def test_native_rejects_malformed_input_with_an_error():
         native.select([(0, 1, 0)], 0, 1, view, (b"\4", [(True, ["x"], ())]), None, 1)
     with pytest.raises(AttributeError):
         native.select([(0, 1, 0)], 0, 1, "not a view", (b"\0", [None]), None, 1)
+
+
+# -- found in review: each of these once crashed, read out of bounds or disagreed --
+
+@needs_native
+def test_mention_text_is_the_original_even_where_the_key_differs():
+    # The engine reads a lone surrogate as U+FFFD; a mention's text is still the original's.
+    payload = [(1, 2, 3, 4, 5, (), 7)]
+    steps = (b"\0", ANNOTATOR._steps[1], 5, ["xy"], True)
+    (m,) = native.mentions([(0, 2, 0)], "ab", EMPTY, EMPTY, 0, False, payload, Mention, steps)
+    assert m.text == "ab"
+
+
+def test_keys_with_u_fffd_are_refused():
+    from termkit.glossary import GlossaryError
+
+    with pytest.raises(GlossaryError, match="U\\+FFFD"):
+        Glossary.from_keys(["中\ufffd文"])
+
+
+@needs_native
+def test_select_survives_a_callback_that_changes_the_matches():
+    greedy = [(0, 1, 0), (2, 3, 0), (4, 5, 0)]
+    view = View("xaxaxa", Normalization())
+    out = native.select(greedy, 0, 6, view, (b"\x01", [None]), lambda w: (greedy.clear(), [])[1], 1)
+    assert isinstance(out, list)
+
+
+@needs_native
+def test_out_of_range_offsets_raise():
+    mv = lambda xs: memoryview(struct.pack(f"{len(xs)}n", *xs)).cast("n")  # noqa: E731
+    ann = ANNOTATOR
+    with pytest.raises(ValueError):
+        native.mentions([(0, 2, 0)], "ab", mv([0, 1]), mv([-100000, 0]), 0, False, ann._payload, Mention, ann._steps)
+    with pytest.raises(ValueError):
+        native.mentions([(0, 1, 0)], "ab", EMPTY, EMPTY, sys.maxsize, False, ann._payload, Mention, ann._steps)
+
+    class Fake:
+        text, original = "xa", "xa"
+        _starts, _shifts = mv([0]), mv([10**12])
+
+    with pytest.raises(ValueError):
+        native.select([(0, 1, 0)], 0, 2, Fake(), (b"\x04", [(True, (), ())]), lambda w: [], 1)
+    for maxlen in (sys.maxsize, 0, -1):
+        with pytest.raises(ValueError):
+            native.select([(0, 1, 0)], 0, 2, View("xa", Normalization()), (b"\x02", [None]), lambda w: [], maxlen)
+
+
+@needs_native
+def test_a_failed_configure_changes_nothing():
+    from termkit.normalize import _KEEP
+
+    with pytest.raises(ValueError):
+        native.configure(_KEEP, "“\U0001F600")
+    assert as_lists(native.view("两「维」护", True, True, True)) == _view_python("两「维」护", True, True, True)
+
+
+@pytest.mark.parametrize("c_module", [True, False] if native is not None else [False])
+def test_width_is_not_reported_with_width_off(c_module):
+    ann = Annotator(Glossary.from_keys(["ＡＢ测试"]), normalization=Normalization(width=False))
+    with (contextlib.nullcontext() if c_module else pure_python()):
+        (m,) = ann.find("ＡＢ\n测试")
+    assert m.normalizations == ("break",)
