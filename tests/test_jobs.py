@@ -127,3 +127,19 @@ def test_byte_mapper_holds_only_what_a_mention_can_need(tmp_path):
         mapper = _ByteMapper(stream, stream, STREAM_CONTEXT)
         assert list(ANNOTATOR.find_stream(mapper, context=STREAM_CONTEXT)) == []
         assert sum(map(len, mapper._held)) < 3 * (1 << 16)
+
+
+def test_parts_are_copied_by_the_kernel_or_else_by_python(tmp_path):
+    from termkit.jobs import _copy_part
+
+    outputs = (lambda: open(tmp_path / "out", "w+", encoding="utf-8"), lambda: io.TextIOWrapper(io.BytesIO(), "utf-8"))
+    for make_out in outputs:
+        part = tmp_path / "0.part"
+        part.write_bytes("两个维护\n".encode() * 1000)
+        with make_out() as out:
+            out.write("head\n")
+            _copy_part(str(part), out, out.buffer)
+            out.flush()
+            out.buffer.seek(0)
+            assert out.buffer.read() == b"head\n" + "两个维护\n".encode() * 1000
+        assert not part.exists()
