@@ -292,7 +292,8 @@ PyDoc_STRVAR(mentions_doc,
 "in the span was skipped or folded, payload[i][at] becomes by_mask[mask]:\n"
 "steps = (static, by_mask, at, keys, width), mask = static[i] | 2 if a character\n"
 "is a foldable form and width is on | 4 if skipped characters include whitespace | 8 if they\n"
-"include a quotation mark. Where nothing was, the text is keys[i] itself.\n"
+"include a quotation mark. Where nothing was, the text is keys[i] itself\n"
+"(keys: None where that may not hold; then it is the slice).\n"
 "starts and shifts are buffers of Py_ssize_t. Twin of\n"
 "termkit.annotate.Annotator._mentions_python.");
 
@@ -314,10 +315,14 @@ static PyObject *mentions(PyObject *self, PyObject *args)
     int folded, width;
     Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nO!p)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
+        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nOp)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
                           &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls, &statics, &PyList_Type,
-                          &by_mask, &at, &PyList_Type, &keys, &width))
+                          &by_mask, &at, &keys, &width))
         return NULL;
+    if (keys != Py_None && !PyList_Check(keys)) {
+        PyErr_SetString(PyExc_TypeError, "keys must be a list or None");
+        goto done;
+    }
     PyObject *out = NULL;
     PyTypeObject *type = (PyTypeObject *)cls;
     const Py_ssize_t *starts = bstarts.buf, *shifts = bshifts.buf;
@@ -335,7 +340,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "shift out of range");
         goto done;
     }
-    if (nforms > statics.len || nforms > PyList_GET_SIZE(keys)) {
+    if (nforms > statics.len || (keys != Py_None && nforms > PyList_GET_SIZE(keys))) {
         PyErr_SetString(PyExc_ValueError, "fewer static masks or keys than forms");
         goto done;
     }
@@ -380,17 +385,12 @@ static PyObject *mentions(PyObject *self, PyObject *args)
             }
             steps = PyList_GET_ITEM(by_mask, mask);
             t = PyUnicode_Substring(original, a, b);
-        } else {
-            /* Nothing skipped or folded: original[a:b] is the key itself,
-             * unless the engine read something else there (a lone surrogate
-             * as U+FFFD): then it is the slice. */
+        } else if (keys != Py_None) {
+            /* Nothing skipped or folded: original[a:b] is the key itself. */
             t = PyList_GET_ITEM(keys, i);
-            if (PyUnicode_Check(t) && PyUnicode_GET_LENGTH(t) == b - a && PyUnicode_Tailmatch(original, t, a, b, -1) == 1)
-                Py_INCREF(t);
-            else if (PyErr_Occurred())
-                goto fail;
-            else
-                t = PyUnicode_Substring(original, a, b);
+            Py_INCREF(t);
+        } else {
+            t = PyUnicode_Substring(original, a, b);
         }
         Py_ssize_t nf = PyTuple_GET_SIZE(fields);
         PyObject *m = type->tp_alloc(type, 3 + nf);

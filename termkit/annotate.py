@@ -205,7 +205,10 @@ class Annotator:
             bytes(sum(1 << n for n, x in enumerate(STEPS) if x in f.steps) for f in self._forms),
             [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
             5,
-            self._keys,  # what a mention's text is where nothing was skipped or folded
+            # What a mention's text is where nothing was skipped or folded: the key
+            # itself, unless the engine may have read a lone surrogate (as U+FFFD)
+            # there. (Validated forms never hold U+FFFD.)
+            None if any("\ufffd" in k for k in self._keys) else self._keys,
             normalization.width,
         )
         self._maxlen = max(map(len, self._keys), default=1)

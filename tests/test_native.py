@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 import termkit.annotate as annotate_mod
 import termkit.normalize as normalize_mod
-from termkit import Annotator, Glossary, Mention, Normalization
+from termkit import Annotator, Glossary, Mention, Normalization, Term
 from termkit.model import Context
 from termkit.normalize import View, _view_python
 
@@ -199,9 +199,13 @@ def test_native_rejects_malformed_input_with_an_error():
 def test_mention_text_is_the_original_even_where_the_key_differs():
     # The engine reads a lone surrogate as U+FFFD; a mention's text is still the original's.
     payload = [(1, 2, 3, 4, 5, (), 7)]
-    steps = (b"\0", ANNOTATOR._steps[1], 5, ["xy"], True)
+    steps = (b"\0", ANNOTATOR._steps[1], 5, None, True)
     (m,) = native.mentions([(0, 2, 0)], "ab", EMPTY, EMPTY, 0, False, payload, Mention, steps)
     assert m.text == "ab"
+    # A form holding U+FFFD gets past validation only by model_construct; even so:
+    forms = Glossary([Term.model_construct(**{**t.__dict__, "key": "中\ufffd文"}) for t in Glossary.from_keys(["中文"])])
+    ann = Annotator(forms, normalization=Normalization.none())
+    assert [m.text for m in ann.find("中\ud800文")] in ([], ["中\ud800文"])
 
 
 def test_keys_with_u_fffd_are_refused():
