@@ -199,8 +199,9 @@ class Annotator:
             ],
         )
         # For the C module's _mentions: each form's own steps as a bit mask
-        # (bit n = STEPS[n]), the steps tuple of every mask, and where the
-        # steps stand in a payload.
+        # (bit n = STEPS[n]); the steps tuple of every mask; where the steps
+        # stand in a payload (index 5, above); the texts of exact mentions;
+        # whether width folding is on.
         self._steps = (
             bytes(sum(1 << n for n, x in enumerate(STEPS) if x in f.steps) for f in self._forms),
             [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
