@@ -158,11 +158,10 @@ class View:
     (4, (0, 6))
     """
 
-    __slots__ = ("original", "text", "_starts", "_shifts", "_ostarts", "width_changed")
+    __slots__ = ("original", "text", "_starts", "_shifts", "width_changed")
 
     def __init__(self, original: str, norm: Normalization):
         self.original = original
-        self._ostarts: list[int] | None = None
         # _starts: view positions where a run was removed; _shifts: characters
         # removed up to and including that run.
         self.text, self._starts, self._shifts, self.width_changed = _build(
@@ -177,11 +176,12 @@ class View:
         >>> [v.from_original(o) for o in range(7)]
         [0, 1, 2, 2, 2, 3, 4]
         """
-        if not self._starts:
+        starts, shifts = self._starts, self._shifts
+        if not starts:
             return o
-        if self._ostarts is None:  # where each run began in the original
-            self._ostarts = [v + r for v, r in zip(self._starts, [0, *self._shifts[:-1]])]
-        k = bisect_right(self._ostarts, o) - 1
+        # The last run that began at or before o in the original (run k began at starts[k] plus
+        # what the runs before it removed).
+        k = bisect_right(range(len(starts)), o, key=lambda k: starts[k] + (shifts[k - 1] if k else 0)) - 1
         if k < 0:
             return o
         if o < self._starts[k] + self._shifts[k]:  # inside run k
