@@ -14,7 +14,6 @@ import shutil
 import struct
 import sys
 import sysconfig
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,7 +45,7 @@ def test_native_is_built_where_a_compiler_is():
     assert native is not None, "a C compiler is here but termkit._native was not built (pip install -e .)"
 
 
-@contextmanager
+@contextlib.contextmanager
 def pure_python():
     """termkit with its C module switched off."""
     saved = normalize_mod._build, annotate_mod._native
