@@ -246,6 +246,10 @@ def _pool(jobs: int, job: "AnnotateJob"):
     return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,))
 
 
+def _worker_files(tasks: list[tuple[str, int, str]]) -> list[tuple[str | None, str | None]]:
+    return [_worker_file(t) for t in tasks]
+
+
 def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
     """Annotate one file in a worker process into a temporary part file."""
     path, index, tmpdir = task
@@ -259,19 +263,40 @@ def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
 
 
 def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None]) -> int:
-    """Files annotated by a pool of ``jobs`` processes; the number that failed."""
+    """Files annotated by ``jobs`` processes — this one and ``jobs - 1`` workers —
+    in chunks of consecutive files; the number that failed.
+
+    Every ``jobs``-th chunk is annotated here, straight into ``out``; the
+    others go to the workers, whose part files are appended in turn. So no
+    process waits on another for long, and only the workers' share of the
+    output passes through part files."""
     failures = 0
     progress = progress_bar(len(files), "file") if len(files) > 20 else None
     raw = _raw_output(out)
-    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir:
-        tasks = [(path, i, tmpdir) for i, path in enumerate(files)]
-        chunksize = max(1, min(8, len(files) // (jobs * 16)))
-        with _pool(jobs, job) as pool:
-            for part, error in pool.map(_worker_file, tasks, chunksize=chunksize):
+    size = max(1, min(8, len(files) // (jobs * 16)))
+    chunks = [list(range(i, min(i + size, len(files)))) for i in range(0, len(files), size)]
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job) as pool:
+        futures = {
+            c: pool.submit(_worker_files, [(files[i], i, tmpdir) for i in chunk])
+            for c, chunk in enumerate(chunks)
+            if c % jobs
+        }
+        for c, chunk in enumerate(chunks):
+            if c in futures:
+                results = futures.pop(c).result()
+            else:  # this process's share
+                results = []
+                for i in chunk:
+                    try:
+                        job.run(files[i], i, out)
+                        results.append((None, None))
+                    except InputError as e:
+                        results.append((None, str(e)))
+            for part, error in results:
                 if error is not None:
                     fail(error)
                     failures += 1
-                else:
+                elif part is not None:
                     _copy_part(part, out, raw)
                 if progress is not None:
                     progress.update(1)
