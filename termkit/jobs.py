@@ -247,6 +247,7 @@ def _pool(jobs: int, job: "AnnotateJob"):
 
 
 def _worker_files(tasks: list[tuple[str, int, str]]) -> list[tuple[str | None, str | None]]:
+    """A chunk of consecutive files, one :func:`_worker_file` each."""
     return [_worker_file(t) for t in tasks]
 
 
