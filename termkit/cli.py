@@ -214,7 +214,8 @@ def _annotate(args) -> int:
     job.annotator  # compile once up front: a bad glossary fails before any output
     # The compiled glossary lives as long as the process: keep it out of the
     # garbage collector's full passes, which otherwise rescan it again and
-    # again while millions of mentions are made (about a quarter of matching time).
+    # again while millions of mentions are made (without the C module, whose
+    # mentions it does not track, about a quarter of matching time).
     import gc
 
     gc.freeze()

@@ -220,14 +220,22 @@ def run_serial(job: AnnotateJob, files: list[str], out, fail: Callable[[str], No
     sizes = [os.path.getsize(f) if f != "-" and os.path.isfile(f) else 0 for f in files]
     progress = progress_bar(sum(sizes), "B") if sum(sizes) > 50_000_000 else None
     for index, path in enumerate(files):
-        try:
-            job.run(path, index, out, progress)
-        except InputError as e:
-            fail(str(e))
+        error = _run_one(job, path, index, out, progress)
+        if error is not None:
+            fail(error)
             failures += 1
     if progress is not None:
         progress.close()
     return failures
+
+
+def _run_one(job: AnnotateJob, path: str, index: int, out, progress=None) -> str | None:
+    """Annotate one file into ``out``: None, or why it could not be read."""
+    try:
+        job.run(path, index, out, progress)
+    except InputError as e:
+        return str(e)
+    return None
 
 
 _WORKER_JOB: AnnotateJob | None = None
@@ -255,12 +263,9 @@ def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
     """Annotate one file in a worker process into a temporary part file."""
     path, index, tmpdir = task
     part = os.path.join(tmpdir, f"{index}.part")
-    try:
-        with open(part, "w", encoding="utf-8", newline="") as out:
-            _WORKER_JOB.run(path, index, out)
-    except InputError as e:
-        return None, str(e)
-    return part, None
+    with open(part, "w", encoding="utf-8", newline="") as out:
+        error = _run_one(_WORKER_JOB, path, index, out)
+    return (None, error) if error is not None else (part, None)
 
 
 def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None]) -> int:
@@ -285,14 +290,8 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
         for c, chunk in enumerate(chunks):
             if c in futures:
                 results = futures.pop(c).result()
-            else:  # this process's share
-                results = []
-                for i in chunk:
-                    try:
-                        job.run(files[i], i, out)
-                        results.append((None, None))
-                    except InputError as e:
-                        results.append((None, str(e)))
+            else:  # this process's share, straight into out
+                results = [(None, _run_one(job, files[i], i, out)) for i in chunk]
             for part, error in results:
                 if error is not None:
                     fail(error)
