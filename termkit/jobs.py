@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import os
 import shutil
 import sys
@@ -268,30 +269,64 @@ def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
     return (None, error) if error is not None else (part, None)
 
 
+def _chunks(count: int, jobs: int) -> list[range]:
+    """Consecutive files in chunks of up to 8, shrinking to single files
+    towards the end, so that no process is left with much to do alone."""
+    chunks, i = [], 0
+    while i < count:
+        size = max(1, min(8, (count - i) // (jobs * 8)))
+        chunks.append(range(i, i + size))
+        i += size
+    return chunks
+
+
+#: How many chunks this process may annotate ahead of the one it must write
+#: next, holding their output back, while that one is under way in a worker.
+HELD_CHUNKS = 4
+
+
 def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None]) -> int:
     """Files annotated by ``jobs`` processes — this one and ``jobs - 1`` workers —
     in chunks of consecutive files; the number that failed.
 
-    Every ``jobs``-th chunk is annotated here, straight into ``out``; the
-    others go to the workers, whose part files are appended in turn. So no
-    process waits on another for long, and only the workers' share of the
-    output passes through part files."""
+    Every ``jobs``-th chunk is this process's, the others the workers'. All are
+    queued for the workers: theirs first, in order, then this process's from
+    the last back. This process writes the output in order. It annotates a
+    chunk no worker has started straight into ``out``, cancelling its future;
+    one a worker has finished it copies from the worker's part file. So the
+    workers, which need not copy anything, go on to take this process's
+    chunks from the end until the two meet, and no process stands idle long.
+    If a worker is still busy with the next chunk to write, this process
+    annotates a later one meanwhile and holds its output back."""
     failures = 0
     progress = progress_bar(len(files), "file") if len(files) > 20 else None
     raw = _raw_output(out)
-    size = max(1, min(8, len(files) // (jobs * 16)))
-    chunks = [list(range(i, min(i + size, len(files)))) for i in range(0, len(files), size)]
+    chunks = _chunks(len(files), jobs)
+    held: dict[int, tuple] = {}  # chunk -> (buffer, results) annotated here ahead of its turn
+    ahead = 0  # the next chunk this process might take ahead
     with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job) as pool:
-        futures = {
-            c: pool.submit(_worker_files, [(files[i], i, tmpdir) for i in chunk])
-            for c, chunk in enumerate(chunks)
-            if c % jobs
-        }
+        order = [c for c in range(len(chunks)) if c % jobs] + [c for c in reversed(range(len(chunks))) if not c % jobs]
+        futures = [None] * len(chunks)
+        for c in order:
+            futures[c] = pool.submit(_worker_files, [(files[i], i, tmpdir) for i in chunks[c]])
         for c, chunk in enumerate(chunks):
-            if c in futures:
-                results = futures.pop(c).result()
-            else:  # this process's share, straight into out
+            future = futures[c]
+            while c not in held and not future.done() and not future.cancel() and len(held) < HELD_CHUNKS:
+                # Chunk c is under way in a worker: take a later one meanwhile.
+                ahead = max(ahead, c + 1)
+                while ahead < len(chunks) and not futures[ahead].cancel():
+                    ahead += 1
+                if ahead == len(chunks):
+                    break
+                held[ahead] = _hold(job, files, chunks[ahead])
+                ahead += 1
+            if c in held:
+                buffer, results = held.pop(c)
+                _copy_held(buffer, out, raw)
+            elif future.cancelled():  # taken here: straight into out
                 results = [(None, _run_one(job, files[i], i, out)) for i in chunk]
+            else:
+                results = future.result()
             for part, error in results:
                 if error is not None:
                     fail(error)
@@ -303,6 +338,26 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
     if progress is not None:
         progress.close()
     return failures
+
+
+def _hold(job: AnnotateJob, files: list[str], chunk: range):
+    """Annotate a chunk here into a UTF-8 buffer (memory, then disk), for later."""
+    buffer = tempfile.SpooledTemporaryFile(8 << 20)
+    text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
+    results = [(None, _run_one(job, files[i], i, text)) for i in chunk]
+    text.detach()
+    return buffer, results
+
+
+def _copy_held(buffer, out, raw) -> None:
+    """Append a held UTF-8 buffer to ``out`` and close it."""
+    with buffer:
+        buffer.seek(0)
+        if raw is not None:
+            out.flush()
+            shutil.copyfileobj(buffer, raw, 1 << 20)
+        else:
+            shutil.copyfileobj(io.TextIOWrapper(buffer, encoding="utf-8", newline=""), out, 1 << 20)
 
 
 # -- one large file in segments --------------------------------------------------

@@ -143,3 +143,72 @@ def test_parts_are_copied_by_the_kernel_or_else_by_python(tmp_path):
             out.buffer.seek(0)
             assert out.buffer.read() == b"head\n" + "两个维护\n".encode() * 1000
         assert not part.exists()
+
+
+# -- many files: this process and the workers share the chunks ---------------------
+
+class _Slow(AnnotateJob):
+    """A job that dawdles over every file in one kind of process (this one or
+    the workers), to push run_parallel down its rarer paths."""
+
+    def __init__(self, where: str, main_pid: int):
+        super().__init__(make)
+        self.where, self.main_pid = where, main_pid
+
+    def run(self, path, index, out, progress=None):
+        import os
+        import time
+
+        if (os.getpid() == self.main_pid) == (self.where == "main"):
+            time.sleep(0.02)
+        super().run(path, index, out, progress)
+
+
+def _many(tmp_path, count: int = 60) -> list[str]:
+    files = []
+    for i in range(count):
+        path = tmp_path / f"doc-{i:03d}.txt"
+        if i % 17 == 5:
+            path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")  # unreadable
+        else:
+            path.write_text(SEEDS[i * 97 : i * 97 + 3000], encoding="utf-8")
+        files.append(str(path))
+    return files
+
+
+def _parallel(job, files, jobs, binary: bool):
+    from termkit.jobs import run_parallel
+
+    errors = []
+    out = io.TextIOWrapper(io.BytesIO(), "utf-8", newline="") if binary else Out()
+    failures = run_parallel(job, files, out, jobs, errors.append)
+    out.flush()
+    text = out.buffer.getvalue().decode() if binary else out.getvalue()
+    return failures, errors, text
+
+
+@pytest.mark.parametrize("jobs", [2, 3])
+@pytest.mark.parametrize("binary", [True, False])
+def test_parallel_equals_serial_whoever_is_slow(tmp_path, monkeypatch, jobs, binary):
+    import os
+
+    from termkit import jobs as jobs_module
+
+    files = _many(tmp_path)
+    serial, errors = Out(), []
+    assert run_serial(AnnotateJob(make), files, serial, errors.append) == 4 and len(errors) == 4
+    held, parts = [], []
+    hold, copy_part = jobs_module._hold, jobs_module._copy_part
+    monkeypatch.setattr(jobs_module, "_hold", lambda *a: held.append(a[2]) or hold(*a))
+    monkeypatch.setattr(jobs_module, "_copy_part", lambda *a: parts.append(a[0]) or copy_part(*a))
+    for where in ("nowhere", "workers", "main"):
+        held.clear()
+        parts.clear()
+        job = _Slow(where, os.getpid())
+        assert _parallel(job, files, jobs, binary) == (4, errors, serial.getvalue())
+        if where == "workers":  # this process annotated later chunks while waiting, and held them
+            assert held
+        if where == "main":  # the workers took some of this process's chunks, from the end
+            chunks = jobs_module._chunks(len(files), jobs)
+            mine = {i for n, c in enumerate(chunks) if n % jobs == 0 for i in c}
+            assert {int(Path(p).stem) for p in parts} & mine
