@@ -465,25 +465,15 @@ def run_worker(args: list[str], timeout: float, cache: Path | None = None) -> di
 # -- start-up ------------------------------------------------------------------
 
 def measure_startup(runs: int) -> dict:
-    # As after a regular install: `-S` skips the site hooks (.pth files) that a
-    # development install adds to every Python start-up (setuptools' editable
-    # finder costs ~10 ms), and site-packages comes in through PYTHONPATH.
-    import site
-
-    python = [sys.executable, "-S"]
-    cmd = python + ["-m", "termkit.cli"]
-    how = ("`python -S -m termkit.cli`, with the snapshot (its bytecode compiled, as pip does) and "
-           "site-packages on PYTHONPATH: as a regular install runs, without the start-up hooks of a "
-           "development install")
-    out = {"how": how, "file": SMALL_FILE.name, "file_bytes": SMALL_FILE.stat().st_size}
-    packages = site.getsitepackages()
+    cmd, regular = _regular_install()
+    python = cmd[:2]
+    out = {"how": REGULAR_HOW, "file": SMALL_FILE.name, "file_bytes": SMALL_FILE.stat().st_size}
 
     def wall(argv: list[str], cold: bool = False) -> tuple[float | None, str | None]:
         times = []
         for i in range(runs + 1):
             with _ColdCache() as fresh:
-                env = _env(fresh if cold else None)
-                env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *packages])
+                env = {**regular, "TERMKIT_CACHE_DIR": str(fresh)} if cold else regular
                 t0 = time.perf_counter()
                 try:
                     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -508,21 +498,28 @@ def measure_startup(runs: int) -> dict:
 
 # -- the command line: streaming memory and --jobs ------------------------------------
 
-def _termkit_cli() -> tuple[list[str], str]:
-    exe = Path(sys.executable).parent / "termkit"
-    if not exe.exists():
-        found = shutil.which("termkit")
-        exe = Path(found) if found else None
-    if exe is not None:
-        return [str(exe)], f"the installed `termkit` executable ({exe})"
-    return [sys.executable, "-m", "termkit.cli"], "`python -m termkit.cli`"
+def _regular_install() -> tuple[list[str], dict]:
+    """``python -S -m termkit.cli`` and its environment, as after a regular install:
+    ``-S`` skips the site hooks (.pth files) that a development install adds to every
+    Python start-up (setuptools' editable finder costs ~10 ms); site-packages comes in
+    through PYTHONPATH, after the snapshot (its bytecode compiled, as pip does)."""
+    import site
+
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *site.getsitepackages()])
+    return [sys.executable, "-S", "-m", "termkit.cli"], env
 
 
-def _timed(argv: list[str]) -> dict:
+REGULAR_HOW = ("`python -S -m termkit.cli`, with the snapshot (its bytecode compiled, as pip does) and "
+               "site-packages on PYTHONPATH: as a regular install runs, without the start-up hooks of a "
+               "development install")
+
+
+def _timed(argv: list[str], env: dict) -> dict:
     """Wall time and exit status of a command, its output discarded."""
     t0 = time.perf_counter()
     with open(os.devnull, "wb") as sink:
-        p = subprocess.run(argv, stdout=sink, stderr=subprocess.PIPE, text=True, env=_env(), cwd=str(DATA))
+        p = subprocess.run(argv, stdout=sink, stderr=subprocess.PIPE, text=True, env=env, cwd=str(DATA))
     out = {"wall_s": time.perf_counter() - t0, "exit": p.returncode}
     if p.returncode:
         out["error"] = (p.stderr.strip().splitlines() or ["(no message)"])[-1]
@@ -532,9 +529,9 @@ def _timed(argv: list[str]) -> dict:
 def measure_cli(stream_mb: float, corpora: list[tuple[int, float]], repeats: int) -> dict:
     """`termkit annotate` as users run it: one very large file (peak memory, since jsonl is
     streamed), and many small files with --jobs 1 and --jobs 2 (speed-up)."""
-    cmd, how = _termkit_cli()
+    cmd, env = _regular_install()
     big = make_corpus(stream_mb)
-    out: dict = {"how": how, "stream_bytes": big.stat().st_size}
+    out: dict = {"how": REGULAR_HOW, "stream_bytes": big.stat().st_size}
     log(f"cli: streaming {big.stat().st_size / 1e6:.0f} MB")
     # Peak RSS is read in a fresh process so that no earlier child's peak is counted.
     probe = subprocess.run(
@@ -545,18 +542,19 @@ def measure_cli(stream_mb: float, corpora: list[tuple[int, float]], repeats: int
          "print(json.dumps({'wall_s': time.perf_counter() - t, 'exit': p.returncode, 'stderr': p.stderr[-300:],"
          " 'peak_rss_mb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))",
          *cmd, "annotate", str(big)],
-        stdout=subprocess.PIPE, text=True, env=_env(), cwd=str(DATA))
+        stdout=subprocess.PIPE, text=True, env=env, cwd=str(DATA))
     out["stream"] = json.loads(probe.stdout.strip().splitlines()[-1])
     # The same large file with --jobs 2: cut into segments for two processes.
     log(f"cli: streaming {big.stat().st_size / 1e6:.0f} MB with --jobs 2")
-    out["stream_jobs2"] = _timed([*cmd, "annotate", "--jobs", "2", str(big)])
+    out["stream_jobs2"] = _timed([*cmd, "annotate", "--jobs", "2", str(big)], env)
     # Many files: corpora cut into `files` documents of about `file_kb` kB each.
-    out["files"] = [_many_files(cmd, files, file_kb, repeats) for files, file_kb in corpora]
+    out["files"] = [_many_files(cmd, env, files, file_kb, repeats) for files, file_kb in corpora]
     return out
 
 
-def _many_files(cmd: list[str], files: int, file_kb: float, repeats: int) -> dict:
-    """`--jobs 1` and `--jobs 2` over ``files`` documents of about ``file_kb`` kB."""
+def _many_files(cmd: list[str], env: dict, files: int, file_kb: float, repeats: int) -> dict:
+    """`--jobs 1` and `--jobs 2` over ``files`` documents of about ``file_kb`` kB, in
+    alternation (1, 2, 1, 2, ...), so that a drift in the machine's speed falls on both."""
     text = seed_text()
     folder = DATA / f"files-{files}x{file_kb:g}kb"
     if not folder.exists() or len(list(folder.glob("*.txt"))) != files:
@@ -569,11 +567,15 @@ def _many_files(cmd: list[str], files: int, file_kb: float, repeats: int) -> dic
             (folder / f"doc-{i:04d}.txt").write_text(body[start:start + chars], encoding="utf-8")
     paths = sorted(str(p) for p in folder.glob("*.txt"))
     out = {"count": files, "bytes": sum(os.path.getsize(p) for p in paths), "runs": repeats}
-    for jobs in (1, 2):
-        log(f"cli: {files} files, --jobs {jobs}")
-        runs = [_timed([*cmd, "annotate", "--jobs", str(jobs), *paths]) for _ in range(repeats)]
-        bad = [r for r in runs if r["exit"]]
-        out[f"jobs{jobs}"] = bad[0] if bad else {"wall_s": statistics.median(r["wall_s"] for r in runs)}
+    log(f"cli: {files} files, --jobs 1 and 2, {repeats} times each")
+    runs: dict[int, list[dict]] = {1: [], 2: []}
+    for _ in range(repeats):
+        for jobs in (1, 2):
+            runs[jobs].append(_timed([*cmd, "annotate", "--jobs", str(jobs), *paths], env))
+    for jobs, timed in runs.items():
+        bad = [r for r in timed if r["exit"]]
+        out[f"jobs{jobs}"] = bad[0] if bad else {
+            "wall_s": statistics.median(r["wall_s"] for r in timed), "all_s": [r["wall_s"] for r in timed]}
     return out
 
 
@@ -904,14 +906,17 @@ def write_report(path: Path, run: dict) -> str:
                 w(f"- {f['count']} files: failed: {j1.get('error') or j2.get('error')}")
                 continue
             ratio = j1["wall_s"] / j2["wall_s"]
+            pairs = [a / b for a, b in zip(j1.get("all_s", []), j2.get("all_s", []))]
+            spread = f"; run by run {min(pairs):.2f}–{max(pairs):.2f}×" if len(pairs) > 1 else ""
             w(f"- {f['count']} files of {f['bytes'] / f['count'] / 1e3:.0f} kB ({f['bytes'] / 1e6:.0f} MB): "
               f"`--jobs 1` {j1['wall_s']:.1f} s, `--jobs 2` {j2['wall_s']:.1f} s: {ratio:.2f}× "
               f"(target ≥ {JOBS_TARGET}× on 2 cores {'✅' if ratio >= JOBS_TARGET else '❌'}); "
-              f"median of {f.get('runs', args_repeats(run))} runs.")
+              f"{_runs(f.get('runs', args_repeats(run)))}, the two settings in turn{spread}.")
         st = run.get("startup", {}).get("annotate_s")
         if st:
             w(f"- Start-up ({st:.2f} s, see above) runs once either way, so if one job takes T s, two take at "
-              f"least {st:.2f} + (T − {st:.2f}) / 2 s: on a short batch it keeps the speed-up well below 2×.")
+              f"least {st:.2f} + (T − {st:.2f}) / 2 s: the shorter the batch, the further below 2× it holds "
+              f"the speed-up.")
         w("")
 
     # findings
@@ -923,6 +928,10 @@ def write_report(path: Path, run: dict) -> str:
     text = "\n".join(L)
     path.write_text(text, encoding="utf-8")
     return text
+
+
+def _runs(n: int) -> str:
+    return "one run each" if n == 1 else f"medians of {n} runs each"
 
 
 def args_repeats(run: dict) -> int:
@@ -1049,7 +1058,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--stream-mb", type=float, default=None,
                    help="size of the one large file for the CLI's streaming memory (default 1024; 50 with --quick)")
     p.add_argument("--cli-corpora", default=None, metavar="NxKB,...",
-                   help="corpora of many files for --jobs, as files x kB each (default 400x100,1000x200; "
+                   help="corpora of many files for --jobs, as files x kB each (default 400x100,1000x200,5000x200; "
                    "100x100 with --quick)")
     p.add_argument("--cli-repeats", type=int, default=None, help="runs per --jobs setting (default 3; 1 with --quick)")
     p.add_argument("--no-cli", action="store_true", help="skip the command-line measurements")
@@ -1072,7 +1081,7 @@ def main(argv: list[str] | None = None) -> int:
     args.startup_runs = args.startup_runs or (3 if q else 10)
     args.stream_mb = args.stream_mb or (50.0 if q else 1024.0)
     args.cli_repeats = args.cli_repeats or (1 if q else 3)
-    args.cli_corpora = args.cli_corpora or ("100x100" if q else "400x100,1000x200")
+    args.cli_corpora = args.cli_corpora or ("100x100" if q else "400x100,1000x200,5000x200")
     out = Path(args.out) if args.out else (DATA / "RESULTS-quick.md" if q else HERE / "RESULTS.md")
     sizes = [s for s in args.sizes.split(",") if s]
     cids = [c for c in args.contenders.split(",") if c]
