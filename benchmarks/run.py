@@ -567,15 +567,32 @@ def _many_files(cmd: list[str], env: dict, files: int, file_kb: float, repeats: 
             (folder / f"doc-{i:04d}.txt").write_text(body[start:start + chars], encoding="utf-8")
     paths = sorted(str(p) for p in folder.glob("*.txt"))
     out = {"count": files, "bytes": sum(os.path.getsize(p) for p in paths), "runs": repeats}
-    log(f"cli: {files} files, --jobs 1 and 2, {repeats} times each")
-    runs: dict[int, list[dict]] = {1: [], 2: []}
+    log(f"cli: {files} files, --jobs 1, --jobs 2 and two halves, {repeats} times each")
+    half = len(paths) // 2
+    runs: dict[str, list[dict]] = {"jobs1": [], "jobs2": [], "halves": []}
     for _ in range(repeats):
-        for jobs in (1, 2):
-            runs[jobs].append(_timed([*cmd, "annotate", "--jobs", str(jobs), *paths], env))
-    for jobs, timed in runs.items():
+        runs["jobs1"].append(_timed([*cmd, "annotate", "--jobs", "1", *paths], env))
+        runs["jobs2"].append(_timed([*cmd, "annotate", "--jobs", "2", *paths], env))
+        runs["halves"].append(_timed_together([[*cmd, "annotate", *paths[:half]], [*cmd, "annotate", *paths[half:]]], env))
+    for name, timed in runs.items():
         bad = [r for r in timed if r["exit"]]
-        out[f"jobs{jobs}"] = bad[0] if bad else {
+        out[name] = bad[0] if bad else {
             "wall_s": statistics.median(r["wall_s"] for r in timed), "all_s": [r["wall_s"] for r in timed]}
+    return out
+
+
+def _timed_together(argvs: list[list[str]], env: dict) -> dict:
+    """Wall time until every command, all started at once, has ended: the
+    machine's own ceiling for that many processes, with no work shared."""
+    t0 = time.perf_counter()
+    with open(os.devnull, "wb") as sink:
+        procs = [subprocess.Popen(a, stdout=sink, stderr=subprocess.PIPE, text=True, env=env, cwd=str(DATA))
+                 for a in argvs]
+        errors = [p.communicate()[1] for p in procs]
+    out = {"wall_s": time.perf_counter() - t0, "exit": max(p.returncode for p in procs)}
+    if out["exit"]:
+        err = next(e for p, e in zip(procs, errors) if p.returncode)
+        out["error"] = (err.strip().splitlines() or ["(no message)"])[-1]
     return out
 
 
@@ -901,7 +918,7 @@ def write_report(path: Path, run: dict) -> str:
             elif s2:
                 w(f"- The same file with `--jobs 2` failed: {s2['error']}")
         for f in cli["files"] if isinstance(cli["files"], list) else [cli["files"]]:
-            j1, j2 = f["jobs1"], f["jobs2"]
+            j1, j2, halves = f["jobs1"], f["jobs2"], f.get("halves")
             if j1.get("error") or j2.get("error"):
                 w(f"- {f['count']} files: failed: {j1.get('error') or j2.get('error')}")
                 continue
@@ -911,7 +928,12 @@ def write_report(path: Path, run: dict) -> str:
             w(f"- {f['count']} files of {f['bytes'] / f['count'] / 1e3:.0f} kB ({f['bytes'] / 1e6:.0f} MB): "
               f"`--jobs 1` {j1['wall_s']:.1f} s, `--jobs 2` {j2['wall_s']:.1f} s: {ratio:.2f}× "
               f"(target ≥ {JOBS_TARGET}× on 2 cores {'✅' if ratio >= JOBS_TARGET else '❌'}); "
-              f"{_runs(f.get('runs', args_repeats(run)))}, the two settings in turn{spread}.")
+              f"{_runs(f.get('runs', args_repeats(run)))}, the settings in turn{spread}.")
+            if halves and not halves.get("error"):
+                w(f"  - The machine's own ceiling: two separate `termkit annotate` processes, each over half the "
+                  f"files, started together, end after {halves['wall_s']:.2f} s: "
+                  f"{j1['wall_s'] / halves['wall_s']:.2f}× one job. `--jobs 2` reaches "
+                  f"{halves['wall_s'] / j2['wall_s'] * 100:.0f}% of that.")
         st = run.get("startup", {}).get("annotate_s")
         if st:
             w(f"- Start-up ({st:.2f} s, see above) runs once either way, so if one job takes T s, two take at "
@@ -996,6 +1018,17 @@ def findings(run: dict) -> list[str]:
     if st.get("annotate_cold_s") and st["annotate_cold_s"] > STARTUP_TARGET:
         out.append(f"A first run, with an empty cache, takes {st['annotate_cold_s']:.3f} s "
                    f"({st['annotate_cold_s'] / STARTUP_TARGET:.1f}× the start-up target).")
+    cli = run.get("cli") or {}
+    for f in cli.get("files", []):
+        j1, j2, halves = f["jobs1"], f["jobs2"], f.get("halves") or {}
+        if j1.get("error") or j2.get("error") or j1["wall_s"] / j2["wall_s"] >= JOBS_TARGET:
+            continue
+        ceiling = ""
+        if halves.get("wall_s"):
+            ceiling = (f"; two separate processes, each over half the files, reach "
+                       f"{j1['wall_s'] / halves['wall_s']:.2f}× on this machine")
+        out.append(f"`--jobs 2` over {f['count']} files ({f['bytes'] / 1e6:.0f} MB) misses its target: "
+                   f"{j1['wall_s'] / j2['wall_s']:.2f}× one job, target ≥ {JOBS_TARGET}×{ceiling}.")
     return out
 
 
