@@ -178,8 +178,8 @@ def test_jobs_give_the_same_output_in_input_order(tmp_path):
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     bad = tmp_path / "junk.txt"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
-    # The unreadable file falls to a worker process, then to the main one (which takes every
-    # other chunk of files itself).
+    # The unreadable file falls to a worker process, then to the main one (which annotates
+    # chunks of files itself too).
     for files in ([*map(str, seeds), str(bad), str(seeds[0])], [str(bad), *map(str, seeds), str(bad)]):
         one = run("annotate", *files, cwd=tmp_path)
         two = run("annotate", "--jobs", "2", *files, cwd=tmp_path)
