@@ -339,11 +339,13 @@ def _glossary(args) -> int:
 
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
+    from .model import to_json
+
     glossary = _load_glossary(args.no_default_glossary, args.glossary)
     if args.glossary_command == "list":
         for t in glossary:
             if args.format == "jsonl":
-                print(json.dumps(t.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False))
+                print(json.dumps(to_json(t, exclude_defaults=True), ensure_ascii=False))
             else:
                 gloss = (t.definition or "").replace("\n", " ")
                 gloss = gloss[:40] + "…" if len(gloss) > 40 else gloss
@@ -353,7 +355,7 @@ def _glossary(args) -> int:
     if term is None:
         raise CLIError(f"no term with key, alias or id {args.key!r} (see 'termkit glossary list')", EXIT_INPUT)
     if args.format == "json":
-        print(json.dumps(term.model_dump(mode="json"), ensure_ascii=False, indent=2))
+        print(json.dumps(to_json(term), ensure_ascii=False, indent=2))
     else:
         print(_term_text(term, glossary.origin(term.id)))
     return EXIT_OK

@@ -37,7 +37,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .model import QUOTES, Component, Context, GlossaryFile, Kind, Source, Term
+from .model import QUOTES, Component, Context, GlossaryFile, Kind, Source, Term, to_json
 from .normalize import ascii_alnum
 from .numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
 
@@ -677,7 +677,7 @@ def extract_terms(text: str, document: str) -> list[Term]:
 
 
 def _dump(model) -> dict:
-    return model.model_dump(mode="json", exclude_defaults=True)
+    return to_json(model, exclude_defaults=True)
 
 
 def to_yaml(terms: list[Term], name: str, description: str | None = None) -> str:

@@ -192,7 +192,8 @@ def check_counts(term: Term) -> tuple[str, str] | None:
     ...          sources=[Source(document="x")], components=[Component(name="五个一", items=["甲", "乙", "丙", "丁"])])
     >>> check_counts(t)
     ('count-mismatch', '五个一: 5 (4 items)')
-    >>> check_counts(t.model_copy(update={"key": "清化收"})) is None
+    >>> from dataclasses import replace
+    >>> check_counts(replace(t, key="清化收")) is None
     True
     """
     if is_ordinal_key(term.key):

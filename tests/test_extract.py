@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from termkit.annotate import Annotator
 from termkit.extract import extract_terms, find_appendix, split_entries, to_yaml
 from termkit.glossary import Glossary, read_file
+from termkit.model import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"
@@ -88,7 +89,7 @@ def test_seed_entry(seed_text, seed_terms, item, line, key, headword, prefix, co
     assert term.id == f"{SEED.stem}/{key}"
     assert term.headword == headword
     assert term.scope == "长治市上党区"
-    assert [s.model_dump(exclude_none=True) for s in term.sources] == [
+    assert [to_json(s, exclude_defaults=True) for s in term.sources] == [
         {"document": SEED.name, "item": f"名词解释 {item}", "line": line}
     ]
     # The definition is the file's own text, with PDF spaces and page breaks removed,

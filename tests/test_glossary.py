@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from termkit import Glossary, GlossaryError
 from termkit.glossary import bundled_files, read_file
@@ -177,3 +179,99 @@ def test_seed_definitions_and_items_are_the_seeds_own_words():
             claims += [*c.items, *([c.definition] if c.definition else [])]
         for claim in claims:
             assert any(squeeze(claim) in text for text in texts), f"{t.id}: {claim[:40]!r} is not in its seed"
+
+
+# -- the classes of the format: validated on construction, pydantic only when needed ----
+
+def _term_data(**kw) -> dict:
+    return {"id": "t/清化收", "key": "清化收", "headword": "“清化收”", "kind": "abbreviation", "scope": "s",
+            "sources": [{"document": "r.txt", "line": 3}], **kw}
+
+
+def test_constructing_an_entry_validates_it():
+    from pydantic import ValidationError
+
+    from termkit.model import Component, Kind, Source, Term
+
+    t = Term(**{**_term_data(definition="  "), "sources": [Source(document="r.txt", line=3)]})
+    assert t.kind is Kind.abbreviation and t.definition is None  # coerced and cleaned, as from a file
+    assert t.context.constrained is False and t.aliases == []
+    for bad in (dict(kind="slogan"), dict(key="清 化收"), dict(aliases=["清化收"]), dict(sources=[])):
+        with pytest.raises(ValidationError):
+            Term(**{**_term_data(**bad), "sources": bad.get("sources", [Source(document="r.txt")])})
+    with pytest.raises(TypeError):  # an unknown argument, as for any Python class
+        Term(**{**_term_data(colour="red"), "sources": [Source(document="r.txt")]})
+    with pytest.raises(ValidationError):
+        Source(document="r.txt", line=0)
+    with pytest.raises(ValidationError):
+        Component(name="")
+    with pytest.raises(Exception):  # frozen
+        t.key = "x"
+
+
+def test_trusted_construction_skips_validation_but_not_the_cross_checks():
+    from termkit.model import Kind, Source, Term, trusted
+
+    with trusted():
+        t = Term(**{**_term_data(kind=Kind.other), "sources": [Source(document="r.txt")], "key": "清 化收"})
+        assert t.key == "清 化收"  # not checked: the caller vouches for it
+        with pytest.raises(ValueError, match="listed twice"):
+            Term(**{**_term_data(kind=Kind.other, aliases=["清化收"]), "sources": [Source(document="r.txt")]})
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    key=st.sampled_from(["清化收", "", " ", "清 化收", "“双碳”", "!!", "1+2+15", "中\ufffd文"]),
+    aliases=st.lists(st.sampled_from(["清化收", "双碳", "", "a b"]), max_size=2),
+    kind=st.sampled_from(["abbreviation", "other", "slogan", 3]),
+    definition=st.sampled_from([None, "", "  ", "碳达峰、碳中和。", 5]),
+    line=st.sampled_from([None, 0, 1, "2", -4]),
+    extra=st.booleans(),
+)
+def test_constructor_and_file_validation_agree(key, aliases, kind, definition, line, extra):
+    """``Term(**data)`` and validating ``data`` as a glossary file's entry accept
+    and refuse the same inputs, and build equal terms. (An unknown field is a
+    ValidationError in a file, a TypeError in a call.)"""
+    from pydantic import ValidationError
+
+    from termkit.model import GlossaryFile, Source, Term, validate
+
+    data = _term_data(key=key, aliases=aliases, kind=kind, definition=definition,
+                      sources=[{"document": "r.txt", "line": line}], **({"colour": "red"} if extra else {}))
+    try:
+        from_file = validate(GlossaryFile, {"glossary": "g", "terms": [data]}).terms[0]
+    except ValidationError:
+        from_file = None
+    try:
+        built = Term(**{**data, "sources": [Source(document="r.txt", line=line)]})
+    except (ValidationError, TypeError):
+        built = None
+    assert built == from_file
+
+
+def test_cache_round_trip_and_json():
+    from termkit.model import term_from_json, to_json
+
+    for t in Glossary.load():
+        assert term_from_json(json.loads(json.dumps(to_json(t), ensure_ascii=False))) == t
+    t = Glossary.load()["shangdang/六九九六"]
+    assert "context" not in to_json(t, exclude_defaults=True) and to_json(t)["kind"] == "mechanism"
+
+
+def test_annotating_from_the_cache_does_not_import_pydantic(tmp_path):
+    """Start-up: with the glossary cached, annotating needs neither pydantic nor YAML."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys, termkit\n"
+            "ann = termkit.Annotator(termkit.Glossary.load())\n"
+            "assert ann.find('三区三线')\n"
+            "print(sorted(m for m in ('pydantic', 'yaml') if m in sys.modules))\n")
+    env = {**os.environ, "TERMKIT_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("TERMKIT_NO_CACHE", None)
+    first = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    second = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert first.returncode == second.returncode == 0, first.stderr + second.stderr
+    assert first.stdout.strip() == "['pydantic', 'yaml']"  # the first run reads and validates the files
+    assert second.stdout.strip() == "[]"
