@@ -1,8 +1,8 @@
 """The ``termkit`` command.
 
 Exit status: 0 success; 1 some input file could not be read or decoded (the
-others were still processed); 2 usage error, bad glossary, or output that
-could not be written; 3 ``validate`` found errors.
+others were still processed); 2 usage error, bad glossary, output that could
+not be written, or a worker process that died; 3 ``validate`` found errors.
 """
 
 from __future__ import annotations
@@ -192,7 +192,7 @@ class _AnnotatorSpec:
 
 
 def _annotate(args) -> int:
-    from .jobs import AnnotateJob, run_parallel, run_segments, run_serial, segmentable
+    from .jobs import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
     from .render import HTML_TAIL, html_head
     from .textio import InputError, atomic_write
 
@@ -238,7 +238,7 @@ def _annotate(args) -> int:
             if failures == len(files):
                 left = "" if args.output == "-" else f"; {args.output} left as it was"
                 raise CLIError(f"no input could be read{left}", EXIT_INPUT)
-    except InputError as e:  # refusing to overwrite an input, or the output failed
+    except (InputError, WorkerError) as e:  # refusing to overwrite an input, the output failed, a worker died
         raise CLIError(str(e)) from None
     except BrokenPipeError:
         raise

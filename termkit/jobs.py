@@ -18,6 +18,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 
 from .annotate import Annotator
 from .textio import InputError
@@ -239,24 +240,56 @@ def _run_one(job: AnnotateJob, path: str, index: int, out, progress=None) -> str
     return None
 
 
+class WorkerError(Exception):
+    """A worker process died (killed, or out of memory) before it finished."""
+
+
 _WORKER_JOB: AnnotateJob | None = None
+_CLAIMS = None  # run_parallel's claims on chunks, shared with the workers
 
 
-def _worker_init(job: AnnotateJob) -> None:
-    global _WORKER_JOB
-    _WORKER_JOB = job
+def _worker_init(job: AnnotateJob, claims=None) -> None:
+    global _WORKER_JOB, _CLAIMS
+    _WORKER_JOB, _CLAIMS = job, claims
 
 
-def _pool(jobs: int, job: "AnnotateJob"):
+@contextmanager
+def _pool(jobs: int, job: "AnnotateJob", claims=None):
     """A pool of ``jobs`` worker processes, each holding the compiled job.
-    (Imported here: a single-job run need not pay for it at start-up.)"""
+
+    If the block fails (an error, Ctrl-C, a closed pipe), the work not yet
+    started is dropped rather than waited for; a worker that died is a
+    :class:`WorkerError`. (concurrent.futures is imported here: a single-job
+    run need not pay for it at start-up.)"""
     from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
 
-    return ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job,))
+    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job, claims))
+    try:
+        yield pool
+    except BrokenProcessPool:
+        pool.shutdown(wait=True)
+        raise WorkerError("a worker process died before it finished (killed, or out of memory?)") from None
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
-def _worker_files(tasks: list[tuple[str, int, str]]) -> list[tuple[str | None, str | None]]:
-    """A chunk of consecutive files, one :func:`_worker_file` each."""
+def _claim(claims, c: int) -> bool:
+    """Claim chunk ``c`` for this process: False if another process has it."""
+    with claims.get_lock():
+        if claims[c]:
+            return False
+        claims[c] = 1
+        return True
+
+
+def _worker_files(c: int, tasks: list[tuple[str, int, str]]) -> list[tuple[str | None, str | None]] | None:
+    """Chunk ``c``, one :func:`_worker_file` per file; None if the main process
+    claimed the chunk first."""
+    if not _claim(_CLAIMS, c):
+        return None
     return [_worker_file(t) for t in tasks]
 
 
@@ -281,8 +314,9 @@ def _chunks(count: int, jobs: int) -> list[range]:
 
 
 #: How many chunks this process may annotate ahead of the one it must write
-#: next, holding their output back, while that one is under way in a worker.
-HELD_CHUNKS = 4
+#: next, holding their output back, while that one is under way in a worker
+#: (each held in memory up to 1 MB, then on disk).
+HELD_CHUNKS = 64
 
 
 def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None]) -> int:
@@ -291,50 +325,69 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
 
     Every ``jobs``-th chunk is this process's, the others the workers'. All are
     queued for the workers: theirs first, in order, then this process's from
-    the last back. This process writes the output in order. It annotates a
-    chunk no worker has started straight into ``out``, cancelling its future;
-    one a worker has finished it copies from the worker's part file. So the
-    workers, which need not copy anything, go on to take this process's
-    chunks from the end until the two meet, and no process stands idle long.
-    If a worker is still busy with the next chunk to write, this process
-    annotates a later one meanwhile and holds its output back."""
+    the last back. Whoever starts a chunk first claims it (a flag shared by all
+    the processes); a worker skips a chunk already claimed. This process writes
+    the output in order: it claims and annotates the next chunk straight into
+    ``out`` if no worker has claimed it yet, or copies the worker's part file
+    once it is done. So the workers, which need not copy anything, go on to
+    take this process's chunks from the end until the two meet. While a
+    worker still has the next chunk to write, this process claims later ones
+    and holds their output back (up to HELD_CHUNKS of them)."""
+    import multiprocessing
+
     failures = 0
     progress = progress_bar(len(files), "file") if len(files) > 20 else None
     raw = _raw_output(out)
     chunks = _chunks(len(files), jobs)
+    claims = multiprocessing.Array("b", len(chunks))
+    mine: set[int] = set()  # chunks this process claimed
+
+    def claim(c: int) -> bool:
+        if c in mine or _claim(claims, c):
+            mine.add(c)
+            return True
+        return False
+
     held: dict[int, tuple] = {}  # chunk -> (buffer, results) annotated here ahead of its turn
     ahead = 0  # the next chunk this process might take ahead
-    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job) as pool:
-        order = [c for c in range(len(chunks)) if c % jobs] + [c for c in reversed(range(len(chunks))) if not c % jobs]
-        futures = [None] * len(chunks)
-        for c in order:
-            futures[c] = pool.submit(_worker_files, [(files[i], i, tmpdir) for i in chunks[c]])
-        for c, chunk in enumerate(chunks):
-            future = futures[c]
-            while c not in held and not future.done() and not future.cancel() and len(held) < HELD_CHUNKS:
-                # Chunk c is under way in a worker: take a later one meanwhile.
-                ahead = max(ahead, c + 1)
-                while ahead < len(chunks) and not futures[ahead].cancel():
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job, claims) as pool:
+        try:
+            order = [c for c in range(len(chunks)) if c % jobs]
+            order += [c for c in reversed(range(len(chunks))) if not c % jobs]
+            futures: dict[int, object] = {}
+            for c in order:
+                futures[c] = pool.submit(_worker_files, c, [(files[i], i, tmpdir) for i in chunks[c]])
+            for c, chunk in enumerate(chunks):
+                while c not in held and not claim(c) and not futures[c].done() and len(held) < HELD_CHUNKS:
+                    # Chunk c is under way in a worker: take a later one meanwhile.
+                    ahead = max(ahead, c + 1)
+                    while ahead < len(chunks) and not claim(ahead):
+                        ahead += 1
+                    if ahead == len(chunks):
+                        break
+                    held[ahead] = _hold(job, files, chunks[ahead])
                     ahead += 1
-                if ahead == len(chunks):
-                    break
-                held[ahead] = _hold(job, files, chunks[ahead])
-                ahead += 1
-            if c in held:
-                buffer, results = held.pop(c)
-                _copy_held(buffer, out, raw)
-            elif future.cancelled():  # taken here: straight into out
-                results = [(None, _run_one(job, files[i], i, out)) for i in chunk]
-            else:
-                results = future.result()
-            for part, error in results:
-                if error is not None:
-                    fail(error)
-                    failures += 1
-                elif part is not None:
-                    _copy_part(part, out, raw)
-                if progress is not None:
-                    progress.update(1)
+                if c in held:
+                    buffer, results = held.pop(c)
+                    _copy_held(buffer, out, raw)
+                elif c in mine:  # straight into out
+                    results = [(None, _run_one(job, files[i], i, out)) for i in chunk]
+                else:
+                    results = futures[c].result()
+                for part, error in results:
+                    if error is not None:
+                        fail(error)
+                        failures += 1
+                    elif part is not None:
+                        _copy_part(part, out, raw)
+                    if progress is not None:
+                        progress.update(1)
+        except BaseException:
+            with claims.get_lock():  # the workers skip whatever is left
+                claims[:] = b"\x01" * len(chunks)
+            for buffer, _ in held.values():
+                buffer.close()
+            raise
     if progress is not None:
         progress.close()
     return failures
@@ -342,7 +395,7 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
 
 def _hold(job: AnnotateJob, files: list[str], chunk: range):
     """Annotate a chunk here into a UTF-8 buffer (memory, then disk), for later."""
-    buffer = tempfile.SpooledTemporaryFile(8 << 20)
+    buffer = tempfile.SpooledTemporaryFile(1 << 20)
     text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
     results = [(None, _run_one(job, files[i], i, text)) for i in chunk]
     text.detach()

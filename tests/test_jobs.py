@@ -212,3 +212,67 @@ def test_parallel_equals_serial_whoever_is_slow(tmp_path, monkeypatch, jobs, bin
             chunks = jobs_module._chunks(len(files), jobs)
             mine = {i for n, c in enumerate(chunks) if n % jobs == 0 for i in c}
             assert {int(Path(p).stem) for p in parts} & mine
+
+
+def test_a_dead_worker_is_an_error_not_a_hang(tmp_path):
+    """A worker killed mid-run (by the OOM killer, say) ends the run at once
+    with WorkerError; the main process must not wait for it forever."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "die.py"
+    script.write_text(
+        "import os, signal, sys, time\n"
+        "from termkit import Annotator, Glossary\n"
+        "from termkit.jobs import AnnotateJob, WorkerError, run_parallel\n"
+        "MAIN = os.getpid()\n"
+        "class Dying(AnnotateJob):\n"
+        "    def run(self, path, index, out, progress=None):\n"
+        "        if os.getpid() != MAIN:\n"
+        "            os.kill(os.getpid(), signal.SIGKILL)  # at a worker's first file\n"
+        "        time.sleep(0.02)  # so that this process cannot do every file first\n"
+        "        super().run(path, index, out, progress)\n"
+        "files = sys.argv[2:]\n"
+        "job = Dying(lambda: Annotator(Glossary.from_keys(['三区三线'])))\n"
+        "try:\n"
+        "    run_parallel(job, files, open(os.devnull, 'w'), int(sys.argv[1]), print)\n"
+        "except WorkerError as e:\n"
+        "    print('WorkerError:', e)\n",
+        encoding="utf-8",
+    )
+    files = []
+    for i in range(60):
+        files.append(str(tmp_path / f"{i}.txt"))
+        Path(files[-1]).write_text("科学划定三区三线。\n" * 50, encoding="utf-8")
+    for jobs in (2, 3):
+        proc = subprocess.run([sys.executable, str(script), str(jobs), *files], capture_output=True, text=True,
+                              timeout=120)
+        assert "WorkerError: a worker process died" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_an_interrupted_run_drops_the_work_still_queued(tmp_path):
+    """When the output breaks (a closed pipe, Ctrl-C), the workers skip the
+    chunks not yet started instead of annotating all of them first."""
+    done = tmp_path / "done.log"
+
+    class Logged(AnnotateJob):
+        def run(self, path, index, out, progress=None):
+            import time
+
+            time.sleep(0.005)
+            with open(done, "a") as log:
+                log.write(f"{index}\n")
+            super().run(path, index, out, progress)
+
+    class Closing(Out):
+        def write(self, text):
+            if self.tell() > 2000:
+                raise BrokenPipeError
+            return super().write(text)
+
+    from termkit.jobs import run_parallel
+
+    files = _many(tmp_path, 400)
+    with pytest.raises(BrokenPipeError):
+        run_parallel(Logged(make), files, Closing(), 2, lambda e: None)
+    assert len(done.read_text().split()) < 100  # of 400
