@@ -189,6 +189,8 @@ def _term_data(**kw) -> dict:
 
 
 def test_constructing_an_entry_validates_it():
+    from dataclasses import FrozenInstanceError
+
     from pydantic import ValidationError
 
     from termkit.model import Component, Kind, Source, Term
@@ -205,7 +207,7 @@ def test_constructing_an_entry_validates_it():
         Source(document="r.txt", line=0)
     with pytest.raises(ValidationError):
         Component(name="")
-    with pytest.raises(Exception):  # frozen
+    with pytest.raises(FrozenInstanceError):
         t.key = "x"
 
 
