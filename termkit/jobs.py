@@ -177,15 +177,21 @@ def progress_bar(total: int, unit: str):
 
 def _copy_part(part: str, out, raw) -> None:
     """Append a worker's UTF-8 part file to ``out`` and delete it."""
-    if raw is not None:  # bytes to bytes: no decode and re-encode
-        out.flush()
-        with open(part, "rb") as f:
-            if not _send(f, raw):
-                shutil.copyfileobj(f, raw, 1 << 20)
-    else:
-        with open(part, encoding="utf-8", newline="") as f:
-            shutil.copyfileobj(f, out)
+    with open(part, "rb") as f:
+        _append(f, out, raw, kernel=True)
     os.unlink(part)
+
+
+def _append(src, out, raw, kernel: bool) -> None:
+    """Append the UTF-8 bytes of binary file ``src`` to ``out``: bytes to bytes
+    where ``raw`` (the byte stream under ``out``) is given, in the kernel if
+    ``kernel`` and both are real files; else decoded and written as text."""
+    if raw is None:
+        shutil.copyfileobj(io.TextIOWrapper(src, encoding="utf-8", newline=""), out, 1 << 20)
+        return
+    out.flush()
+    if not (kernel and _send(src, raw)):
+        shutil.copyfileobj(src, raw, 1 << 20)
 
 
 def _send(f, raw) -> bool:
@@ -403,14 +409,11 @@ def _hold(job: AnnotateJob, files: list[str], chunk: range):
 
 
 def _copy_held(buffer, out, raw) -> None:
-    """Append a held UTF-8 buffer to ``out`` and close it."""
+    """Append a held UTF-8 buffer to ``out`` and close it. (Not through the
+    kernel: asking a spooled buffer for its file descriptor writes it to disk.)"""
     with buffer:
         buffer.seek(0)
-        if raw is not None:
-            out.flush()
-            shutil.copyfileobj(buffer, raw, 1 << 20)
-        else:
-            shutil.copyfileobj(io.TextIOWrapper(buffer, encoding="utf-8", newline=""), out, 1 << 20)
+        _append(buffer, out, raw, kernel=False)
 
 
 # -- one large file in segments --------------------------------------------------
