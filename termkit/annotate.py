@@ -340,15 +340,39 @@ class Annotator:
                 k -= 1
         return out
 
-    def find_stream(self, pieces: Iterable[str], *, context: int = 4096) -> Iterator[Mention]:
+    def find_stream(
+        self, pieces: Iterable[str], *, context: int = 4096, overlapping: bool = False
+    ) -> Iterator[Mention]:
         """Mentions in a long text that arrives in consecutive pieces, such as
         chunks read from a large file; offsets index the whole text.
 
-        The result equals ``find("".join(pieces))`` provided no candidate,
-        with the breaks and quotation marks inside it and the context its term
-        requires, spans more than ``context`` characters. Memory stays about
-        one piece plus ``2 * context`` characters.
+        The result equals ``find("".join(pieces), overlapping=overlapping)``
+        provided no candidate, with the breaks and quotation marks inside it
+        and the context its term requires, spans more than ``context``
+        characters. Memory stays about one piece plus ``2 * context``
+        characters. See :meth:`scan` for the windows it reads.
         """
+        for window in self.scan(pieces, context=context, overlapping=overlapping):
+            yield from window.mentions
+
+    def scan(
+        self, pieces: Iterable[str], *, context: int = 4096, overlapping: bool = False
+    ) -> Iterator["Window"]:
+        """A long text in consecutive pieces, read as a series of
+        :class:`Window` objects: each holds the text from ``Window.start`` on and
+        the mentions found in it since the last window (those of
+        :meth:`find_stream`, in order). The text before ``Window.settled``
+        is in no later window and no later mention starts before
+        ``settled + 1``: a renderer may write it out. The last window's
+        ``settled`` is the length of the whole text.
+
+        >>> ann = Annotator(Glossary.from_keys(["双碳"]))
+        >>> [(w.start, w.settled, [m.start for m in w.mentions])
+        ...  for w in ann.scan(["实现双碳", "目标，双碳"], context=2)]
+        [(0, 0, []), (0, 5, [2]), (5, 9, [7])]
+        """
+        if context < 1:
+            raise ValueError(f"context must be at least 1 character, not {context}")
         buf = ""  # the text from absolute offset `base` on
         base = 0
         p = 0  # the next mention starts at or after p
@@ -359,14 +383,16 @@ class Annotator:
                     raise TypeError(f"find_stream() takes str pieces, not {type(piece).__name__}")
                 buf += piece
             end = base + len(buf) if final else base + len(buf) - context  # owned up to here
-            if end - p < (1 if final else context):
+            found: list[Mention] = []
+            if end - p >= (1 if final else context):
+                lo = max(base, p - context)
+                view = View(buf[lo - base :], self.normalization)
+                found = self._mentions(view, self._select(view, overlapping, p - lo, end - lo), shift=lo)
+                p = end if overlapping or not found else max(end, found[-1].end)
+            elif not final:
                 continue
-            lo = max(base, p - context)
-            view = View(buf[lo - base :], self.normalization)
-            found = self._mentions(view, self._select(view, False, p - lo, end - lo), shift=lo)
-            yield from found
-            p = max(end, found[-1].end if found else p)
-            cut = max(base, p - context)
+            cut = base + len(buf) if final else max(base, p - context)
+            yield Window(buf, base, found, cut)
             buf = buf[cut - base :]
             base = cut
 
@@ -439,37 +465,71 @@ class Annotator:
         >>> Annotator(g).expand("实现双碳目标", style="footnotes")
         '实现双碳[1]目标\\n\\n名词解释\\n\\n1. 双碳'
         """
+        if not isinstance(text, str):
+            raise TypeError(f"expand() takes a str, not {type(text).__name__}")
+        return "".join(self.expand_stream([text], style=style, context=max(1, len(text))))
+
+    def expand_stream(
+        self, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *, context: int = 4096
+    ) -> Iterator[str]:
+        """:meth:`expand` of a long text that arrives in pieces, as consecutive
+        pieces of the result (``"".join`` of them is ``expand`` of the whole
+        text, under :meth:`find_stream`'s precondition on ``context``).
+        Memory stays bounded as for :meth:`find_stream`, plus the list of terms
+        used for ``footnotes``."""
         if style not in ("inline", "footnotes"):
             raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
-        mentions = self.find(text)
-        out = []
-        last = 0
+        last = 0  # the result holds the text up to here
         numbers: dict[str, int] = {}
         used: list[Term] = []
-        for m in mentions:
-            # After a quoted term, the note goes after its closing quote: “清化收”（…）
-            end = m.end
-            if end < len(text) and m.start > 0 and is_quote(text[end]) and is_quote(text[m.start - 1]):
-                end += 1
-            out.append(text[last:end])
-            last = end
-            first = m.id not in numbers
-            if first:
-                numbers[m.id] = len(numbers) + 1
-                used.append(m.term)
-            if style == "footnotes":
-                out.append(f"[{numbers[m.id]}]")
-            elif first:
-                gloss = explanation(m.term)
-                if gloss:
-                    out.append(f"（{gloss}）")
-        out.append(text[last:])
+        for w in self.scan(pieces, context=context):
+            out = []
+            for m in w.mentions:
+                # After a quoted term, the note goes after its closing quote: “清化收”（…）
+                end = m.end
+                if is_quote(w.char(end)) and is_quote(w.char(m.start - 1)):
+                    end += 1
+                out.append(w.text[last - w.start : end - w.start])
+                last = end
+                first = m.id not in numbers
+                if first:
+                    numbers[m.id] = len(numbers) + 1
+                    used.append(m.term)
+                if style == "footnotes":
+                    out.append(f"[{numbers[m.id]}]")
+                elif first:
+                    gloss = explanation(m.term)
+                    if gloss:
+                        out.append(f"（{gloss}）")
+            if w.settled > last:
+                out.append(w.text[last - w.start : w.settled - w.start])
+                last = w.settled
+            if out:
+                yield "".join(out)
         if style == "footnotes" and used:
-            out.append("\n\n名词解释\n")
+            notes = ["\n\n名词解释\n"]
             for n, t in enumerate(used, 1):
                 gloss = explanation(t)
-                out.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
-        return "".join(out)
+                notes.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
+            yield "".join(notes)
+
+
+class Window(NamedTuple):
+    """One step of :meth:`Annotator.scan`: ``text`` is the stream's text from
+    offset ``start`` on (as far as has been read), ``mentions`` those found
+    since the last window, ``settled`` the offset before which nothing will
+    change any more."""
+
+    text: str
+    start: int
+    mentions: list[Mention]
+    settled: int
+
+    def char(self, offset: int) -> str:
+        """The character at ``offset`` of the whole text, or '' where this
+        window does not hold it (before its start, or past what was read)."""
+        i = offset - self.start
+        return self.text[i] if 0 <= i < len(self.text) else ""
 
 
 def explanation(term: Term) -> str:

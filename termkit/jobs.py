@@ -59,22 +59,25 @@ class AnnotateJob:
         return self._annotator
 
     def run(self, path: str, index: int, out, progress=None) -> None:
-        """Annotate one file into ``out``. Raises InputError if it cannot be read."""
-        from .render import html_section, jsonl_records
-        from .textio import TextStream, read_document
+        """Annotate one file into ``out``. Raises InputError if it cannot be read.
 
-        if self.format == "jsonl" and not self.overlapping:
-            # Streamed: memory stays bounded however large the file is. The
-            # records are held back (in memory up to 32 MB, then on disk) until
-            # the file is done, so that one failing to decode half-way adds
-            # nothing to the output.
-            with TextStream(path, self.encoding) as stream, tempfile.SpooledTemporaryFile(
-                32 << 20, "w+", encoding="utf-8", newline=""
-            ) as part:
-                pieces = _Progressed(stream, progress)
+        Every format is streamed: the file is decoded block by block and
+        matched in windows, so memory stays bounded however large the file
+        is. What it writes is held back (in memory up to 32 MB, then on disk)
+        until the file is done, so that one failing to decode half-way adds
+        nothing to the output."""
+        from .render import html_stream, jsonl_records, printable
+        from .textio import TextStream
+
+        with TextStream(path, self.encoding) as stream, tempfile.SpooledTemporaryFile(
+            32 << 20, "w+", encoding="utf-8", newline=""
+        ) as part:
+            pieces = _Progressed(stream, progress)
+            ann = self.annotator
+            if self.format == "jsonl":
                 mapper = _ByteMapper(pieces, stream, STREAM_CONTEXT) if self.offsets == "bytes" else None
                 batch, spans = [], []
-                for m in self.annotator.find_stream(mapper or pieces, context=STREAM_CONTEXT):
+                for m in ann.find_stream(mapper or pieces, context=STREAM_CONTEXT, overlapping=self.overlapping):
                     batch.append(m)
                     if mapper is not None:
                         spans.append(mapper.span(m))
@@ -82,28 +85,17 @@ class AnnotateJob:
                         part.write(jsonl_records(path, batch, spans if mapper else None))
                         batch, spans = [], []
                 part.write(jsonl_records(path, batch, spans if mapper else None))
-                part.seek(0)
-                shutil.copyfileobj(part, out, 1 << 20)
-            return
-        doc = read_document(path, self.encoding)
-        if progress is not None:
-            progress.update(os.path.getsize(path) if path != "-" else 0)
-        if self.format == "jsonl":
-            from .textio import byte_offsets
-
-            mentions = self.annotator.find(doc.text, overlapping=self.overlapping)
-            spans = None
-            if self.offsets == "bytes":
-                flat = byte_offsets(doc, [x for m in mentions for x in (m.start, m.end)])
-                spans = list(zip(flat[::2], flat[1::2]))
-            out.write(jsonl_records(doc.name, mentions, spans))
-        elif self.format == "html":
-            out.write(html_section(doc.name, doc.text, self.annotator.find(doc.text), index))
-        else:
-            if self.headers:
-                out.write(f"==> {doc.name} <==\n")
-            out.write(self.annotator.expand(doc.text, style=self.format))
-            out.write("\n")
+            elif self.format == "html":
+                for piece in html_stream(path, ann.scan(pieces, context=STREAM_CONTEXT), index):
+                    part.write(piece)
+            else:
+                if self.headers:
+                    part.write(f"==> {printable(path)} <==\n")
+                for piece in ann.expand_stream(pieces, style=self.format, context=STREAM_CONTEXT):
+                    part.write(piece)
+                part.write("\n")
+            part.seek(0)
+            shutil.copyfileobj(part, out, 1 << 20)
 
 
 class _Progressed:
@@ -135,6 +127,7 @@ class _ByteMapper:
     def __init__(self, pieces, stream, context: int):
         self._pieces = pieces
         self._context = context
+        self._encoding = stream.encoding
         self._encoder = codecs.getincrementalencoder(stream.encoding)()
         self._held: list[str] = []  # pieces not yet passed by the cursor
         self._held_start = 0  # code-point offset of the first held piece
@@ -162,8 +155,10 @@ class _ByteMapper:
         return self._byte
 
     def span(self, m) -> tuple[int, int]:
-        """Byte offsets of a mention; mentions must come in text order."""
-        return self._to(m.start), self._to(m.end)
+        """Byte offsets of a mention; mentions must come in order of their
+        starts (overlapping ones too), each as it is yielded."""
+        start = self._to(m.start)
+        return start, start + len(m.text.encode(self._encoding))
 
 
 def progress_bar(total: int, unit: str):

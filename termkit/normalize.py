@@ -121,7 +121,12 @@ def ascii_alnum(ch: str) -> bool:
 
 
 def is_quote(ch: str) -> bool:
-    return ch in QUOTES
+    """Whether ``ch`` is one quotation mark ('' is not).
+
+    >>> is_quote("“"), is_quote(""), is_quote("“”")
+    (True, False, False)
+    """
+    return len(ch) == 1 and ch in QUOTES
 
 
 def _view_python(original: str, width: bool, breaks: bool, quotes: bool):

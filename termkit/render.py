@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 
-from .annotate import Mention, explanation
+from .annotate import Mention, Window, explanation
 
 FORMATS = ("jsonl", "inline", "footnotes", "html")
 
@@ -26,8 +27,9 @@ def jsonl_records(
     ``"offsets": "bytes"``), ``text``, ``id``, ``key``, ``headword``,
     ``definition``, ``form``, ``normalizations``.
 
-    Each line is what ``json.dumps(record, ensure_ascii=False)`` writes (a
-    test holds it to that); the fields a term's mentions share are encoded
+    Each line is what ``json.dumps(record, ensure_ascii=False)`` writes,
+    except that lone surrogates are escaped (see :func:`_escape`), so that
+    the output is always valid UTF-8 (a test holds it to that); the fields a term's mentions share are encoded
     once per form and set of steps, which makes output several times faster.
 
     >>> m = Mention(3, 7, "两个维护", "t/1", "两个维护", "两个维护", None, "两个维护")
@@ -42,10 +44,32 @@ def jsonl_records(
         start, end = (m.start, m.end) if byte_spans is None else byte_spans[n]
         tail = _tail((m.id, m.key, m.headword, m.definition, m.form, m.normalizations)) + suffix
         lines.append(f"{head}{int(start)}, \"end\": {int(end)}, \"text\": {_string(m.text)}{tail}")
-    return "".join(lines)
+    out = "".join(lines)
+    return _SURROGATE.sub(_escape, out) if _SURROGATE.search(out) else out
 
 
 _string = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape(m: re.Match) -> str:
+    """A lone surrogate as a JSON escape. A file name that is not valid UTF-8
+    (bytes that Python keeps as lone surrogates, such as a GBK name from a
+    Windows zip file) is written as ``\\udcXX`` escapes: the output stays
+    UTF-8, and ``os.fsencode(json.loads(line)["file"])`` gives back the
+    name's bytes."""
+    return f"\\u{ord(m.group()):04x}"
+
+
+def printable(name: str) -> str:
+    """A file name for text and HTML output: undecodable bytes (lone
+    surrogates) shown as U+FFFD.
+
+    >>> printable("\\udccb\\udcab.txt")
+    '\ufffd\ufffd.txt'
+    """
+    return _SURROGATE.sub("\ufffd", name)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -98,20 +122,32 @@ def html_section(name: str, text: str, mentions: Iterable[Mention], index: int =
     explanation shown on hover and on keyboard focus (each mention is
     focusable with Tab). Everything from the text and the glossary is escaped.
     ``index`` (the section's number in the page) keeps element ids unique."""
-    parts = [f"<section>\n<h1>{html.escape(name)}</h1>\n<div class=\"doc\">"]
-    last = 0
-    for n, m in enumerate(mentions):
-        tip_id = f"d{index}-t{n}"
-        parts.append(html.escape(text[last : m.start]))
-        parts.append(
-            f'<mark class="term" tabindex="0" data-id="{html.escape(m.id)}" '
-            f'aria-describedby="{tip_id}">{html.escape(m.text)}'
-            f'<span class="tip" role="tooltip" id="{tip_id}">{_tip(m)}</span></mark>'
-        )
-        last = m.end
-    parts.append(html.escape(text[last:]))
-    parts.append("</div>\n</section>\n")
-    return "".join(parts)
+    return "".join(html_stream(name, [Window(text, 0, list(mentions), len(text))], index))
+
+
+def html_stream(name: str, windows: Iterable[Window], index: int = 0) -> Iterator[str]:
+    """:func:`html_section` of a text read in windows
+    (:meth:`~termkit.annotate.Annotator.scan`), as consecutive pieces."""
+    yield f"<section>\n<h1>{html.escape(printable(name))}</h1>\n<div class=\"doc\">"
+    last = 0  # the section holds the text up to here
+    n = 0
+    for w in windows:
+        parts = []
+        for m in w.mentions:
+            tip_id = f"d{index}-t{n}"
+            n += 1
+            parts.append(html.escape(w.text[last - w.start : m.start - w.start]))
+            parts.append(
+                f'<mark class="term" tabindex="0" data-id="{html.escape(m.id)}" '
+                f'aria-describedby="{tip_id}">{html.escape(m.text)}'
+                f'<span class="tip" role="tooltip" id="{tip_id}">{_tip(m)}</span></mark>'
+            )
+            last = m.end
+        if w.settled > last:
+            parts.append(html.escape(w.text[last - w.start : w.settled - w.start]))
+            last = w.settled
+        yield "".join(parts)
+    yield "</div>\n</section>\n"
 
 
 def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) -> str:

@@ -60,7 +60,11 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
+import io
 import os
+import re
+import shutil
 import stat
 import sys
 import tempfile
@@ -375,23 +379,34 @@ def byte_offsets(doc: Document, offsets: Sequence[int]) -> list[int]:
 def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
     """Write a UTF-8 text file (no newline translation) atomically.
 
-    Yields a file object on a temporary file in ``path``'s directory; when the
-    ``with`` block ends normally the file is flushed, synced and renamed over
-    ``path`` (keeping an existing file's permission bits; a symlink's target
-    is replaced). If anything fails the temporary file is removed and an
-    existing ``path`` is untouched. ``"-"`` yields ``sys.stdout``; a target
-    that exists and is not a regular file (a FIFO, ``/dev/stdout``) is
-    written to directly.
+    Yields a text stream on a new, nameless file in ``path``'s directory
+    (``O_TMPFILE``; a named temporary file where the system has none); when
+    the ``with`` block ends normally the file is flushed, synced and renamed
+    over ``path``, keeping an existing file's permission bits (a symlink's
+    target is replaced; other hard links to it keep the old content). If
+    anything fails, or the process is killed, nothing is left behind and an
+    existing ``path`` is untouched.
 
-    Raises :class:`InputError` if ``path`` is one of ``inputs``, or if the
-    temporary file cannot be created or renamed.
+    Not every path is a file to replace. ``"-"``, ``/dev/stdout``,
+    ``/dev/stderr``, ``/dev/fd/N`` and ``/proc/self/fd/N`` write to that open
+    file descriptor as it is (so ``-o /dev/stdout >> log`` appends to the
+    log); a path that exists and is not a regular file (a FIFO, a terminal,
+    ``/dev/null``) is opened and written to.
+
+    Raises :class:`InputError` (one line) if ``path`` is one of ``inputs``;
+    is read-only; is reached through a symlink that another user owns in a
+    sticky world-writable directory such as /tmp (which the kernel's
+    ``protected_symlinks`` rule would refuse to follow); or cannot be
+    written. Every write is complete: see :func:`text_writer`.
     """
-    if path == "-":
-        yield sys.stdout
+    fd = _descriptor_path(path)
+    if fd is not None:
+        yield from _write_to_descriptor(path, fd)
         return
     for other in inputs:
         if other != "-" and same_file(path, other):
             raise InputError(f"{path}: refusing to overwrite an input file")
+    _refuse_foreign_symlinks(path)
     target = os.path.realpath(path)
     directory = os.path.dirname(target)
     try:
@@ -402,29 +417,173 @@ def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
     except OSError as e:
         raise InputError(f"{path}: cannot write: {_reason(e)}") from None
     if st is not None and not stat.S_ISREG(st.st_mode):
-        # A pipe, a terminal or /dev/stdout: nothing to replace, write to it.
+        # A pipe, a terminal or /dev/null: nothing to replace, write to it.
         try:
-            with open(path, "w", encoding="utf-8", newline="") as f:
+            with open(path, "wb") as raw, text_writer(raw) as f:
                 yield f
         except OSError as e:
             raise InputError(f"{path}: cannot write: {_reason(e)}") from None
         return
+    if st is not None and (not st.st_mode & 0o222 or not os.access(target, os.W_OK)):
+        raise InputError(f"{path}: is read-only; not replacing it (make it writable or remove it first)")
+    with _new_file(path, directory) as (raw, commit):
+        f = text_writer(raw)
+        try:
+            yield f
+            f.flush()
+            os.fsync(raw.fileno())
+            os.fchmod(raw.fileno(), mode)
+            commit(target)
+        except OSError as e:
+            raise InputError(f"{path}: cannot write: {_reason(e)}") from None
+        finally:
+            f.detach()
+
+
+def text_writer(raw: IO[bytes]) -> io.TextIOWrapper:
+    """A UTF-8 text stream (no newline translation) over the binary stream
+    ``raw``, through a buffer that loops until every byte is written.
+
+    A raw stream may write less than it is given — a single write(2) stops
+    short of 2 GiB, and a signal can cut one short — and an unbuffered text
+    stream (``sys.stdout`` under ``PYTHONUNBUFFERED=1``) ignores that and
+    loses the rest. A buffered one does not.
+    """
+    if not isinstance(raw, io.BufferedIOBase):
+        raw = io.BufferedWriter(raw, 1 << 16)
+    return io.TextIOWrapper(raw, encoding="utf-8", newline="")
+
+
+#: Paths that name an open file descriptor rather than a file to replace.
+_FD_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/(?:self|thread-self|(\d+))/fd/(\d+)")
+
+
+def _descriptor_path(path: str) -> Optional[int]:
+    """The file descriptor that ``path`` names (``"-"`` is standard output),
+    or None for an ordinary path.
+
+    >>> [_descriptor_path(p) for p in ("-", "/dev/stdout", "/dev/fd/63", "/proc/self/fd/3", "out.txt")]
+    [1, 1, 63, 3, None]
+    """
+    if path == "-":
+        return 1
+    m = _FD_PATH.fullmatch(path)
+    if m is None or (m.group(4) and int(m.group(4)) != os.getpid()):
+        return None
+    stdout, stderr, fd, _, proc_fd = m.groups()
+    return 1 if stdout else 2 if stderr else int(fd or proc_fd)
+
+
+def _write_to_descriptor(path: str, fd: int) -> Iterator[IO[str]]:
+    """Yield a text stream that writes to ``fd`` at its own offset and flags."""
+    label = "<stdout>" if path == "-" else path
+    std = {1: sys.stdout, 2: sys.stderr}.get(fd)
+    if fd in (1, 2):
+        if std is None:  # closed when Python started
+            raise InputError(f"{label}: cannot write: the file descriptor is closed")
+        try:
+            std.flush()
+            std.fileno()
+        except (AttributeError, OSError, ValueError):
+            yield std  # a stream with no descriptor (tests capture output so)
+            return
     try:
-        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(target) + ".", suffix=".tmp")
+        os.fstat(fd)
+        raw = io.FileIO(fd, "w", closefd=False)
+    except (OSError, ValueError) as e:
+        reason = _reason(e) if isinstance(e, OSError) else str(e)
+        raise InputError(f"{label}: cannot write: {reason}") from None
+    f = text_writer(raw)
+    try:
+        yield f
+        f.flush()
+    except OSError as e:
+        if isinstance(e, BrokenPipeError):
+            raise
+        raise InputError(f"{label}: cannot write: {_reason(e)}") from None
+    finally:
+        with contextlib.suppress(OSError, ValueError):
+            f.detach()
+
+
+def _refuse_foreign_symlinks(path: str) -> None:
+    """Refuse a path through a symlink, in a sticky world-writable directory,
+    that neither this user nor the directory's owner owns: the kernel's
+    ``protected_symlinks`` rule, which root is not held to, applied anyway
+    (otherwise another user's link in /tmp could make termkit replace any
+    file the caller may write)."""
+    parts = path.split("/")
+    for n in range(1, len(parts) + 1):
+        prefix = "/".join(parts[:n]) or "/"
+        try:
+            link = os.lstat(prefix)
+            if not stat.S_ISLNK(link.st_mode):
+                continue
+            parent = os.stat(os.path.dirname(prefix) or ".")
+        except OSError:
+            return  # missing: nothing more to follow
+        sticky = parent.st_mode & stat.S_ISVTX and parent.st_mode & stat.S_IWOTH
+        if sticky and link.st_uid not in (os.geteuid(), parent.st_uid):
+            raise InputError(
+                f"{path}: refusing to follow {prefix}, a symlink another user owns in a "
+                "sticky world-writable directory"
+            )
+
+
+@contextlib.contextmanager
+def _new_file(path: str, directory: str):
+    """A new file in ``directory`` that appears under a name only when
+    committed: yields ``(raw, commit)``, ``commit(target)`` renaming it over
+    ``target``. With ``O_TMPFILE`` the file has no name until then, so a
+    killed process leaves nothing behind; elsewhere it is a hidden temporary
+    file, removed on any failure."""
+    try:
+        fd = os.open(directory, os.O_TMPFILE | os.O_RDWR | os.O_CLOEXEC, 0o600)
+    except (AttributeError, OSError) as e:  # no O_TMPFILE here, or not on this file system
+        if isinstance(e, OSError) and e.errno in (errno.ENOENT, errno.EACCES, errno.EROFS, errno.ENOSPC):
+            raise InputError(f"{path}: cannot write: {_reason(e)}") from None
+        fd = None
+    if fd is not None:
+        with open(fd, "wb") as raw:
+            yield raw, lambda target: _link_and_rename(raw, directory, target)
+        return
+    try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".", suffix=".tmp")
     except OSError as e:
         raise InputError(f"{path}: cannot write: {_reason(e)}") from None
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException as e:
+        with open(fd, "wb") as raw:
+            yield raw, lambda target: os.replace(tmp, target)
+    finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(e, OSError):
-            raise InputError(f"{path}: cannot write: {_reason(e)}") from e
+
+
+def _link_and_rename(raw: IO[bytes], directory: str, target: str) -> None:
+    """Give the nameless file ``raw`` a temporary name, then rename it over
+    ``target``. Where /proc is not mounted it cannot be linked: its bytes are
+    copied to a named temporary file instead."""
+    name = f".termkit-{os.getpid()}-{os.urandom(6).hex()}.tmp"
+    tmp = os.path.join(directory, name)
+    try:
+        # linkat(AT_SYMLINK_FOLLOW): os.link uses it only given a directory fd.
+        dir_fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            os.link(f"/proc/self/fd/{raw.fileno()}", name, dst_dir_fd=dir_fd, follow_symlinks=True)
+        finally:
+            os.close(dir_fd)
+    except OSError:
+        with open(tmp, "xb") as copy:
+            raw.seek(0)
+            shutil.copyfileobj(raw, copy, 1 << 20)
+            copy.flush()
+            os.fsync(copy.fileno())
+        os.chmod(tmp, os.fstat(raw.fileno()).st_mode & 0o7777)
+    try:
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
         raise
 
 

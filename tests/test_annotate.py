@@ -258,6 +258,40 @@ def test_stream_equals_whole_text(keys, data, text):
     assert list(ann.find_stream(pieces, context=context)) == whole
 
 
+@settings(max_examples=300, deadline=None)
+@given(keys=keys_st, data=st.data(), text=st.text(ALPHABET + "，。 \n“”", max_size=120))
+def test_stream_overlapping_and_expanded_equals_whole_text(keys, data, text):
+    """find_stream(overlapping=True) and expand_stream give what the whole-text
+    calls give, wherever the pieces are cut (issue 11: streamed, not held)."""
+    t = make(key="12", context={"quoted": True, "followed_by": ["区"]})
+    g = Glossary.from_keys([k for k in keys if k != "12"]) + Glossary([t])
+    ann = Annotator(g)
+    context = 24
+    spans_ = [m.end - m.start for m in ann.find(text, overlapping=True)]
+    if spans_ and max(spans_) > context // 2:
+        return
+    pieces = data.draw(split(text))
+    assert list(ann.find_stream(pieces, context=context, overlapping=True)) == ann.find(text, overlapping=True)
+    for style in ("inline", "footnotes"):
+        assert "".join(ann.expand_stream(pieces, style, context=context)) == ann.expand(text, style)
+
+
+def test_stream_context_must_be_positive():
+    ann = Annotator(Glossary.from_keys(["双碳"]))
+    for context in (0, -1):
+        with pytest.raises(ValueError, match="context"):
+            list(ann.find_stream(["双碳"], context=context))
+
+
+def test_expanding_a_quoted_term_at_a_window_edge():
+    """The note after a closing quote needs the character after the term,
+    which a window may just hold: cut the text at every place."""
+    ann = Annotator(Glossary.from_keys(["双碳"]))
+    text = "实现“双碳”目标"
+    for cut in range(len(text) + 1):
+        assert "".join(ann.expand_stream([text[:cut], text[cut:]], context=3)) == ann.expand(text)
+
+
 def test_stream_across_a_chunk_boundary():
     ann = Annotator(Glossary.from_keys(["三区三线", "三区"]))
     text = "的" * 50 + "三区\n\n三线" + "的" * 50 + "三区" + "的" * 10

@@ -20,7 +20,9 @@ def reference(name, mentions, byte_spans=None) -> str:
         if byte_spans is not None:
             record["start"], record["end"] = byte_spans[n]
             record["offsets"] = "bytes"
-        lines.append(json.dumps(record, ensure_ascii=False) + "\n")
+        line = json.dumps(record, ensure_ascii=False)
+        # Lone surrogates (a file name that is not UTF-8) escaped: the output is UTF-8.
+        lines.append("".join(f"\\u{ord(c):04x}" if "\ud800" <= c <= "\udfff" else c for c in line) + "\n")
     return "".join(lines)
 
 
@@ -48,3 +50,13 @@ def test_jsonl_records_equal_json_dumps(name, ms, data):
     spans = data.draw(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 10**6)),
                                min_size=len(ms), max_size=len(ms)))
     assert jsonl_records(name, ms, spans) == reference(name, ms, spans)
+    jsonl_records(name, ms, spans).encode("utf-8")  # never a lone surrogate
+
+
+def test_a_file_name_that_is_not_utf8_round_trips():
+    import os
+
+    name = os.fsdecode("报告".encode("gbk") + b".txt")  # as Python gives a GBK name on Linux
+    m = Mention(0, 2, "双碳", "t/1", "双碳", "双碳", None, "双碳")
+    line = jsonl_records(name, [m])
+    assert os.fsencode(json.loads(line)["file"]) == "报告".encode("gbk") + b".txt"
