@@ -8,6 +8,7 @@ not be written, or a worker process that died; 3 ``validate`` found errors.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -27,7 +28,20 @@ class CLIError(Exception):
 
 
 def _fail(message: str) -> None:
-    print(f"termkit: {message}", file=sys.stderr)
+    # With stderr closed (2>&-) Python's print(file=None) would write to
+    # stdout, into the output: say nothing rather than that.
+    if sys.stderr is not None:
+        print(f"termkit: {message}", file=sys.stderr)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a job scheduler, Kubernetes, a subprocess timeout): handled
+    like Ctrl-C — output files left as they were, worker processes ended,
+    temporary files removed — and exit status 143."""
+
+
+def _terminate(signum, frame):
+    raise Terminated()
 
 
 _ANNOTATE_EXAMPLES = """\
@@ -98,7 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="jsonl: report every occurrence, not only the leftmost-longest ones")
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="annotate in N processes: many files at once, or one large file in segments "
-                   "(output stays in input order)")
+                   "(output stays in input order); at most as many as the processors termkit may use")
     for name, text in _NORMALIZATION_FLAGS.items():
         a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
 
@@ -135,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
         "  termkit glossary schema > glossary.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    g.set_defaults(print_glossary_help=g.print_help)
     gsub = g.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
     gl = gsub.add_parser("list", help="list the terms, one per line",
                          epilog="example:\n  termkit glossary list | grep 区",
@@ -200,15 +215,12 @@ def _annotate(args) -> int:
         raise CLIError("standard input (-) can be read only once")
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1")
-    if args.format != "jsonl" and (args.offsets != "chars" or args.overlapping):
-        raise CLIError("--offsets and --overlapping apply to --format jsonl only")
-    if args.encoding:
-        import codecs
-
-        try:
-            codecs.lookup(args.encoding)
-        except LookupError:
-            raise CLIError(f"unknown encoding {args.encoding!r}") from None
+    if args.format != "jsonl" and args.offsets != "chars":
+        raise CLIError("--offsets applies to --format jsonl only")
+    if args.format != "jsonl" and args.overlapping:
+        raise CLIError("--overlapping applies to --format jsonl only")
+    _check_encoding(args.encoding)
+    jobs = min(args.jobs, usable_cpus())
     job = AnnotateJob(_AnnotatorSpec(args), format=args.format, encoding=args.encoding, offsets=args.offsets,
                       overlapping=args.overlapping, headers=len(args.files) > 1)
     job.annotator  # compile once up front: a bad glossary fails before any output
@@ -227,12 +239,12 @@ def _annotate(args) -> int:
             if args.format == "html":
                 title = files[0] if len(files) == 1 else f"{len(files)} documents"
                 out.write(html_head(f"termkit: {title}"))
-            if args.jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
-                failures = run_segments(job, files[0], out, args.jobs, _fail)
-            elif args.jobs == 1 or len(files) == 1 or "-" in files:
+            if jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
+                failures = run_segments(job, files[0], out, jobs, _fail)
+            elif jobs == 1 or len(files) == 1 or "-" in files:
                 failures = run_serial(job, files, out, _fail)
             else:
-                failures = run_parallel(job, files, out, args.jobs, _fail)
+                failures = run_parallel(job, files, out, min(jobs, len(files)), _fail)
             if args.format == "html":
                 out.write(HTML_TAIL)
             if failures == len(files):
@@ -243,8 +255,30 @@ def _annotate(args) -> int:
     except BrokenPipeError:
         raise
     except OSError as e:
-        raise CLIError(f"{args.output}: cannot write output: {e.strerror or e}") from None
+        from .textio import _reason
+
+        raise CLIError(f"{args.output}: cannot write: {_reason(e)}") from None
     return EXIT_INPUT if failures else EXIT_OK
+
+
+def _check_encoding(encoding: str | None) -> None:
+    """A usage error (exit 2) for an --encoding that cannot decode files."""
+    from .textio import InputError, resolve_encoding
+
+    if encoding:
+        try:
+            resolve_encoding(encoding)
+        except InputError as e:
+            raise CLIError(str(e)) from None
+
+
+def usable_cpus() -> int:
+    """How many processors this process may run on: more --jobs than that
+    only slow termkit down (each process competes for the same cores)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
 
 
 def _extract(args) -> int:
@@ -255,6 +289,7 @@ def _extract(args) -> int:
 
     if args.files.count("-") > 1:
         raise CLIError("standard input (-) can be read only once")
+    _check_encoding(args.encoding)
     terms, seen, failures = [], set(), 0
     for path in args.files:
         try:
@@ -361,37 +396,81 @@ def _glossary(args) -> int:
     return EXIT_OK
 
 
+def _hold_closed_descriptors() -> None:
+    """Open /dev/null on standard input, output or error where the caller
+    closed them (``<&-``, ``>&-``, ``2>&-``): otherwise the next file termkit
+    opens would get that number, and a stray write to "standard output" would
+    land in it. (``sys.stdout`` stays None: writing to it is still refused.)"""
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)  # takes the lowest free number: fd
+
+
+def _run(parser: argparse.ArgumentParser, args) -> int:
+    if args.command == "annotate":
+        return _annotate(args)
+    if args.command == "extract":
+        return _extract(args)
+    if args.command == "validate":
+        return _validate(args)
+    if args.command == "glossary":
+        if not args.glossary_command:
+            args.print_glossary_help()
+            return EXIT_USAGE
+        return _glossary(args)
+    parser.print_help()
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import signal
+
+    _hold_closed_descriptors()
     parser = build_parser()
     args = parser.parse_args(argv)
+    if sys.stdout is None and getattr(args, "output", "-") in ("-", "/dev/stdout"):
+        hint = "; give -o PATH" if hasattr(args, "output") else ""
+        _fail(f"<stdout>: cannot write: standard output is closed{hint}")
+        return EXIT_USAGE
     # Output is UTF-8 whatever the locale says: jsonl and YAML are UTF-8 formats.
     if hasattr(sys.stdout, "reconfigure") and (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
         sys.stdout.reconfigure(encoding="utf-8")
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        if args.command == "annotate":
-            return _annotate(args)
-        if args.command == "extract":
-            return _extract(args)
-        if args.command == "validate":
-            return _validate(args)
-        if args.command == "glossary":
-            if not args.glossary_command:
-                parser._subparsers._group_actions[0].choices["glossary"].print_help()
-                return EXIT_USAGE
-            return _glossary(args)
-        parser.print_help()
-        return EXIT_USAGE
+        status = _run(parser, args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, not at exit, so that a full disk is one line and exit 2
+        return status
     except CLIError as e:
         _fail(str(e))
         return e.status
+    except Terminated:
+        _fail("terminated")
+        return 143
     except KeyboardInterrupt:
         _fail("interrupted")
         return 130
     except BrokenPipeError:
-        # Piped into head and the reader left: not an error. Point stdout at
-        # /dev/null so that the interpreter's last flush does not fail too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # Piped into head and the reader left: not an error.
+        _drop_stdout()
         return EXIT_OK
+    except OSError as e:  # standard output could not be written (> /dev/full)
+        from .textio import _reason
+
+        _fail(f"<stdout>: cannot write: {_reason(e)}")
+        _drop_stdout()
+        return EXIT_USAGE
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _drop_stdout() -> None:
+    """Point standard output at /dev/null, so that the interpreter's last
+    flush of what is still buffered does not fail once more at exit."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 if __name__ == "__main__":  # pragma: no cover

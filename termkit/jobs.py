@@ -63,46 +63,59 @@ class AnnotateJob:
 
         Every format is streamed: the file is decoded block by block and
         matched in windows, so memory stays bounded however large the file
-        is. What it writes is held back (in memory up to 32 MB, then on disk)
-        until the file is done, so that one failing to decode half-way adds
-        nothing to the output."""
-        from .render import html_stream, jsonl_records, printable
+        is. A file that fails to decode half-way adds nothing to the output:
+        a file is decoded once beforehand (:meth:`TextStream.verify`) and its
+        output then written as it comes, while what is read from standard
+        input or a pipe is held back (in memory up to 32 MB, then on disk)
+        until it is done."""
         from .textio import TextStream
 
-        with TextStream(path, self.encoding) as stream, tempfile.SpooledTemporaryFile(
-            32 << 20, "w+", encoding="utf-8", newline=""
-        ) as part:
-            pieces = _Progressed(stream, progress)
-            ann = self.annotator
-            if self.format == "jsonl":
-                mapper = _ByteMapper(pieces, stream, STREAM_CONTEXT) if self.offsets == "bytes" else None
-                batch, spans = [], []
-                for m in ann.find_stream(mapper or pieces, context=STREAM_CONTEXT, overlapping=self.overlapping):
-                    batch.append(m)
-                    if mapper is not None:
-                        spans.append(mapper.span(m))
-                    if len(batch) >= 1000:
-                        part.write(jsonl_records(path, batch, spans if mapper else None))
-                        batch, spans = [], []
-                part.write(jsonl_records(path, batch, spans if mapper else None))
-            elif self.format == "html":
-                for piece in html_stream(path, ann.scan(pieces, context=STREAM_CONTEXT), index):
-                    part.write(piece)
-            else:
-                if self.headers:
-                    part.write(f"==> {printable(path)} <==\n")
-                for piece in ann.expand_stream(pieces, style=self.format, context=STREAM_CONTEXT):
-                    part.write(piece)
-                part.write("\n")
-            part.seek(0)
-            shutil.copyfileobj(part, out, 1 << 20)
+        with TextStream(path, self.encoding) as stream:
+            if stream.verify():
+                self._write(stream, path, index, out, progress, out)
+                return
+            with tempfile.SpooledTemporaryFile(32 << 20, "w+", encoding="utf-8", newline="") as held:
+                self._write(stream, path, index, held, progress, out)
+                held.seek(0)
+                shutil.copyfileobj(held, out, 1 << 20)
+
+    def _write(self, stream, path: str, index: int, part, progress, out) -> None:
+        """Annotate ``stream`` into ``part`` (``out``, or a buffer for it)."""
+        from .render import html_stream, jsonl_records, printable
+
+        pieces = _Progressed(stream, progress, out)
+        ann = self.annotator
+        if self.format == "jsonl":
+            mapper = _ByteMapper(pieces, stream, STREAM_CONTEXT) if self.offsets == "bytes" else None
+            batch, spans = [], []
+            for m in ann.find_stream(mapper or pieces, context=STREAM_CONTEXT, overlapping=self.overlapping):
+                batch.append(m)
+                if mapper is not None:
+                    spans.append(mapper.span(m))
+                if len(batch) >= 1000:
+                    part.write(jsonl_records(path, batch, spans if mapper else None))
+                    batch, spans = [], []
+            part.write(jsonl_records(path, batch, spans if mapper else None))
+        elif self.format == "html":
+            for piece in html_stream(path, ann.scan(pieces, context=STREAM_CONTEXT), index):
+                part.write(piece)
+        else:
+            if self.headers:
+                part.write(f"==> {printable(path)} <==\n")
+            for piece in ann.expand_stream(pieces, style=self.format, context=STREAM_CONTEXT):
+                part.write(piece)
+            part.write("\n")
 
 
 class _Progressed:
-    """A stream's pieces, with the bytes read counted on a progress bar (if any)."""
+    """A stream's pieces, with the bytes read counted on a progress bar (if
+    any); stops with BrokenPipeError as soon as ``out`` is a pipe whose
+    reader has gone (``| head -1``), rather than reading the rest of a large
+    file for nobody."""
 
-    def __init__(self, stream, progress):
+    def __init__(self, stream, progress, out=None):
         self._stream, self._progress = stream, progress
+        self._pipe = _pipe_of(out)
 
     def __iter__(self):
         seen = 0
@@ -110,7 +123,31 @@ class _Progressed:
             if self._progress is not None:
                 self._progress.update(self._stream.bytes_read - seen)
                 seen = self._stream.bytes_read
+            if self._pipe is not None and _reader_gone(self._pipe):
+                raise BrokenPipeError(errno.EPIPE, "the reader of the output has gone")
             yield piece
+
+
+def _pipe_of(out) -> int | None:
+    """The file descriptor under ``out`` if it is a pipe, else None."""
+    import stat
+
+    try:
+        fd = out.fileno()
+        return fd if stat.S_ISFIFO(os.fstat(fd).st_mode) else None
+    except (AttributeError, OSError, ValueError):
+        return None
+
+
+def _reader_gone(fd: int) -> bool:
+    """Whether nobody reads the pipe ``fd`` any more (poll says POLLERR)."""
+    import select
+
+    if not hasattr(select, "poll"):
+        return False
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    return any(event & select.POLLERR for _, event in poller.poll(0))
 
 
 class _ByteMapper:
@@ -249,23 +286,50 @@ _WORKER_JOB: AnnotateJob | None = None
 _CLAIMS = None  # run_parallel's claims on chunks, shared with the workers
 
 
-def _worker_init(job: AnnotateJob, claims=None) -> None:
+def _worker_init(job: AnnotateJob, claims, tmpdir: str, parent: int) -> None:
+    """Set up a worker process: the job, the shared claims, and a watch on
+    the parent. A worker ignores Ctrl-C and SIGTERM (the parent ends the
+    pool) but exits, removing the run's temporary directory, as soon as its
+    parent is gone — killed with SIGKILL, say — instead of running on and
+    holding the output pipe."""
+    import signal
+    import threading
+
     global _WORKER_JOB, _CLAIMS
     _WORKER_JOB, _CLAIMS = job, claims
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent, tmpdir), daemon=True).start()
+
+
+#: How often a worker checks that its parent is still there (seconds).
+PARENT_CHECK = 0.2
+
+
+def _watch_parent(parent: int, tmpdir: str) -> None:
+    import time
+
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK)
+    shutil.rmtree(tmpdir, ignore_errors=True)
+    os._exit(1)
 
 
 @contextmanager
-def _pool(jobs: int, job: "AnnotateJob", claims=None):
+def _pool(jobs: int, job: "AnnotateJob", tmpdir: str, claims=None):
     """A pool of ``jobs`` worker processes, each holding the compiled job.
 
-    If the block fails (an error, Ctrl-C, a closed pipe), the work not yet
-    started is dropped rather than waited for; a worker that died is a
-    :class:`WorkerError`. (concurrent.futures is imported here: a single-job
-    run need not pay for it at start-up.)"""
+    If the block fails (an error, Ctrl-C, SIGTERM, a closed pipe), the work
+    not yet started is dropped rather than waited for; a worker that died is
+    a :class:`WorkerError`. Workers exit by themselves if this process dies
+    (see :func:`_worker_init`). (concurrent.futures is imported here: a
+    single-job run need not pay for it at start-up.)"""
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_worker_init, initargs=(job, claims))
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, initializer=_worker_init, initargs=(job, claims, tmpdir, os.getpid())
+    )
     try:
         yield pool
     except BrokenProcessPool:
@@ -351,7 +415,7 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
 
     held: dict[int, tuple] = {}  # chunk -> (buffer, results) annotated here ahead of its turn
     ahead = 0  # the next chunk this process might take ahead
-    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job, claims) as pool:
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job, tmpdir, claims) as pool:
         try:
             order = [c for c in range(len(chunks)) if c % jobs]
             order += [c for c in reversed(range(len(chunks))) if not c % jobs]
@@ -425,9 +489,11 @@ def segmentable(job: AnnotateJob, path: str, segment_bytes: int = SEGMENT_BYTES)
     )
 
 
-def _cuts(path: str, start: int, size: int, segment_bytes: int) -> list[int]:
-    """Byte offsets cutting ``[start, size)`` just after a line feed about every
-    ``segment_bytes``; a stretch with no line feed stays in one segment."""
+def _cuts(path: str, start: int, size: int, segment_bytes: int, encoding: str) -> list[int] | None:
+    """Byte offsets cutting ``[start, size)`` about every ``segment_bytes``:
+    just after a line feed within 1 MiB of that, or else, in UTF-8, before
+    any character. None where a stretch of a GB18030 or Big5 file has no
+    line feed (no other byte is surely a character boundary there)."""
     cuts = [start]
     with open(path, "rb") as f:
         pos = start + segment_bytes
@@ -435,14 +501,28 @@ def _cuts(path: str, start: int, size: int, segment_bytes: int) -> list[int]:
             f.seek(pos)
             probe = f.read(1 << 20)
             nl = probe.find(b"\n")
-            if nl < 0:
-                pos += len(probe) or 1
-                continue
-            cut = pos + nl + 1
+            if nl >= 0:
+                cut = pos + nl + 1
+            elif encoding == "utf-8":
+                cut = pos + _utf8_boundary(probe)
+            else:
+                return None
             if cut < size:
                 cuts.append(cut)
             pos = cut + segment_bytes
     return cuts + [size]
+
+
+def _utf8_boundary(data: bytes, at: int = 0) -> int:
+    """The first offset from ``at`` in UTF-8 ``data`` where a character
+    starts (not a continuation byte), or ``len(data)``.
+
+    >>> _utf8_boundary("两".encode(), 1), _utf8_boundary(b"ab", 1)
+    (3, 1)
+    """
+    while at < len(data) and data[at] & 0xC0 == 0x80:
+        at += 1
+    return at
 
 
 def _read(path: str, a: int, b: int) -> bytes:
@@ -492,15 +572,21 @@ def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int
     left = _read(path, left_at, a)
     if left_at > prev:
         nl = left.find(b"\n")
-        if nl >= 0:
-            left, left_at = left[nl + 1 :], left_at + nl + 1
+        if nl >= 0 or encoding == "utf-8":
+            skip = nl + 1 if nl >= 0 else _utf8_boundary(left)
+            left, left_at = left[skip:], left_at + skip
         else:
             left, left_at = _read(path, prev, a), prev
     nxt = cuts[i + 2] if i + 2 < len(cuts) else b
     right = _read(path, b, min(nxt, b + context))
     if b + len(right) < nxt:
         nl = right.rfind(b"\n")
-        right = right[: nl + 1] if nl >= 0 else _read(path, b, nxt)
+        if nl >= 0:
+            right = right[: nl + 1]
+        elif encoding == "utf-8":  # without the character cut at its end
+            right = right[: len(right) - 4 + _utf8_boundary(right[-4:])] if len(right) > 4 else b""
+        else:
+            right = _read(path, b, nxt)
     left_text = _decode(path, left, encoding, left_at)
     seg_text = _decode(path, _read(path, a, b), encoding, a)
     text = left_text + seg_text + _decode(path, right, encoding, b)
@@ -545,13 +631,15 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
     except InputError as e:
         fail(str(e))
         return 1
-    if encoding not in _LINE_SAFE:  # e.g. UTF-16: read it as one stream
+    cuts = None
+    if encoding in _LINE_SAFE:  # not e.g. UTF-16
+        cuts = _cuts(path, len(bom), os.path.getsize(path), segment_bytes, encoding)
+    if cuts is None:  # read it as one stream, in bounded memory
         return run_serial(job, [path], out, fail)
-    cuts = _cuts(path, len(bom), os.path.getsize(path), segment_bytes)
     n = len(cuts) - 1
     raw = _raw_output(out)
     progress = progress_bar(n, "segment")
-    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs, job) as pool:
+    with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs, job, tmpdir) as pool:
         counts = list(pool.map(_worker_count, [(path, encoding, cuts[i], cuts[i + 1]) for i in range(n)]))
         errors = [e for _, e in counts if e is not None]
         if errors:

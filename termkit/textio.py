@@ -203,26 +203,66 @@ def _decode(data: bytes, encoding: str, name: str, skip: int = 0, hint: str = ""
     """Strictly decode; on failure an InputError naming the byte offset
     (``skip`` bytes, e.g. a BOM, preceded ``data`` in the file)."""
     try:
-        return data.decode(encoding)
+        return check_surrogates(data.decode(encoding), encoding, name)
     except UnicodeDecodeError as e:
         raise InputError(
             f"{name}: cannot decode as {encoding} at byte {e.start + skip}"
             f"{hint} (use --encoding or fix the file)"
         ) from None
+    except UnicodeError as e:  # a codec that does not say where (punycode, idna)
+        raise InputError(f"{name}: cannot decode as {encoding}: {e} (use --encoding or fix the file)") from None
 
 
-def _resolve_encoding(encoding: str, name: str) -> str:
+def resolve_encoding(encoding: str, name: str = "--encoding") -> str:
+    """The codec name of an encoding a user gave, or :class:`InputError`
+    (``"<name>: ..."``) if it is unknown, not a text encoding (rot13,
+    base64, zlib) or decodes nothing (undefined).
+
+    >>> resolve_encoding("GBK")
+    'gbk'
+    >>> resolve_encoding("base64")
+    Traceback (most recent call last):
+    ...
+    termkit.textio.InputError: --encoding: 'base64' is not a text encoding
+    """
     try:
         info = codecs.lookup(encoding)
     except LookupError:
         raise InputError(f"{name}: unknown encoding {encoding!r}") from None
     if not getattr(info, "_is_text_encoding", True):
         raise InputError(f"{name}: {encoding!r} is not a text encoding")
+    try:
+        codecs.getincrementaldecoder(info.name)().decode(b"", final=True)
+    except Exception:
+        raise InputError(f"{name}: {encoding!r} cannot decode files") from None
     return info.name
 
 
+#: Codecs whose strict decoding never gives a lone surrogate; text decoded
+#: with any other (unicode_escape, utf-7, ...) is checked for them.
+SURROGATE_FREE = frozenset({"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "gb18030", "gbk",
+                            "gb2312", "big5", "big5hkscs", "cp950", "cp936", "ascii", "latin-1", "iso8859-1"})
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def check_surrogates(text: str, encoding: str, name: str, offset: int = 0) -> str:
+    """``text`` as it is, or :class:`InputError` where decoding it with
+    ``encoding`` gave a lone surrogate: that is not text, and no UTF-8
+    output could hold it. ``offset``: where ``text`` starts in the file's
+    text (code points)."""
+    if encoding not in SURROGATE_FREE:
+        m = _LONE_SURROGATE.search(text)
+        if m:
+            raise InputError(
+                f"{name}: decoding as {encoding} gives a lone surrogate (U+{ord(m.group()):04X}) at "
+                f"character {offset + m.start()}, which is not text (use another --encoding)"
+            )
+    return text
+
+
 def _forced(data: bytes, encoding: str, name: str) -> tuple[str, str, bytes]:
-    codec = _resolve_encoding(encoding, name)
+    codec = resolve_encoding(encoding, name)
     bom, bom_enc = split_bom(data)
     family = codec.replace("-sig", "")
     if bom_enc is not None and (bom_enc == family or bom_enc.startswith(family + "-")):
@@ -298,7 +338,7 @@ def _read_bytes(path: str) -> bytes:
     name = display_name(path)
     if path == "-":
         try:
-            stream = getattr(sys.stdin, "buffer", sys.stdin)
+            stream = _stdin(name)
             data = stream.read()
             return data.encode("utf-8") if isinstance(data, str) else data
         except OSError as e:
@@ -310,6 +350,13 @@ def _read_bytes(path: str) -> bytes:
             return f.read()
     except OSError as e:
         raise InputError(f"{name}: cannot read: {_reason(e)}") from None
+
+
+def _stdin(name: str):
+    """Standard input as a binary stream; InputError if it is closed (``<&-``)."""
+    if sys.stdin is None:
+        raise InputError(f"{name}: cannot read: standard input is closed")
+    return getattr(sys.stdin, "buffer", sys.stdin)
 
 
 def _reason(e: OSError) -> str:
@@ -631,7 +678,7 @@ class TextStream:
         self._label = display_name(path)
         self._block = block
         if path == "-":
-            self._file = getattr(sys.stdin, "buffer", sys.stdin)
+            self._file = _stdin(self._label)
             self._owned = False
         else:
             if os.path.isdir(path):
@@ -641,6 +688,7 @@ class TextStream:
             except OSError as e:
                 raise InputError(f"{self._label}: cannot read: {_reason(e)}") from None
             self._owned = True
+        self._sample = sample
         try:
             self._head = self._read(sample)
             complete = len(self._head) < sample
@@ -696,10 +744,16 @@ class TextStream:
         )
 
     def __iter__(self) -> Iterator[str]:
+        head, self._head = self._head, b""
+        return self._decode(head, self._read)
+
+    def _decode(self, head: bytes, read) -> Iterator[str]:
+        """The text of ``head`` (the file's first bytes) and of the blocks
+        ``read(n)`` returns after it, piece by piece."""
         decoder = codecs.getincrementaldecoder(self.encoding)()
         consumed = len(self.bom)  # bytes handed to the decoder so far
-        data = self._head[len(self.bom):]
-        self._head = b""
+        chars = 0  # code points yielded so far
+        data = head[len(self.bom):]
         while True:
             final = not data
             pending = len(decoder.getstate()[0])  # bytes held back from earlier blocks
@@ -711,12 +765,33 @@ class TextStream:
                     f"{self._label}: cannot decode as {self.encoding} at byte {at} "
                     "(use --encoding or fix the file)"
                 ) from None
+            except UnicodeError as e:  # a codec that does not say where (punycode, idna)
+                raise InputError(
+                    f"{self._label}: cannot decode as {self.encoding}: {e} (use --encoding or fix the file)"
+                ) from None
             consumed += len(data)
             if piece:
-                yield piece
+                yield check_surrogates(piece, self.encoding, self._label, chars)
+                chars += len(piece)
             if final:
                 return
-            data = self._read(self._block)
+            data = read(self._block)
+
+    def verify(self) -> bool:
+        """Decode the whole file once, keeping nothing, before it is read:
+        raises the :class:`InputError` that iterating would raise half-way,
+        so that a caller can write output as it goes. True when done; False
+        where the file cannot be read twice (standard input, a pipe). A file
+        no larger than the sample was decoded whole when it was opened."""
+        if len(self._head) < self._sample:
+            return True
+        if self._owned and self._file.seekable():
+            with open(self.name, "rb") as f:
+                f.seek(len(self._head))
+                for _ in self._decode(self._head, f.read):
+                    pass
+            return True
+        return False
 
     def close(self) -> None:
         if self._owned:
