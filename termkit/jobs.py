@@ -24,7 +24,7 @@ from .annotate import Annotator
 from .textio import InputError
 
 #: A large file is cut into segments of about this many bytes for ``--jobs``.
-SEGMENT_BYTES = 16 << 20
+SEGMENT_BYTES = 4 << 20
 #: The context of :meth:`Annotator.find_stream` when a file is streamed: a
 #: term, with the breaks inside it, may span up to this many characters.
 STREAM_CONTEXT = 4096
