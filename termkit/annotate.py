@@ -83,7 +83,8 @@ class Mention(NamedTuple):
     """One mention of a term in a text (an immutable named tuple).
 
     ``start``/``end`` are code-point offsets into the original text and
-    ``text == original[start:end]``. ``form`` is the surface form that matched
+    ``text == original[start:end]``. Two mentions are equal, and hash
+    alike, when they have the same ``start``, ``end`` and ``id``. ``form`` is the surface form that matched
     (a key, alias, variant or Traditional spelling of one); ``normalizations``
     lists, in the order of :data:`termkit.normalize.STEPS`, what it took to
     find it; ``term`` is the glossary entry.
@@ -99,6 +100,21 @@ class Mention(NamedTuple):
     form: str
     normalizations: tuple[str, ...] = ()
     term: Optional[Term] = None
+
+    # A mention is the term ``id`` at ``start:end``: equal and hashable on
+    # those three (as spaCy's Span is on start, end and label), whatever the
+    # entry behind it. Compare ``tuple(m)`` for every field.
+    def __eq__(self, other):
+        if not isinstance(other, Mention):
+            return False if isinstance(other, tuple) else NotImplemented
+        return self[0] == other[0] and self[1] == other[1] and self[3] == other[3]
+
+    def __ne__(self, other):
+        eq = self.__eq__(other)
+        return eq if eq is NotImplemented else not eq
+
+    def __hash__(self):
+        return hash((self[0], self[1], self[3]))
 
     def to_dict(self) -> dict:
         """The JSON-ready record (the jsonl contract, less ``file``)."""
@@ -258,17 +274,31 @@ class Annotator:
             b += 1
         return a >= 0 and b < len(text) and is_quote(text[a]) and is_quote(text[b])
 
-    def find(self, text: str, *, overlapping: bool = False) -> list[Mention]:
+    def find(
+        self, text: str, *, overlapping: bool = False, start: int = 0, stop: int | None = None, offset: int = 0
+    ) -> list[Mention]:
         """Every mention of a glossary term in ``text``, in text order.
 
         By default mentions are leftmost-longest and never overlap; with
         ``overlapping=True`` every valid occurrence is returned, sorted by
         start, then end.
+
+        A window of a larger text: only mentions starting in
+        ``text[start:stop]`` are returned, selected as if no mention ran into
+        ``start`` from before it (the text around the window still counts for
+        context rules and for terms running past ``stop``), and ``offset`` is
+        added to every offset (where ``text`` stands in the larger text).
+
+        >>> ann = Annotator(Glossary.from_keys(["双碳", "碳达峰"]))
+        >>> [(m.start, m.text) for m in ann.find("双碳达峰", start=1)]
+        [(1, '碳达峰')]
+        >>> [(m.start, m.text) for m in ann.find("双碳达峰", stop=1, offset=100)]
+        [(100, '双碳')]
         """
         if not isinstance(text, str):
             raise TypeError(f"find() takes a str, not {type(text).__name__}")
         view = View(text, self.normalization)
-        return self._mentions(view, self._select(view, overlapping))
+        return self._mentions(view, self._select(view, overlapping, start, stop), shift=offset)
 
     def _select(self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None) -> list[Match]:
         """The selected view matches whose original start lies in ``[lo, hi)``.

@@ -55,15 +55,6 @@ examples:
   termkit annotate -j 2 -o corpus.jsonl reports/*.txt   # two processes
 """
 
-_NORMALIZATION_FLAGS = {
-    "traditional": "match Traditional script (Taiwan, Hong Kong, plain Traditional)",
-    "width": "fold full-width letters, digits and signs (１＋２ = 1+2)",
-    "breaks": "skip spaces, line and page breaks inside terms",
-    "quotes": "skip quotation marks inside terms",
-    "variants": "match known misprints listed in the glossary",
-}
-
-
 def _add_glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--glossary", "-g", action="append", default=[], metavar="PATH",
@@ -113,7 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="annotate in N processes: many files at once, or one large file in segments "
                    "(output stays in input order); at most as many as the processors termkit may use")
-    for name, text in _NORMALIZATION_FLAGS.items():
+    from .normalize import STEP_TABLE
+
+    for name, _, text in STEP_TABLE:
         a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
 
     x = sub.add_parser(
@@ -192,7 +185,9 @@ class _AnnotatorSpec:
     def __init__(self, args):
         self.no_default = args.no_default_glossary
         self.glossary_paths = list(args.glossary)
-        self.normalization = {k: not getattr(args, f"no_{k}") for k in _NORMALIZATION_FLAGS}
+        from .normalize import STEP_TABLE
+
+        self.normalization = {k: not getattr(args, f"no_{k}") for k, _, _ in STEP_TABLE}
         self.engine = args.engine
 
     def __call__(self):

@@ -557,9 +557,8 @@ def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int
     The segment is read with up to ``context`` bytes of whole lines on either
     side, so that context constraints and terms running past its end are
     seen. Mentions are selected as if the text began at ``min_start`` (default:
-    the segment's start), as :meth:`Annotator._select` does for a stream.
+    the segment's start): :meth:`Annotator.find` with ``start``.
     """
-    from .normalize import View
     from .render import jsonl_records
     from .textio import Document, byte_offsets
 
@@ -592,10 +591,8 @@ def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int
     text = left_text + seg_text + _decode(path, right, encoding, b)
     lo = len(left_text)
     shift = char_base - lo  # window offset -> file offset
-    ann = job.annotator
-    view = View(text, ann.normalization)
     begin = lo if min_start is None else max(lo, min_start - shift)
-    mentions = ann._mentions(view, ann._select(view, False, begin, lo + len(seg_text)), shift=shift)
+    mentions = job.annotator.find(text, start=begin, stop=lo + len(seg_text), offset=shift)
     spans = None
     if job.offsets == "bytes":
         window = Document(path, text, encoding, b"")

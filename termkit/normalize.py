@@ -56,8 +56,20 @@ if not os.environ.get("TERMKIT_PURE_PYTHON"):
     except ImportError:  # pragma: no cover - depends on the build
         pass
 
+#: The normalization steps, in a fixed order, each as (the field of
+#: :class:`Normalization` and of its ``--no-`` flag, the name a mention
+#: reports, what it does). The one table that the class, the command line
+#: and mentions read.
+STEP_TABLE = (
+    ("traditional", "traditional", "match Traditional script (Taiwan, Hong Kong, plain Traditional)"),
+    ("width", "width", "fold full-width letters, digits and signs (１＋２ = 1+2)"),
+    ("breaks", "break", "skip spaces, line and page breaks inside terms"),
+    ("quotes", "quote", "skip quotation marks inside terms"),
+    ("variants", "variant", "match known misprints listed in the glossary"),
+)
+
 #: The normalization steps a Mention can report, in a fixed order.
-STEPS = ("traditional", "width", "break", "quote", "variant")
+STEPS = tuple(reported for _, reported, _ in STEP_TABLE)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import full
 from termkit import Annotator, Glossary, Normalization, Term
 from termkit.engine import available
 
@@ -255,7 +256,7 @@ def test_stream_equals_whole_text(keys, data, text):
     if spans_ and max(spans_) > context // 2:
         return
     pieces = data.draw(split(text))
-    assert list(ann.find_stream(pieces, context=context)) == whole
+    assert full(ann.find_stream(pieces, context=context)) == full(whole)
 
 
 @settings(max_examples=300, deadline=None)
@@ -271,9 +272,25 @@ def test_stream_overlapping_and_expanded_equals_whole_text(keys, data, text):
     if spans_ and max(spans_) > context // 2:
         return
     pieces = data.draw(split(text))
-    assert list(ann.find_stream(pieces, context=context, overlapping=True)) == ann.find(text, overlapping=True)
+    assert full(ann.find_stream(pieces, context=context, overlapping=True)) == full(ann.find(text, overlapping=True))
     for style in ("inline", "footnotes"):
         assert "".join(ann.expand_stream(pieces, style, context=context)) == ann.expand(text, style)
+
+
+@settings(max_examples=200, deadline=None)
+@given(keys=keys_st, text=st.text(ALPHABET + "，。 \n“”", max_size=80), data=st.data())
+def test_a_window_of_find_is_the_whole_find_cut(keys, text, data):
+    """find(start=, stop=, offset=) gives the whole text's mentions that start
+    in the window, shifted, wherever no mention runs into the window."""
+    ann = Annotator(Glossary.from_keys(keys))
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(a, len(text)))
+    whole = ann.find(text)
+    if any(m.start < a < m.end for m in whole):
+        return
+    got = ann.find(text, start=a, stop=b, offset=1000)
+    assert [(m.start - 1000, m.end - 1000, m.id, m.text) for m in got] == [
+        (m.start, m.end, m.id, m.text) for m in whole if a <= m.start < b]
 
 
 def test_stream_context_must_be_positive():
@@ -296,7 +313,7 @@ def test_stream_across_a_chunk_boundary():
     ann = Annotator(Glossary.from_keys(["三区三线", "三区"]))
     text = "的" * 50 + "三区\n\n三线" + "的" * 50 + "三区" + "的" * 10
     pieces = [text[i : i + 7] for i in range(0, len(text), 7)]
-    assert list(ann.find_stream(pieces, context=8)) == ann.find(text)
+    assert full(ann.find_stream(pieces, context=8)) == full(ann.find(text))
     assert [m.key for m in ann.find_stream(pieces, context=8)] == ["三区三线", "三区"]
 
 
@@ -318,3 +335,13 @@ def test_a_terms_own_form_beats_another_terms_traditional_spelling():
     ann = Annotator(Glossary.from_keys(["发展", "發展"]))
     assert [(m.id, m.normalizations) for m in ann.find("推动發展和发展")] == [
         ("adhoc/發展", ()), ("adhoc/发展", ())]
+
+
+def test_mentions_are_hashable_and_equal_on_start_end_and_id():
+    ann = Annotator(Glossary.from_keys(["两个维护"]))
+    (a,) = ann.find("两个维护")
+    (b,) = ann.find("兩個維護")
+    assert a == b and hash(a) == hash(b) and len({a, b}) == 1  # one term at one span
+    assert tuple(a) != tuple(b)  # the text and steps differ
+    assert a != a._replace(start=1) and a != a._replace(id="other") and a != tuple(a)
+    assert a == a._replace(definition="changed")
