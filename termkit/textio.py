@@ -372,7 +372,7 @@ def _detect(data: bytes, name: str, final: bool = True) -> _Detected:
         if looks_binary(data, nul_is_binary=False):
             raise InputError(f"{name}: looks like a binary file, not text")
         if final and len(data) < SHORT_TEXT and not text.isascii():
-            if max(text) < "\u0800" or plausibility(text) < MIN_PLAUSIBILITY:
+            if not _WIDE.search(text) or not _reads_as_chinese(text):
                 return _short_utf8(data, text, name)
         return _Detected("utf-8", text=text if final else None)
     if looks_binary(data):
@@ -439,6 +439,29 @@ _LETTERS = re.compile(
     "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u01cd-\u01dc\u0218-\u021b\u0386-\u03ce"
     "\u0400-\u045f\u0531-\u0556\u0561-\u0587\u05d0-\u05ea\u0621-\u064a]"
 )
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether :func:`plausibility` of a short ``text`` is high enough; at
+    once (no OpenCC) if it is common Simplified hanzi, GB2312 punctuation
+    and ASCII.
+
+    >>> _reads_as_chinese("两个维护，a"), _reads_as_chinese("發展"), _reads_as_chinese("屴o")
+    (True, True, False)
+    """
+    return not _not_plain_chinese().search(text) or plausibility(text) >= MIN_PLAUSIBILITY
+
+
+@lru_cache(maxsize=1)
+def _not_plain_chinese() -> "re.Pattern[str]":
+    """A character other than ASCII, GB2312 punctuation and common hanzi."""
+    symbols = bytes(b for lead in (0xA1, 0xA3) for trail in range(0xA1, 0xFF) for b in (lead, trail))
+    plain = _common_hanzi() | set(symbols.decode("gb2312", "ignore")) | set(map(chr, range(128)))
+    return re.compile("[^" + "".join(map(re.escape, sorted(plain))) + "]")
+
+
+#: A character UTF-8 writes in three bytes or four, as it does Han characters.
+_WIDE = re.compile("[\u0800-\U0010ffff]")
 
 
 def _alphabetic(text: str) -> bool:
