@@ -465,11 +465,11 @@ _WIDE = re.compile("[\u0800-\U0010ffff]")
 
 
 def _alphabetic(text: str) -> bool:
-    """Whether ``text`` (no character from U+0800 on) reads as alphabetic
-    text: outside ASCII only Latin-1 signs and everyday letters of one script
-    (:data:`_LETTERS`), and two such letters or more, or an ASCII letter or
-    digit. What GBK or Big5 bytes give when read as UTF-8 mixes scripts, IPA,
-    modifier letters, combining marks and archaic letters.
+    """Whether ``text`` reads as alphabetic text: outside ASCII only Latin-1
+    signs and everyday letters of one script (:data:`_LETTERS`), and two
+    such letters or more, or an ASCII letter or digit. What GBK or Big5
+    bytes give when read as UTF-8 mixes scripts, IPA, modifier letters,
+    combining marks and archaic letters.
 
     >>> _alphabetic("café"), _alphabetic("και"), _alphabetic("© 2024"), _alphabetic("Zhōngguó")
     (True, True, True, True)
