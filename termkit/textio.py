@@ -3,24 +3,35 @@
 Reading: :func:`read_document`
 ------------------------------
 The raw bytes of a file (or of binary stdin for ``-``) are decoded by these
-rules, in order:
+rules, in order (one routine, ``_detect``, for whole files and streams):
 
 1. **A byte-order mark decides.** ``EF BB BF`` is UTF-8, ``FF FE 00 00`` /
    ``00 00 FE FF`` are UTF-32 LE/BE, ``FF FE`` / ``FE FF`` are UTF-16 LE/BE.
    The rest of the file must then decode strictly in that encoding.
 2. **Strict UTF-8** if the whole file decodes as UTF-8, unless the file is
-   mostly control bytes (then it is binary; stray NULs in text are kept).
-3. **Binary**: a file that is not UTF-8 and has a NUL byte, or is more than a
+   mostly control bytes (then it is binary; stray NULs in text are kept), or
+   rule 3 applies.
+3. **Short GBK or Big5 that happens to be valid UTF-8.** UTF-8 takes three
+   bytes for a Han character; a GBK or Big5 pair can pass for a two-byte
+   UTF-8 sequence (U+0080 to U+07FF: Latin-1, IPA, combining marks, Greek,
+   Cyrillic...), and now and then two pairs for a three-byte one and ASCII.
+   So a file under :data:`SHORT_TEXT` (256) bytes that is valid UTF-8 but
+   does not read as Chinese in it (no character from U+0800 on, or a
+   :func:`plausibility` under 0.75) is read as gb18030 (or else big5) if that
+   gives only common Han characters besides ASCII while the UTF-8 reading is
+   not alphabetic text either (outside ASCII only Latin-1 signs and everyday
+   letters of one script, and two such letters or more, or an ASCII letter
+   or digit). GBK ``双碳`` (valid UTF-8 ``˫̼``) reads as 双碳; ``café``,
+   ``και`` and ``25°C`` stay UTF-8. Either way the encoding is a guess and
+   gets a warning.
+4. **Binary**: a file that is not UTF-8 and has a NUL byte, or is more than a
    quarter control bytes, "looks like a binary file, not text".
-4. **Chinese legacy encodings**: charset-normalizer, restricted to
-   ``gb18030`` (a superset of GBK and GB2312, so it reads all three) and
-   ``big5``, ranks the candidates by its "chaos" and "coherence" measures.
-   Its default chaos limit of 0.2 is raised to 1.0 (short real texts dense
-   with punctuation score about 0.3). Ties, common in very short texts, go
-   to the candidate whose Han characters are more often common ones (see
-   :func:`commonness`), then to gb18030. A text under 256 bytes that it
-   finds no candidate for (only punctuation, say) is tried as gb18030, then
-   big5. The chosen encoding must decode the whole file strictly; if none
+5. **Chinese legacy encodings**: of ``gb18030`` (a superset of GBK and
+   GB2312, so it reads all three) and ``big5``, those that decode the start
+   of the file are ranked by how Chinese their reading is
+   (:func:`plausibility` of its first 4000 characters: the share of common
+   Han characters and punctuation among the non-ASCII ones), gb18030 on a
+   tie. The first that decodes the whole file strictly is chosen; if none
    does, the file is rejected, naming the byte where UTF-8 failed.
 
 UTF-16 and UTF-32 files are recognised only by their BOM. ``encoding=``
@@ -32,6 +43,24 @@ is reported by offset.
 Every problem is an :class:`InputError` whose message is one line naming the
 file: ``a.txt: cannot decode as gbk at byte 1234 (use --encoding or fix the
 file)``.
+
+Warnings
+--------
+A detected encoding that may be wrong is not an error: the file is decoded,
+and ``Document.warning`` (``TextStream.warning``) holds one line naming it,
+for the caller to show (the CLI prints it on stderr). Otherwise it is None:
+always for ``encoding=``, a BOM, ASCII and UTF-8 text (but rule 3).
+
+* ``a.txt: decoded as gb18030 but it does not read as Chinese (Japanese or
+  Korean?); give --encoding``: the reading's :func:`plausibility` is under
+  :data:`MIN_PLAUSIBILITY` (0.75), or, given :data:`SURE_HAN` (20) Han
+  characters or more, charset-normalizer finds that ``shift_jis``,
+  ``euc_jp`` or ``cp949`` (EUC-KR) reads better (then the words in
+  parentheses). termkit still decodes only as the rules above say.
+* ``a.txt: the encoding is a guess (gb18030, from only 6 bytes); check it or
+  give --encoding``: rule 3 decided, or a legacy encoding was chosen from
+  fewer than 20 Han characters or with the other one scoring within
+  :data:`CLOSE_SCORE` (0.2) of it.
 
 Offsets
 -------
@@ -52,8 +81,8 @@ write over one of its own inputs.
 
 Streaming: :class:`TextStream`
 ------------------------------
-A large file is decoded block by block, its encoding decided from its first
-MiB by the same rules; see its docstring.
+A large file is decoded block by block, its encoding (and warning) decided
+from its first MiB by the same routine; see its docstring.
 """
 
 from __future__ import annotations
@@ -68,6 +97,7 @@ import shutil
 import stat
 import sys
 import tempfile
+import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
@@ -82,15 +112,36 @@ BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
-#: The legacy encodings charset-normalizer may choose between.
+#: The legacy encodings termkit detects, preferred in this order on a tie.
 LEGACY_ENCODINGS = ("gb18030", "big5")
 
-#: charset-normalizer's "chaos" above which a legacy candidate is dropped.
-MAX_CHAOS = 1.0
+#: Encodings charset-normalizer is asked about for the warning only: termkit
+#: never decodes in them unless told (cp949 reads all of EUC-KR).
+OTHER_CJK_ENCODINGS = ("shift_jis", "euc_jp", "cp949")
 
-#: Below this many bytes, a text charset-normalizer rejects may still be
-#: gb18030 or big5 if it decodes strictly (statistics need some text).
+#: A file of fewer bytes is short: its encoding may be a guess, and one that
+#: is valid UTF-8 may still be GB18030 or Big5 (rule 3 of the module docstring).
 SHORT_TEXT = 256
+
+#: How many bytes (and then characters) of a text the measures look at.
+SCORE_BYTES = 16384
+SCORE_CHARS = 4000
+
+#: With fewer Han characters than this, a legacy encoding is a guess.
+SURE_HAN = 20
+
+#: A runner-up scoring within this of the chosen reading makes it a guess.
+CLOSE_SCORE = 0.2
+
+#: A reading scoring below this (see :func:`plausibility`) is not Chinese.
+MIN_PLAUSIBILITY = 0.75
+
+#: How many bytes charset-normalizer sees when asked about Japanese and Korean.
+OTHER_CJK_BYTES = 1 << 16
+
+#: How much less "chaos" a Japanese or Korean reading in which it recognises
+#: no language must have for charset-normalizer's preference to count.
+OTHER_CJK_CHAOS = 0.15
 
 #: Control bytes that do not occur in text (tab, LF, VT, FF, CR and ESC do).
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\v\f\r\x1b") + b"\x7f"
@@ -111,13 +162,16 @@ class Document:
     ``name`` is the path as given (``"-"`` for stdin); ``text`` the decoded
     text without BOM and without newline translation; ``encoding`` the Python
     codec that decodes the bytes after the BOM; ``bom`` the BOM bytes that
-    preceded them (``b""`` if none).
+    preceded them (``b""`` if none); ``warning`` a one-line message naming
+    the file if the encoding was detected but may be wrong (a guess, or text
+    that does not read as Chinese), else None.
     """
 
     name: str
     text: str
     encoding: str
     bom: bytes = b""
+    warning: Optional[str] = None
 
 
 def display_name(path: str) -> str:
@@ -165,12 +219,11 @@ def looks_binary(data: bytes, *, nul_is_binary: bool = True) -> bool:
     return control > MAX_CONTROL_SHARE * len(data)
 
 
-def _is_common_hanzi(ch: str) -> bool:
-    try:
-        lead = ch.encode("gb2312")[0]
-    except UnicodeEncodeError:
-        return False
-    return 0xB0 <= lead <= 0xD7  # GB2312 level 1: the 3755 most used hanzi
+@lru_cache(maxsize=1)
+def _common_hanzi() -> frozenset:
+    """GB2312 level 1: the 3755 most used hanzi."""
+    rows = bytes(b for lead in range(0xB0, 0xD8) for trail in range(0xA1, 0xFF) for b in (lead, trail))
+    return frozenset(rows[:-10].decode("gb2312"))  # D7FA-D7FE are empty
 
 
 @lru_cache(maxsize=1)
@@ -180,7 +233,11 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
-def commonness(text: str, sample: int = 4000) -> float:
+def _is_han(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def commonness(text: str, sample: int = SCORE_CHARS) -> float:
     """The share of the Han characters in (the start of) ``text`` that are
     common ones: in GB2312 level 1 once converted to Simplified script.
 
@@ -192,11 +249,57 @@ def commonness(text: str, sample: int = 4000) -> float:
     >>> commonness("發展"), commonness("abc")
     (1.0, 0.0)
     """
-    han = [c for c in text[:sample] if "\u3400" <= c <= "\u9fff"]
-    if not han:
-        return 0.0
-    simplified = _t2s().convert("".join(han))
-    return sum(map(_is_common_hanzi, simplified)) / len(simplified)
+    han = "".join(filter(_is_han, text[:sample]))
+    return _common_count(_t2s().convert(han)) / len(han) if han else 0.0
+
+
+def _common_count(han: str) -> int:
+    return sum(map(_common_hanzi().__contains__, han))
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """The start of some bytes decoded in one encoding, and how Chinese it reads."""
+
+    encoding: str
+    han: int  #: Han characters
+    score: float  #: see plausibility
+    pure: bool  #: every character outside ASCII is a common Han character (as is, for gb18030)
+
+    @classmethod
+    def of(cls, text: str, encoding: str) -> "_Reading":
+        sample = text[:SCORE_CHARS]
+        han = "".join(filter(_is_han, sample))
+        simplified = _t2s().convert(han) if han else ""
+        common = min(len(han), _common_count(simplified))
+        punct = other = 0
+        if not sample.isascii():
+            for ch in sample:
+                if ch > "\x7f" and not _is_han(ch) and not ch.isspace():
+                    kind = unicodedata.category(ch)[0]
+                    punct += kind == "P"
+                    other += kind not in "PN"
+        judged = len(han) + punct + other
+        score = (common + punct) / judged if judged else 0.0
+        # GB18030 text is Simplified: traditional forms there are a bad sign.
+        pure = bool(han) and common == judged and (encoding != "gb18030" or simplified == han)
+        return cls(encoding, len(han), score, pure)
+
+
+def plausibility(text: str) -> float:
+    """How much (the start of) ``text`` reads as Chinese: the share of its
+    characters outside ASCII (whitespace and numbers aside) that are common Han
+    characters (see :func:`commonness`) or punctuation. Mojibake scores low:
+    kana, Hangul, box drawing, private-use and rare characters count against.
+
+    >>> plausibility("前言：落实“清化收”。"), plausibility("發展 2024")
+    (1.0, 1.0)
+    >>> round(plausibility("搶嫗偺揤婥偼"), 2)   # Shift-JIS read as GB18030
+    0.17
+    >>> plausibility("ascii only")
+    0.0
+    """
+    return _Reading.of(text, "").score
 
 
 def _decode(data: bytes, encoding: str, name: str, skip: int = 0, hint: str = "") -> str:
@@ -276,62 +379,195 @@ def _forced(data: bytes, encoding: str, name: str) -> tuple[str, str, bytes]:
     return _decode(data[len(bom):], codec, name, len(bom)), codec, bom
 
 
-def _detect(data: bytes, name: str) -> tuple[str, str, bytes]:
+@dataclass(frozen=True)
+class _Detected:
+    """What :func:`_detect` decided; ``text`` is the decoded data if it was
+    decoded whole (``final``), else None."""
+
+    encoding: str
+    bom: bytes = b""
+    warning: Optional[str] = None
+    text: Optional[str] = None
+
+
+def _decode_start(data: bytes, encoding: str, final: bool) -> str:
+    """Strictly decode ``data``, or if not ``final`` all but a character cut
+    at its end (incremental decoders accept a cut character, not a wrong
+    one). Raises UnicodeDecodeError."""
+    if final:
+        return data.decode(encoding)
+    return codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+
+
+def _detect(data: bytes, name: str, final: bool = True) -> _Detected:
+    """The encoding of a file by the rules of the module docstring: the one
+    routine for whole files and streams. ``data`` is the whole file if
+    ``final``, else its first bytes, the last character possibly cut."""
     bom, bom_enc = split_bom(data)
     if bom_enc is not None:
-        text = _decode(data[len(bom):], bom_enc, name, len(bom), " after its BOM")
-        return text, bom_enc, bom
+        text = _decode(data[len(bom):], bom_enc, name, len(bom), " after its BOM") if final else None
+        return _Detected(bom_enc, bom, text=text)
     try:
-        text = data.decode("utf-8")
+        text = _decode_start(data, "utf-8", final)
     except UnicodeDecodeError as e:
         utf8_error = e.start
     else:
         if looks_binary(data, nul_is_binary=False):
             raise InputError(f"{name}: looks like a binary file, not text")
-        return text, "utf-8", b""
+        if final and len(data) < SHORT_TEXT and not text.isascii():
+            if not _WIDE.search(text) or not _reads_as_chinese(text):
+                return _short_utf8(data, text, name)
+        return _Detected("utf-8", text=text if final else None)
     if looks_binary(data):
         raise InputError(f"{name}: looks like a binary file, not text")
-    for enc in rank_legacy(data):
+    readings = _legacy_readings(data, final)
+    for i, reading in enumerate(readings):
         try:
-            return data.decode(enc), enc, b""
+            text = _decode_start(data, reading.encoding, final)
         except UnicodeDecodeError:
             continue
+        others = readings[:i] + readings[i + 1 :]
+        warning = _legacy_warning(data, reading, others, name, final)
+        return _Detected(reading.encoding, warning=warning, text=text if final else None)
     raise InputError(
         f"{name}: cannot detect the encoding (not UTF-8 at byte {utf8_error}, "
         f"nor GB18030 or Big5); use --encoding"
     )
 
 
+def _legacy_readings(data: bytes, final: bool) -> list[_Reading]:
+    """The legacy encodings that decode the start of ``data``, best first."""
+    start = data[:SCORE_BYTES]
+    readings = []
+    for enc in LEGACY_ENCODINGS:
+        try:
+            text = _decode_start(start, enc, final and len(data) <= SCORE_BYTES)
+        except UnicodeDecodeError:
+            continue
+        readings.append(_Reading.of(text, enc))
+    return sorted(readings, key=lambda r: -r.score)  # stable: gb18030 wins ties
+
+
 def rank_legacy(data: bytes) -> list[str]:
-    """The legacy Chinese encodings that plausibly decode ``data``, best first.
+    """The legacy Chinese encodings that decode ``data``, best first: the
+    one whose reading is more plausibly Chinese (see :func:`plausibility`),
+    gb18030 on a tie.
 
     >>> rank_legacy("中国".encode("gb18030")), rank_legacy("發展".encode("big5"))
     (['gb18030', 'big5'], ['big5', 'gb18030'])
-
-    Texts shorter than :data:`SHORT_TEXT` bytes that charset-normalizer finds
-    no candidate for (only punctuation, say) get all of them, gb18030 first:
-
-    >>> rank_legacy("“”。".encode("gb18030"))
-    ['gb18030', 'big5']
+    >>> rank_legacy("“”。".encode("gb18030")), rank_legacy(b"\\xff")
+    (['gb18030', 'big5'], [])
     """
+    return [r.encoding for r in _legacy_readings(data, True)]
+
+
+def _short_utf8(data: bytes, text: str, name: str) -> _Detected:
+    """Rule 3: a short file valid as UTF-8 that does not read as Chinese in
+    it is read as GB18030 or Big5 if that gives nothing but common Han
+    characters (and ASCII) where UTF-8 gives no alphabetic text either.
+    Either way the encoding is a guess."""
+    legacy = [r for r in _legacy_readings(data, True) if r.pure]
+    if not legacy:
+        return _Detected("utf-8", text=text)
+    if _alphabetic(text):
+        return _Detected("utf-8", text=text, warning=_guess(name, "utf-8", f"from only {len(data)} bytes"))
+    enc = legacy[0].encoding
+    return _Detected(enc, text=data.decode(enc), warning=_guess(name, enc, f"from only {len(data)} bytes"))
+
+
+#: The everyday letters of alphabets UTF-8 writes in two bytes: Latin-1,
+#: Latin Extended-A, pinyin's ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ, Romanian's ș ț, Greek,
+#: Cyrillic, Armenian, Hebrew, Arabic.
+_LETTERS = re.compile(
+    "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u01cd-\u01dc\u0218-\u021b\u0386-\u03ce"
+    "\u0400-\u045f\u0531-\u0556\u0561-\u0587\u05d0-\u05ea\u0621-\u064a]"
+)
+
+
+def _reads_as_chinese(text: str) -> bool:
+    """Whether :func:`plausibility` of a short ``text`` is high enough; at
+    once (no OpenCC) if it is common Simplified hanzi, GB2312 punctuation
+    and ASCII.
+
+    >>> _reads_as_chinese("两个维护，a"), _reads_as_chinese("發展"), _reads_as_chinese("屴o")
+    (True, True, False)
+    """
+    return not _not_plain_chinese().search(text) or plausibility(text) >= MIN_PLAUSIBILITY
+
+
+@lru_cache(maxsize=1)
+def _not_plain_chinese() -> "re.Pattern[str]":
+    """A character other than ASCII, GB2312 punctuation and common hanzi."""
+    symbols = bytes(b for lead in (0xA1, 0xA3) for trail in range(0xA1, 0xFF) for b in (lead, trail))
+    plain = _common_hanzi() | set(symbols.decode("gb2312", "ignore")) | set(map(chr, range(128)))
+    return re.compile("[^" + "".join(map(re.escape, sorted(plain))) + "]")
+
+
+#: A character UTF-8 writes in three bytes or four, as it does Han characters.
+_WIDE = re.compile("[\u0800-\U0010ffff]")
+
+
+def _alphabetic(text: str) -> bool:
+    """Whether ``text`` reads as alphabetic text: outside ASCII only Latin-1
+    signs and everyday letters of one script (:data:`_LETTERS`), and two
+    such letters or more, or an ASCII letter or digit. What GBK or Big5
+    bytes give when read as UTF-8 mixes scripts, IPA, modifier letters,
+    combining marks and archaic letters.
+
+    >>> _alphabetic("café"), _alphabetic("και"), _alphabetic("© 2024"), _alphabetic("Zhōngguó")
+    (True, True, True, True)
+    >>> _alphabetic("˫̼"), _alphabetic("װզ"), _alphabetic("ϵͳ"), _alphabetic("é")  # GBK 双碳 装咋 系统 茅
+    (False, False, False, False)
+    """
+    scripts, letters = set(), 0
+    for ch in text:
+        if ch.isascii() or "\u00a0" <= ch <= "\u00bf":
+            continue
+        if not _LETTERS.match(ch):
+            return False
+        scripts.add(unicodedata.name(ch, "").split(" ")[0])
+        letters += 1
+    return len(scripts) <= 1 and (letters >= 2 or any(c.isascii() and c.isalnum() for c in text))
+
+
+def _guess(name: str, encoding: str, why: str) -> str:
+    return f"{name}: the encoding is a guess ({encoding}, {why}); check it or give --encoding"
+
+
+def _legacy_warning(data: bytes, reading: _Reading, others: list[_Reading], name: str, final: bool) -> Optional[str]:
+    """The warning for text decoded as ``reading``: if it reads better in a
+    Japanese or Korean encoding, or not as Chinese, or the choice was close."""
+    # charset-normalizer's verdict on a few characters is noise.
+    other_cjk = reading.han >= SURE_HAN and _other_cjk_fits(data, reading.encoding, final)
+    if other_cjk or reading.score < MIN_PLAUSIBILITY:
+        hint = " (Japanese or Korean?)" if other_cjk else ""
+        return f"{name}: decoded as {reading.encoding} but it does not read as Chinese{hint}; give --encoding"
+    close = [r.encoding for r in others if r.score >= reading.score - CLOSE_SCORE]
+    if final and len(data) < SHORT_TEXT and (close or reading.han < SURE_HAN):
+        return _guess(name, reading.encoding, f"from only {len(data)} bytes")
+    if close:
+        return _guess(name, reading.encoding, f"{close[0]} reads almost as well")
+    if reading.han < SURE_HAN:
+        return _guess(name, reading.encoding, f"from only {reading.han} Han characters")
+    return None
+
+
+def _other_cjk_fits(data: bytes, encoding: str, final: bool) -> bool:
+    """Whether charset-normalizer finds that (the start of) ``data`` reads
+    better in a Japanese or Korean encoding than in ``encoding``."""
     from charset_normalizer import from_bytes
 
-    # The default threshold (0.2) rejects genuine short texts dense with
-    # punctuation; the strict decode that follows is the real test.
-    results = from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS), threshold=MAX_CHAOS)
-
-    def key(m):
-        return (
-            round(m.chaos, 3),
-            -round(m.coherence, 3),
-            -commonness(str(m)),
-            m.encoding != "gb18030",
-        )
-
-    ranked = [m.encoding for m in sorted(results, key=key) if m.encoding in LEGACY_ENCODINGS]
-    if not ranked and len(data) < SHORT_TEXT:
-        return list(LEGACY_ENCODINGS)
-    return ranked
+    start = data[:OTHER_CJK_BYTES]
+    if not final or len(start) < len(data):
+        # A cut character would rule the encodings out; none has LF inside one.
+        start = start[: start.rindex(b"\n") + 1] if b"\n" in start else _trim(start, encoding)
+    results = from_bytes(start, cp_isolation=[encoding, *OTHER_CJK_ENCODINGS], threshold=1.0)
+    best = results.best()
+    chosen = next((m for m in results if m.encoding == encoding), None)
+    if best is None or best.encoding == encoding:
+        return False
+    # On short texts it often prefers shift_jis by a hair, recognising no language.
+    return chosen is None or best.coherence > 0 or chosen.chaos - best.chaos >= OTHER_CJK_CHAOS
 
 
 def _read_bytes(path: str) -> bytes:
@@ -387,11 +623,9 @@ def decode(data: bytes, path: str = "<bytes>", encoding: Optional[str] = None) -
     name = display_name(path)
     if encoding:
         text, codec, bom = _forced(data, encoding, name)
-    elif not data:
-        return Document(path, "", "utf-8", b"")
-    else:
-        text, codec, bom = _detect(data, name)
-    return Document(path, text, codec, bom)
+        return Document(path, text, codec, bom)
+    found = _detect(data, name)
+    return Document(path, found.text, found.encoding, found.bom, found.warning)
 
 
 def byte_offsets(doc: Document, offsets: Sequence[int]) -> list[int]:
@@ -666,7 +900,8 @@ class TextStream:
     :class:`InputError` with its byte offset when iteration reaches it.
 
     Iterating yields consecutive pieces of the text, each about ``block``
-    bytes' worth; ``encoding`` and ``bom`` are known once the stream is open.
+    bytes' worth; ``encoding``, ``bom`` and ``warning`` (as in
+    :class:`Document`, from the sample) are known once the stream is open.
     Use it as a context manager to close the file.
     """
 
@@ -692,7 +927,7 @@ class TextStream:
         try:
             self._head = self._read(sample)
             complete = len(self._head) < sample
-            self.encoding, self.bom = self._choose(encoding, complete)
+            self.encoding, self.bom, self.warning = self._choose(encoding, complete)
         except BaseException:
             self.close()
             raise
@@ -706,42 +941,13 @@ class TextStream:
         self.bytes_read += len(data)
         return data
 
-    def _choose(self, encoding: Optional[str], complete: bool) -> tuple[str, bytes]:
+    def _choose(self, encoding: Optional[str], complete: bool) -> tuple[str, bytes, Optional[str]]:
         head, name = self._head, self._label
         if encoding:
             _, codec, bom = _forced(head if complete else _trim(head, encoding), encoding, name)
-            return codec, bom
-        if not head:
-            return "utf-8", b""
-        if complete:
-            _, codec, bom = _detect(head, name)
-            return codec, bom
-        bom, bom_enc = split_bom(head)
-        if bom_enc is not None:
-            return bom_enc, bom
-        # The rules of _detect, on a sample whose last character may be cut:
-        # incremental decoders accept a cut character, not a wrong one.
-        try:
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError as e:
-            utf8_error = e.start
-        else:
-            if looks_binary(head, nul_is_binary=False):
-                raise InputError(f"{name}: looks like a binary file, not text")
-            return "utf-8", b""
-        if looks_binary(head):
-            raise InputError(f"{name}: looks like a binary file, not text")
-        # The ranking needs text that decodes: drop a character cut at the end.
-        ranked = rank_legacy(_trim(head, "gb18030")) or rank_legacy(_trim(head, "big5")) or list(LEGACY_ENCODINGS)
-        for enc in ranked:
-            try:
-                codecs.getincrementaldecoder(enc)().decode(head, final=False)
-                return enc, b""
-            except UnicodeDecodeError:
-                continue
-        raise InputError(
-            f"{name}: cannot detect the encoding (not UTF-8 at byte {utf8_error}, nor GB18030 or Big5); use --encoding"
-        )
+            return codec, bom, None
+        found = _detect(head, name, final=complete)
+        return found.encoding, found.bom, found.warning
 
     def __iter__(self) -> Iterator[str]:
         head, self._head = self._head, b""

@@ -6,6 +6,7 @@ import codecs
 import functools
 import io
 import os
+import random
 import stat
 import sys
 import time
@@ -21,6 +22,7 @@ from termkit.textio import (
     InputError,
     atomic_write,
     byte_offsets,
+    decode,
     TextStream,
     read_document,
 )
@@ -157,6 +159,170 @@ def test_stdin(monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
     doc = read_document("-")
     assert (doc.name, doc.text, doc.encoding) == ("-", "两个维护\r\n", "gb18030")
+
+
+# -- short texts and warnings ---------------------------------------------------
+
+#: GB2312 level 1: the 3755 commonest hanzi.
+LEVEL1 = [
+    bytes([lead, trail]).decode("gb2312")
+    for lead in range(0xB0, 0xD8)
+    for trail in range(0xA1, 0xFF)
+    if not (lead == 0xD7 and trail > 0xF9)
+]
+
+
+@pytest.mark.parametrize(
+    "text,codec,as_utf8",
+    [
+        ("双碳", "gbk", "˫̼"),  # issue 11: read as UTF-8 before
+        ("系统", "gbk", "ϵͳ"),
+        ("医学", "gbk", "ҽѧ"),
+        ("农业\n", "gbk", "ũҵ\n"),
+        ("撅惱", "big5", "屴o"),  # a rare Han character and ASCII in UTF-8
+    ],
+)
+def test_short_legacy_text_that_is_valid_utf8(tmp_path, text, codec, as_utf8):
+    raw = text.encode(codec)
+    assert raw.decode("utf-8") == as_utf8
+    path = write(tmp_path, raw)
+    doc = read_document(path)
+    assert (doc.text, doc.encoding) == (text, DETECTED.get(codec, codec))
+    assert doc.warning == (
+        f"{path}: the encoding is a guess ({doc.encoding}, from only {len(raw)} bytes); check it or give --encoding"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["café", "naïve", "Zürich", "25°C", "© 2024", "και", "мама", "Москва", "שלום", "Zhōngguó lǜsè", "ħê"]
+)
+def test_short_alphabetic_utf8_stays_utf8(tmp_path, text):
+    doc = read_document(write(tmp_path, text.encode("utf-8")))
+    assert (doc.text, doc.encoding) == (text, "utf-8")
+
+
+def test_short_random_texts_read_back_or_warn():
+    """Random 1-8 character strings of common hanzi (issue 11: 19 of 1,270
+    misread, silently): GBK and UTF-8 ones all read back, and a Big5 one read
+    wrong (both readings are common hanzi: no telling) always says so."""
+    rng = random.Random(11)
+    s2t = opencc.OpenCC("s2t")
+    traditional_pool = sorted({t for t in map(s2t.convert, LEVEL1) if encodable(t, "big5") == t})
+    misread = 0
+    for _ in range(400):
+        n = rng.randint(1, 8)
+        simplified = "".join(rng.choice(LEVEL1) for _ in range(n))
+        trad = "".join(rng.choice(traditional_pool) for _ in range(n))
+        for text, codec in ((simplified, "gbk"), (simplified, "utf-8"), (trad, "utf-8")):
+            doc = decode(text.encode(codec), "x.txt")
+            assert doc.text == text, codec
+            assert (doc.warning is None) == (codec == "utf-8")
+        doc = decode(trad.encode("big5"), "x.txt")
+        assert doc.warning and doc.warning.startswith("x.txt: the encoding is a guess (")
+        misread += doc.text != trad
+    assert misread < 60  # about 10%: both readings common hanzi, gb18030 wins
+
+
+#: Japanese and Korean text (written for these tests): termkit cannot decode
+#: their legacy encodings unless told, but must not pass them off as Chinese.
+JAPANESE = (
+    "東京の天気は晴れのち曇りです。明日は雨が降るかもしれません。\n"
+    "私たちは新しい計画について話し合いました。会議は午後三時に始まり、五時に終わりました。\n"
+    "この町には古いお寺がたくさんあり、毎年多くの観光客が訪れます。\n"
+)
+KOREAN = (
+    "오늘 서울의 날씨는 맑고 따뜻합니다. 내일은 비가 올 수도 있습니다.\n"
+    "우리는 새로운 계획에 대해 이야기했습니다. 회의는 오후 세 시에 시작해서 다섯 시에 끝났습니다.\n"
+    "이 도시에는 오래된 절이 많이 있고 매년 많은 관광객이 방문합니다.\n"
+)
+
+
+@pytest.mark.parametrize(
+    "text,codec",
+    [(JAPANESE, "shift_jis"), (JAPANESE, "cp932"), (JAPANESE, "euc_jp"), (KOREAN, "euc_kr"), (KOREAN, "cp949")],
+)
+def test_japanese_and_korean_are_not_passed_off_as_chinese(tmp_path, text, codec):
+    path = write(tmp_path, text.encode(codec))
+    doc = read_document(path)
+    assert doc.encoding in ("gb18030", "big5")  # decoded, but not silently
+    assert doc.warning == (
+        f"{path}: decoded as {doc.encoding} but it does not read as Chinese (Japanese or Korean?); give --encoding"
+    )
+    with TextStream(path) as stream:
+        assert stream.warning == doc.warning
+    forced = read_document(path, encoding=codec)
+    assert (forced.text, forced.warning) == (text, None)
+
+
+def test_mojibake_that_is_not_chinese_warns(tmp_path):
+    path = write(tmp_path, "東京の天気".encode("shift_jis"))
+    doc = read_document(path)
+    assert doc.warning == f"{path}: decoded as gb18030 but it does not read as Chinese; give --encoding"
+
+
+def test_few_han_characters_warn(tmp_path):
+    text = "Report of the year, by the committee: " * 10 + "两个维护"
+    path = write(tmp_path, text.encode("gbk"))
+    doc = read_document(path)
+    assert doc.text == text
+    assert doc.warning == f"{path}: the encoding is a guess (gb18030, from only 4 Han characters); check it or give --encoding"
+
+
+@pytest.mark.parametrize("label,codec,bom,transform", ENCODINGS, ids=[e[0] for e in ENCODINGS])
+@pytest.mark.parametrize("seed_file", SEED_FILES, ids=[p.name.split("-")[0] for p in SEED_FILES])
+def test_no_warning_for_real_chinese(tmp_path, seed_file, label, codec, bom, transform):
+    text = transform(seed_file.read_text(encoding="utf-8"))
+    for part in (text, "".join(text.splitlines(keepends=True)[:10])):
+        path = write(tmp_path, bom + part.encode(codec))
+        assert read_document(path).warning is None
+        with TextStream(path, sample=1000) as stream:
+            assert stream.warning is None
+
+
+@pytest.mark.parametrize("raw", [b"", b"ascii only\n", "两个维护".encode("gbk")])
+def test_no_warning_when_forced_or_ascii(tmp_path, raw):
+    path = write(tmp_path, raw)
+    assert read_document(path, encoding="gb18030").warning is None
+    with TextStream(path, "gb18030") as stream:
+        assert stream.warning is None
+    if raw.isascii():
+        assert read_document(path).warning is None
+
+
+SAMPLES = [
+    "两个维护",
+    "双碳",
+    "前言\r\n落实“清化收”，划定“三区三线”。\r\n",
+    "café",
+    "Report 2024",
+    JAPANESE,
+    KOREAN,
+]
+SAMPLE_CODECS = ["utf-8", "gbk", "big5", "shift_jis", "euc_kr"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    pieces=st.lists(st.sampled_from(SAMPLES), min_size=1, max_size=4),
+    codec=st.sampled_from(SAMPLE_CODECS),
+    cut=st.integers(0, 3),
+)
+def test_stream_and_whole_file_agree(tmp_path, pieces, codec, cut):
+    """One detection routine: a stream whose sample holds the whole file
+    decides exactly as read_document, warning included."""
+    raw = "".join(pieces).encode(codec, "ignore")
+    raw = raw[: len(raw) - cut] if cut < len(raw) else raw
+    path = write(tmp_path, raw)
+    try:
+        doc = read_document(path)
+    except InputError as e:
+        with pytest.raises(InputError) as again:
+            list(TextStream(path, sample=len(raw) + 1))
+        assert str(again.value) == str(e)
+        return
+    with TextStream(path, sample=len(raw) + 1) as stream:
+        assert (stream.encoding, stream.bom, stream.warning) == (doc.encoding, doc.bom, doc.warning)
+        assert "".join(stream) == doc.text
 
 
 # -- errors -------------------------------------------------------------------
