@@ -27,6 +27,10 @@ class CLIError(Exception):
         self.status = status
 
 
+def _warn(message: str) -> None:
+    _fail(f"warning: {message}")
+
+
 def _fail(message: str) -> None:
     # With stderr closed (2>&-) Python's print(file=None) would write to
     # stdout, into the output: say nothing rather than that.
@@ -235,11 +239,11 @@ def _annotate(args) -> int:
                 title = files[0] if len(files) == 1 else f"{len(files)} documents"
                 out.write(html_head(f"termkit: {title}"))
             if jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
-                failures = run_segments(job, files[0], out, jobs, _fail)
+                failures = run_segments(job, files[0], out, jobs, _fail, _warn)
             elif jobs == 1 or len(files) == 1 or "-" in files:
-                failures = run_serial(job, files, out, _fail)
+                failures = run_serial(job, files, out, _fail, _warn)
             else:
-                failures = run_parallel(job, files, out, min(jobs, len(files)), _fail)
+                failures = run_parallel(job, files, out, min(jobs, len(files)), _fail, _warn)
             if args.format == "html":
                 out.write(HTML_TAIL)
             if failures == len(files):
@@ -293,6 +297,8 @@ def _extract(args) -> int:
             _fail(str(e))
             failures += 1
             continue
+        if doc.warning:
+            _warn(doc.warning)
         document = "stdin" if path == "-" else Path(path).name
         found = extract_terms(doc.text, document)
         if not found:

@@ -58,8 +58,10 @@ class AnnotateJob:
             self._annotator = self.make_annotator()
         return self._annotator
 
-    def run(self, path: str, index: int, out, progress=None) -> None:
-        """Annotate one file into ``out``. Raises InputError if it cannot be read.
+    def run(self, path: str, index: int, out, progress=None) -> str | None:
+        """Annotate one file into ``out``; the warning about its encoding, if
+        any (see :attr:`TextStream.warning`). Raises InputError if it cannot
+        be read.
 
         Every format is streamed: the file is decoded block by block and
         matched in windows, so memory stays bounded however large the file
@@ -73,11 +75,12 @@ class AnnotateJob:
         with TextStream(path, self.encoding) as stream:
             if stream.verify():
                 self._write(stream, path, index, out, progress, out)
-                return
+                return stream.warning
             with tempfile.SpooledTemporaryFile(32 << 20, "w+", encoding="utf-8", newline="") as held:
                 self._write(stream, path, index, held, progress, out)
                 held.seek(0)
                 shutil.copyfileobj(held, out, 1 << 20)
+            return stream.warning
 
     def _write(self, stream, path: str, index: int, part, progress, out) -> None:
         """Annotate ``stream`` into ``part`` (``out``, or a buffer for it)."""
@@ -254,28 +257,42 @@ def _raw_output(out):
 
 # -- serial and per-file parallel ------------------------------------------------
 
-def run_serial(job: AnnotateJob, files: list[str], out, fail: Callable[[str], None]) -> int:
-    """Annotate the files one after the other; the number that failed."""
+def run_serial(job: AnnotateJob, files: list[str], out, fail: Callable[[str], None],
+               warn: Callable[[str], None] | None = None) -> int:
+    """Annotate the files one after the other; the number that failed. Why a
+    file failed goes to ``fail``, a warning about a file to ``warn``."""
     failures = 0
     sizes = [os.path.getsize(f) if f != "-" and os.path.isfile(f) else 0 for f in files]
     progress = progress_bar(sum(sizes), "B") if sum(sizes) > 50_000_000 else None
     for index, path in enumerate(files):
-        error = _run_one(job, path, index, out, progress)
-        if error is not None:
-            fail(error)
-            failures += 1
+        error, warning = _run_one(job, path, index, out, progress)
+        failures += _report(error, warning, fail, warn)
     if progress is not None:
         progress.close()
     return failures
 
 
-def _run_one(job: AnnotateJob, path: str, index: int, out, progress=None) -> str | None:
-    """Annotate one file into ``out``: None, or why it could not be read."""
+def _run_one(job: AnnotateJob, path: str, index: int, out, progress=None) -> tuple[str | None, str | None]:
+    """Annotate one file into ``out``: ``(why it could not be read, a
+    warning)``, each None if there is none."""
     try:
-        job.run(path, index, out, progress)
+        return None, job.run(path, index, out, progress)
     except InputError as e:
-        return str(e)
-    return None
+        return str(e), None
+
+
+def _report(error: str | None, warning: str | None, fail, warn) -> int:
+    """Hand on what became of one file; 1 if it failed, else 0. (Without a
+    ``warn``, a warning goes to stderr: never dropped silently.)"""
+    if warning is not None:
+        if warn is None:
+            print(f"termkit: warning: {warning}", file=sys.stderr)
+        else:
+            warn(warning)
+    if error is not None:
+        fail(error)
+        return 1
+    return 0
 
 
 class WorkerError(Exception):
@@ -350,7 +367,7 @@ def _claim(claims, c: int) -> bool:
         return True
 
 
-def _worker_files(c: int, tasks: list[tuple[str, int, str]]) -> list[tuple[str | None, str | None]] | None:
+def _worker_files(c: int, tasks: list[tuple[str, int, str]]) -> list[tuple] | None:
     """Chunk ``c``, one :func:`_worker_file` per file; None if the main process
     claimed the chunk first."""
     if not _claim(_CLAIMS, c):
@@ -358,13 +375,14 @@ def _worker_files(c: int, tasks: list[tuple[str, int, str]]) -> list[tuple[str |
     return [_worker_file(t) for t in tasks]
 
 
-def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None]:
-    """Annotate one file in a worker process into a temporary part file."""
+def _worker_file(task: tuple[str, int, str]) -> tuple[str | None, str | None, str | None]:
+    """Annotate one file in a worker process into a temporary part file:
+    ``(the part file, or None; the error; the warning)``."""
     path, index, tmpdir = task
     part = os.path.join(tmpdir, f"{index}.part")
     with open(part, "w", encoding="utf-8", newline="") as out:
-        error = _run_one(_WORKER_JOB, path, index, out)
-    return (None, error) if error is not None else (part, None)
+        error, warning = _run_one(_WORKER_JOB, path, index, out)
+    return (None if error is not None else part, error, warning)
 
 
 def _chunks(count: int, jobs: int) -> list[range]:
@@ -384,7 +402,8 @@ def _chunks(count: int, jobs: int) -> list[range]:
 HELD_CHUNKS = 64
 
 
-def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None]) -> int:
+def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Callable[[str], None],
+                 warn: Callable[[str], None] | None = None) -> int:
     """Files annotated by ``jobs`` processes — this one and ``jobs - 1`` workers —
     in chunks of consecutive files; the number that failed.
 
@@ -436,14 +455,12 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
                     buffer, results = held.pop(c)
                     _copy_held(buffer, out, raw)
                 elif c in mine:  # straight into out
-                    results = [(None, _run_one(job, files[i], i, out)) for i in chunk]
+                    results = [(None, *_run_one(job, files[i], i, out)) for i in chunk]
                 else:
                     results = futures[c].result()
-                for part, error in results:
-                    if error is not None:
-                        fail(error)
-                        failures += 1
-                    elif part is not None:
+                for part, error, warning in results:
+                    failures += _report(error, warning, fail, warn)
+                    if part is not None:
                         _copy_part(part, out, raw)
                     if progress is not None:
                         progress.update(1)
@@ -462,7 +479,7 @@ def _hold(job: AnnotateJob, files: list[str], chunk: range):
     """Annotate a chunk here into a UTF-8 buffer (memory, then disk), for later."""
     buffer = tempfile.SpooledTemporaryFile(1 << 20)
     text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
-    results = [(None, _run_one(job, files[i], i, text)) for i in chunk]
+    results = [(None, *_run_one(job, files[i], i, text)) for i in chunk]
     text.detach()
     return buffer, results
 
@@ -610,7 +627,7 @@ def _worker_segment(task):
 
 
 def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[str], None],
-                 segment_bytes: int = SEGMENT_BYTES) -> int:
+                 warn: Callable[[str], None] | None = None, segment_bytes: int = SEGMENT_BYTES) -> int:
     """One large file annotated by ``jobs`` processes, segment by segment.
 
     The file is cut after line feeds; phase 1 counts each segment's code points
@@ -624,7 +641,7 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
 
     try:
         with TextStream(path, job.encoding) as stream:
-            encoding, bom = stream.encoding, stream.bom
+            encoding, bom, warning = stream.encoding, stream.bom, stream.warning
     except InputError as e:
         fail(str(e))
         return 1
@@ -632,7 +649,8 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
     if encoding in _LINE_SAFE:  # not e.g. UTF-16
         cuts = _cuts(path, len(bom), os.path.getsize(path), segment_bytes, encoding)
     if cuts is None:  # read it as one stream, in bounded memory
-        return run_serial(job, [path], out, fail)
+        return run_serial(job, [path], out, fail, warn)
+    _report(None, warning, fail, warn)
     n = len(cuts) - 1
     raw = _raw_output(out)
     progress = progress_bar(n, "segment")

@@ -321,3 +321,21 @@ def test_usable_cpus():
     from termkit.cli import usable_cpus
 
     assert 1 <= usable_cpus() <= (os.cpu_count() or 1)
+
+
+# -- 12. an encoding that is a guess is said, not kept silent ----------------------------
+
+def test_encoding_warnings_reach_stderr(tmp_path):
+    japanese = tmp_path / "ja.txt"
+    japanese.write_bytes(("日本の政府は、経済の安定と国民の生活を守るため、新しい政策を発表しました。" * 5).encode("shift_jis"))
+    short = tmp_path / "short.txt"
+    short.write_bytes("双碳".encode("gbk"))
+    for jobs in ("1", "2"):
+        proc = run("annotate", "-j", jobs, str(japanese), str(short), cwd=tmp_path)
+        err = proc.stderr.decode()
+        assert proc.returncode == 0 and "Traceback" not in err
+        assert f"termkit: warning: {japanese}: decoded as" in err and "--encoding" in err
+        assert f"termkit: warning: {short}: the encoding is a guess" in err
+        assert [r["key"] for r in lines(proc)] == ["双碳"]  # GBK 双碳 read right, not as UTF-8
+    proc = run("annotate", "--encoding", "gbk", str(short), cwd=tmp_path)
+    assert proc.stderr == b""
