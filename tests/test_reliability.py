@@ -158,7 +158,7 @@ def _alive(pid: int) -> bool:
 def test_killing_the_main_process_leaves_nothing_running_or_behind(tmp_path, sig):
     docs = tmp_path / "docs"
     docs.mkdir()
-    for i in range(200):
+    for i in range(600):  # about 10 s of work: killed long before the end
         (docs / f"{i:03d}.txt").write_text(SEEDS[:150_000], encoding="utf-8")
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -175,7 +175,8 @@ def test_killing_the_main_process_leaves_nothing_running_or_behind(tmp_path, sig
         time.sleep(0.01)
     if not workers:
         pytest.skip("the machine has one processor: no worker to watch")
-    time.sleep(0.3)  # under way
+    time.sleep(0.2)  # under way
+    assert proc.poll() is None
     proc.send_signal(sig)
     _, err = proc.communicate(timeout=60)
     if sig == signal.SIGTERM:
