@@ -35,8 +35,13 @@ from typing import Literal, NamedTuple, Optional
 from . import cache
 from .engine import Match, make_engine, select_longest
 from .glossary import Glossary
-from .model import Component, Term
+from .model import Term
 from .normalize import STEPS, Normalization, View, _native, ascii_alnum, fold_width, is_quote
+
+#: The default context of :meth:`Annotator.find_stream` and
+#: :meth:`Annotator.scan`: a term, with the breaks inside it and the context
+#: its rule needs, may span up to this many characters.
+CONTEXT = 4096
 
 #: OpenCC configurations whose output the automaton learns, so that text in
 #: any of these standards matches without being converted.
@@ -371,7 +376,7 @@ class Annotator:
         return out
 
     def find_stream(
-        self, pieces: Iterable[str], *, context: int = 4096, overlapping: bool = False
+        self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False
     ) -> Iterator[Mention]:
         """Mentions in a long text that arrives in consecutive pieces, such as
         chunks read from a large file; offsets index the whole text.
@@ -386,7 +391,7 @@ class Annotator:
             yield from window.mentions
 
     def scan(
-        self, pieces: Iterable[str], *, context: int = 4096, overlapping: bool = False
+        self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False
     ) -> Iterator["Window"]:
         """A long text in consecutive pieces, read as a series of
         :class:`Window` objects: each holds the text from ``Window.start`` on and
@@ -497,51 +502,21 @@ class Annotator:
         """
         if not isinstance(text, str):
             raise TypeError(f"expand() takes a str, not {type(text).__name__}")
+        if style not in ("inline", "footnotes"):
+            raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
         return "".join(self.expand_stream([text], style=style, context=max(1, len(text))))
 
     def expand_stream(
-        self, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *, context: int = 4096
+        self, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *, context: int = CONTEXT
     ) -> Iterator[str]:
         """:meth:`expand` of a long text that arrives in pieces, as consecutive
         pieces of the result (``"".join`` of them is ``expand`` of the whole
         text, under :meth:`find_stream`'s precondition on ``context``).
         Memory stays bounded as for :meth:`find_stream`, plus the list of terms
-        used for ``footnotes``."""
-        if style not in ("inline", "footnotes"):
-            raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
-        last = 0  # the result holds the text up to here
-        numbers: dict[str, int] = {}
-        used: list[Term] = []
-        for w in self.scan(pieces, context=context):
-            out = []
-            for m in w.mentions:
-                # After a quoted term, the note goes after its closing quote: “清化收”（…）
-                end = m.end
-                if is_quote(w.char(end)) and is_quote(w.char(m.start - 1)):
-                    end += 1
-                out.append(w.text[last - w.start : end - w.start])
-                last = end
-                first = m.id not in numbers
-                if first:
-                    numbers[m.id] = len(numbers) + 1
-                    used.append(m.term)
-                if style == "footnotes":
-                    out.append(f"[{numbers[m.id]}]")
-                elif first:
-                    gloss = explanation(m.term)
-                    if gloss:
-                        out.append(f"（{gloss}）")
-            if w.settled > last:
-                out.append(w.text[last - w.start : w.settled - w.start])
-                last = w.settled
-            if out:
-                yield "".join(out)
-        if style == "footnotes" and used:
-            notes = ["\n\n名词解释\n"]
-            for n, t in enumerate(used, 1):
-                gloss = explanation(t)
-                notes.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
-            yield "".join(notes)
+        used for ``footnotes``. (The formats live in :mod:`termkit.render`.)"""
+        from .render import expand
+
+        return expand(self, pieces, style, context=context)
 
 
 class Window(NamedTuple):
@@ -560,18 +535,3 @@ class Window(NamedTuple):
         window does not hold it (before its start, or past what was read)."""
         i = offset - self.start
         return self.text[i] if 0 <= i < len(self.text) else ""
-
-
-def explanation(term: Term) -> str:
-    """A term's definition, or a list of its components where it has none, or ''."""
-    if term.definition:
-        return term.definition.strip()
-    return _components_text(term.components)
-
-
-def _components_text(components: list[Component]) -> str:
-    parts = []
-    for c in components:
-        inner = c.definition or "、".join(c.items) or _components_text(c.components)
-        parts.append(f"{c.name}：{inner}" if inner else c.name)
-    return "；".join(parts)

@@ -93,9 +93,10 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_ANNOTATE_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     a.add_argument("files", nargs="+", metavar="FILE", help="text files to annotate, or - for standard input")
-    a.add_argument("--format", "-f", choices=("jsonl", "inline", "footnotes", "html"), default="jsonl",
-                   help="jsonl: one JSON object per mention (default); inline: definitions after first "
-                   "mentions; footnotes: numbered notes and a 名词解释 list; html: a standalone page")
+    from .render import FORMATS
+
+    a.add_argument("--format", "-f", choices=tuple(FORMATS), default="jsonl",
+                   help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()))
     a.add_argument("--output", "-o", metavar="PATH", default="-",
                    help="write here (atomically) instead of standard output")
     _add_glossary_options(a)
@@ -207,22 +208,23 @@ class _AnnotatorSpec:
 
 def _annotate(args) -> int:
     from .jobs import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
-    from .render import HTML_TAIL, html_head
+    from .render import FORMATS, printable
     from .textio import InputError, atomic_write
 
     if args.files.count("-") > 1:
         raise CLIError("standard input (-) can be read only once")
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1")
-    if args.format != "jsonl" and args.offsets != "chars":
-        raise CLIError("--offsets applies to --format jsonl only")
-    if args.format != "jsonl" and args.overlapping:
-        raise CLIError("--overlapping applies to --format jsonl only")
+    fmt = FORMATS[args.format]
+    for option, given in (("offsets", args.offsets != "chars"), ("overlapping", args.overlapping)):
+        if given and option not in fmt.options:
+            takes = ", ".join(f.name for f in FORMATS.values() if option in f.options)
+            raise CLIError(f"--{option} applies to --format {takes} only")
     _check_encoding(args.encoding)
     jobs = min(args.jobs, usable_cpus())
     job = AnnotateJob(_AnnotatorSpec(args), format=args.format, encoding=args.encoding, offsets=args.offsets,
                       overlapping=args.overlapping, headers=len(args.files) > 1)
-    job.annotator  # compile once up front: a bad glossary fails before any output
+    job.compile()  # once, up front: a bad glossary fails before any output
     # The compiled glossary lives as long as the process: keep it out of the
     # garbage collector's full passes, which otherwise rescan it again and
     # again while millions of mentions are made (without the C module, whose
@@ -235,17 +237,15 @@ def _annotate(args) -> int:
     try:
         # Inputs include the glossary files: -o must never overwrite either.
         with atomic_write(args.output, inputs=[f for f in files if f != "-"] + list(args.glossary)) as out:
-            if args.format == "html":
-                title = files[0] if len(files) == 1 else f"{len(files)} documents"
-                out.write(html_head(f"termkit: {title}"))
+            title = printable(files[0]) if len(files) == 1 else f"{len(files)} documents"
+            out.write(fmt.head(f"termkit: {title}"))
             if jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
                 failures = run_segments(job, files[0], out, jobs, _fail, _warn)
             elif jobs == 1 or len(files) == 1 or "-" in files:
                 failures = run_serial(job, files, out, _fail, _warn)
             else:
                 failures = run_parallel(job, files, out, min(jobs, len(files)), _fail, _warn)
-            if args.format == "html":
-                out.write(HTML_TAIL)
+            out.write(fmt.tail)
             if failures == len(files):
                 left = "" if args.output == "-" else f"; {args.output} left as it was"
                 raise CLIError(f"no input could be read{left}", EXIT_INPUT)

@@ -25,9 +25,6 @@ from .textio import InputError
 
 #: A large file is cut into segments of about this many bytes for ``--jobs``.
 SEGMENT_BYTES = 4 << 20
-#: The context of :meth:`Annotator.find_stream` when a file is streamed: a
-#: term, with the breaks inside it, may span up to this many characters.
-STREAM_CONTEXT = 4096
 #: Encodings in which a line feed byte is always a whole character, so that a
 #: file can be cut after any b"\n" (no GB18030 or Big5 trail byte is 0x0A).
 _LINE_SAFE = {"utf-8", "gb18030", "big5"}
@@ -51,6 +48,10 @@ class AnnotateJob:
 
     def __getstate__(self):
         return {**self.__dict__, "_annotator": None}
+
+    def compile(self) -> Annotator:
+        """The compiled Annotator, built on first use."""
+        return self.annotator
 
     @property
     def annotator(self) -> Annotator:
@@ -84,30 +85,14 @@ class AnnotateJob:
 
     def _write(self, stream, path: str, index: int, part, progress, out) -> None:
         """Annotate ``stream`` into ``part`` (``out``, or a buffer for it)."""
-        from .render import html_stream, jsonl_records, printable
+        from .render import FORMATS, Doc
 
+        fmt = FORMATS[self.format]
+        doc = Doc(path, index, self.headers, stream.encoding, stream.bom)
+        options = {"overlapping": self.overlapping, "offsets": self.offsets}
         pieces = _Progressed(stream, progress, out)
-        ann = self.annotator
-        if self.format == "jsonl":
-            mapper = _ByteMapper(pieces, stream, STREAM_CONTEXT) if self.offsets == "bytes" else None
-            batch, spans = [], []
-            for m in ann.find_stream(mapper or pieces, context=STREAM_CONTEXT, overlapping=self.overlapping):
-                batch.append(m)
-                if mapper is not None:
-                    spans.append(mapper.span(m))
-                if len(batch) >= 1000:
-                    part.write(jsonl_records(path, batch, spans if mapper else None))
-                    batch, spans = [], []
-            part.write(jsonl_records(path, batch, spans if mapper else None))
-        elif self.format == "html":
-            for piece in html_stream(path, ann.scan(pieces, context=STREAM_CONTEXT), index):
-                part.write(piece)
-        else:
-            if self.headers:
-                part.write(f"==> {printable(path)} <==\n")
-            for piece in ann.expand_stream(pieces, style=self.format, context=STREAM_CONTEXT):
-                part.write(piece)
-            part.write("\n")
+        for piece in fmt.write(self.annotator, pieces, doc, **{k: options[k] for k in fmt.options}):
+            part.write(piece)
 
 
 class _Progressed:
@@ -151,54 +136,6 @@ def _reader_gone(fd: int) -> bool:
     poller = select.poll()
     poller.register(fd, select.POLLOUT)
     return any(event & select.POLLERR for _, event in poller.poll(0))
-
-
-class _ByteMapper:
-    """Passes a stream's pieces through to :meth:`Annotator.find_stream`, and
-    maps the code-point offsets of the mentions it yields, in order, to byte
-    offsets of the raw file.
-
-    It holds only the text a coming mention can start in: ``find_stream``
-    (with the same ``context``) asks for the next piece only once every
-    mention starting before ``2 * context`` characters from the end of what
-    it has read has been yielded.
-    """
-
-    def __init__(self, pieces, stream, context: int):
-        self._pieces = pieces
-        self._context = context
-        self._encoding = stream.encoding
-        self._encoder = codecs.getincrementalencoder(stream.encoding)()
-        self._held: list[str] = []  # pieces not yet passed by the cursor
-        self._held_start = 0  # code-point offset of the first held piece
-        self._total = 0  # code points passed on so far
-        self._char = 0  # the cursor: a code-point offset ...
-        self._byte = len(stream.bom)  # ... and its byte offset
-
-    def __iter__(self):
-        for piece in self._pieces:
-            self._to(max(self._char, self._total - 2 * self._context))  # drops what no mention can need
-            self._held.append(piece)
-            self._total += len(piece)
-            yield piece
-
-    def _to(self, offset: int) -> int:
-        while self._char < offset:
-            piece = self._held[0]
-            local = self._char - self._held_start
-            take = min(len(piece), local + offset - self._char)
-            self._byte += len(self._encoder.encode(piece[local:take]))
-            self._char += take - local
-            if take == len(piece):
-                self._held.pop(0)
-                self._held_start += len(piece)
-        return self._byte
-
-    def span(self, m) -> tuple[int, int]:
-        """Byte offsets of a mention; mentions must come in order of their
-        starts (overlapping ones too), each as it is yielded."""
-        start = self._to(m.start)
-        return start, start + len(m.text.encode(self._encoding))
 
 
 def progress_bar(total: int, unit: str):

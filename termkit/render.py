@@ -1,7 +1,11 @@
 """Output formats for annotated documents: jsonl, inline, footnotes, html.
 
-Each renderer takes already-found mentions (or an Annotator for the
-expansions) and returns text; none of them reads files or matches terms.
+Every format is a :class:`Format` in one registry, :data:`FORMATS`: the
+command line offers what is registered there, and the job runner writes
+through it. A format's ``write`` takes an Annotator, the text of one
+document as consecutive pieces, and a :class:`Doc` describing it, and yields
+the output as consecutive pieces; none of them reads files. Adding a format
+touches this file alone.
 """
 
 from __future__ import annotations
@@ -9,12 +13,69 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from typing import Literal, NamedTuple
 
-from .annotate import Mention, Window, explanation
+from .annotate import CONTEXT, Annotator, Mention, Window
+from .model import Component, Term
+from .normalize import is_quote
+from .textio import ByteMapper
 
-FORMATS = ("jsonl", "inline", "footnotes", "html")
+
+class Doc(NamedTuple):
+    """What a format knows of a document: its ``name`` (the path as given),
+    its ``index`` among the inputs, whether there are ``several``, and its
+    ``encoding`` and ``bom`` (for byte offsets)."""
+
+    name: str
+    index: int = 0
+    several: bool = False
+    encoding: str = "utf-8"
+    bom: bytes = b""
+
+
+class Format(NamedTuple):
+    """An output format: ``write(annotator, pieces, doc, **options)`` yields
+    one document's output; ``options`` names the keyword options it takes
+    (``overlapping``, ``offsets``); ``head(title)`` and ``tail`` wrap the
+    output of all the documents (an HTML page)."""
+
+    name: str
+    help: str
+    write: Callable[..., Iterator[str]]
+    options: tuple[str, ...] = ()
+    head: Callable[[str], str] = lambda title: ""
+    tail: str = ""
+
+
+#: The output formats, by name, in the order the command line lists them.
+FORMATS: dict[str, Format] = {}
+
+
+def register(fmt: Format) -> Format:
+    """Add an output format to :data:`FORMATS`."""
+    FORMATS[fmt.name] = fmt
+    return fmt
+
+
+# -- jsonl -----------------------------------------------------------------------
+
+def write_jsonl(ann: Annotator, pieces: Iterable[str], doc: Doc, *, overlapping: bool = False,
+                offsets: str = "chars") -> Iterator[str]:
+    """The mentions of a document as jsonl (:func:`jsonl_records`), 1,000 at
+    a time; ``offsets="bytes"`` gives byte offsets into the raw file."""
+    mapper = ByteMapper(pieces, doc.encoding, doc.bom, CONTEXT) if offsets == "bytes" else None
+    batch: list[Mention] = []
+    spans: list[tuple[int, int]] = []
+    for m in ann.find_stream(mapper or pieces, overlapping=overlapping):
+        batch.append(m)
+        if mapper is not None:
+            spans.append(mapper.span(m))
+        if len(batch) >= 1000:
+            yield jsonl_records(doc.name, batch, spans if mapper else None)
+            batch, spans = [], []
+    yield jsonl_records(doc.name, batch, spans if mapper else None)
 
 
 def jsonl_records(
@@ -153,3 +214,83 @@ def html_stream(name: str, windows: Iterable[Window], index: int = 0) -> Iterato
 def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) -> str:
     """A standalone HTML page of one or more documents (see :func:`html_section`)."""
     return html_head(title) + "".join(html_section(*d, index=i) for i, d in enumerate(docs)) + HTML_TAIL
+
+
+def write_html(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:
+    """One document as a section of the page."""
+    return html_stream(doc.name, ann.scan(pieces), doc.index)
+
+
+# -- inline and footnotes ----------------------------------------------------------
+
+def explanation(term: Term) -> str:
+    """A term's definition, or a list of its components where it has none, or ''."""
+    if term.definition:
+        return term.definition.strip()
+    return _components_text(term.components)
+
+
+def _components_text(components: Sequence[Component]) -> str:
+    parts = []
+    for c in components:
+        inner = c.definition or "、".join(c.items) or _components_text(c.components)
+        parts.append(f"{c.name}：{inner}" if inner else c.name)
+    return "；".join(parts)
+
+
+def expand(ann: Annotator, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *,
+           context: int = CONTEXT) -> Iterator[str]:
+    """A text, arriving in pieces, with its terms explained, as consecutive
+    pieces (see :meth:`Annotator.expand`, which joins them)."""
+    if style not in ("inline", "footnotes"):
+        raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
+    last = 0  # the result holds the text up to here
+    numbers: dict[str, int] = {}
+    used: list[Term] = []
+    for w in ann.scan(pieces, context=context):
+        out = []
+        for m in w.mentions:
+            # After a quoted term, the note goes after its closing quote: “清化收”（…）
+            end = m.end
+            if is_quote(w.char(end)) and is_quote(w.char(m.start - 1)):
+                end += 1
+            out.append(w.text[last - w.start : end - w.start])
+            last = end
+            first = m.id not in numbers
+            if first:
+                numbers[m.id] = len(numbers) + 1
+                used.append(m.term)
+            if style == "footnotes":
+                out.append(f"[{numbers[m.id]}]")
+            elif first:
+                gloss = explanation(m.term)
+                if gloss:
+                    out.append(f"（{gloss}）")
+        if w.settled > last:
+            out.append(w.text[last - w.start : w.settled - w.start])
+            last = w.settled
+        if out:
+            yield "".join(out)
+    if style == "footnotes" and used:
+        notes = ["\n\n名词解释\n"]
+        for n, t in enumerate(used, 1):
+            gloss = explanation(t)
+            notes.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
+        yield "".join(notes)
+
+
+def _expanded(style: str) -> Callable[..., Iterator[str]]:
+    def write(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:
+        if doc.several:
+            yield f"==> {printable(doc.name)} <==\n"
+        yield from expand(ann, pieces, style)
+        yield "\n"
+
+    return write
+
+
+register(Format("jsonl", "one JSON object per mention (default)", write_jsonl, ("overlapping", "offsets")))
+register(Format("inline", "definitions in （…） after first mentions", _expanded("inline")))
+register(Format("footnotes", "numbered notes and a 名词解释 list", _expanded("footnotes")))
+register(Format("html", "a standalone page, definitions on hover and focus", write_html, (),
+                lambda title: html_head(title), HTML_TAIL))

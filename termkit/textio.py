@@ -101,7 +101,7 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import IO, Iterator, Optional, Sequence
+from typing import IO, Iterable, Iterator, Optional, Sequence
 
 #: BOMs in the order they must be tested (UTF-32 LE starts like UTF-16 LE).
 BOMS: tuple[tuple[bytes, str], ...] = (
@@ -654,6 +654,55 @@ def byte_offsets(doc: Document, offsets: Sequence[int]) -> list[int]:
         pos = off
         result.append(nbytes)
     return [result[bisect_left(wanted, off)] for off in offsets]
+
+
+class ByteMapper:
+    """Passes a file's text, in pieces, through to
+    :meth:`~termkit.annotate.Annotator.find_stream`, and maps the code-point
+    offsets of the mentions it yields, in order, to byte offsets of the raw
+    file (``encoding``, after ``bom``): :func:`byte_offsets` for a stream.
+
+    It holds only the text a coming mention can start in: ``find_stream``
+    (with the same ``context``) asks for the next piece only once every
+    mention starting before ``2 * context`` characters from the end of what
+    it has read has been yielded.
+    """
+
+    def __init__(self, pieces: Iterable[str], encoding: str, bom: bytes, context: int):
+        self._pieces = pieces
+        self._context = context
+        self._encoding = encoding
+        self._encoder = codecs.getincrementalencoder(encoding)()
+        self._held: list[str] = []  # pieces not yet passed by the cursor
+        self._held_start = 0  # code-point offset of the first held piece
+        self._total = 0  # code points passed on so far
+        self._char = 0  # the cursor: a code-point offset ...
+        self._byte = len(bom)  # ... and its byte offset
+
+    def __iter__(self):
+        for piece in self._pieces:
+            self._to(max(self._char, self._total - 2 * self._context))  # drops what no mention can need
+            self._held.append(piece)
+            self._total += len(piece)
+            yield piece
+
+    def _to(self, offset: int) -> int:
+        while self._char < offset:
+            piece = self._held[0]
+            local = self._char - self._held_start
+            take = min(len(piece), local + offset - self._char)
+            self._byte += len(self._encoder.encode(piece[local:take]))
+            self._char += take - local
+            if take == len(piece):
+                self._held.pop(0)
+                self._held_start += len(piece)
+        return self._byte
+
+    def span(self, m) -> tuple[int, int]:
+        """Byte offsets of a mention; mentions must come in order of their
+        starts (overlapping ones too), each as it is yielded."""
+        start = self._to(m.start)
+        return start, start + len(m.text.encode(self._encoding))
 
 
 @contextlib.contextmanager

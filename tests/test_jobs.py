@@ -118,14 +118,14 @@ def test_segments_against_find_and_the_raw_bytes(tmp_path):
 
 
 def test_byte_mapper_holds_only_what_a_mention_can_need(tmp_path):
-    from termkit.jobs import STREAM_CONTEXT, _ByteMapper
-    from termkit.textio import TextStream
+    from termkit.annotate import CONTEXT
+    from termkit.textio import ByteMapper, TextStream
 
     path = tmp_path / "plain.txt"
     path.write_text("的" * 2_000_000, encoding="utf-8")  # no mentions at all
     with TextStream(str(path), block=1 << 16, sample=1 << 16) as stream:
-        mapper = _ByteMapper(stream, stream, STREAM_CONTEXT)
-        assert list(ANNOTATOR.find_stream(mapper, context=STREAM_CONTEXT)) == []
+        mapper = ByteMapper(stream, stream.encoding, stream.bom, CONTEXT)
+        assert list(ANNOTATOR.find_stream(mapper, context=CONTEXT)) == []
         assert sum(map(len, mapper._held)) < 3 * (1 << 16)
 
 
