@@ -1,8 +1,21 @@
+"""Shared test set-up: nothing a test run writes goes outside a temporary
+directory — not the glossary cache (``TERMKIT_CACHE_DIR``, also inherited by
+the commands the CLI tests run), not Hypothesis's example database."""
+
 import os
+import shutil
 import tempfile
 
-# Keep the test run's glossary cache away from the user's own.
-os.environ.setdefault("TERMKIT_CACHE_DIR", tempfile.mkdtemp(prefix="termkit-test-cache-"))
+from hypothesis import settings
+
+_CACHE = tempfile.mkdtemp(prefix="termkit-test-cache-")
+os.environ["TERMKIT_CACHE_DIR"] = _CACHE
+settings.register_profile("termkit", database=None)
+settings.load_profile("termkit")
+
+
+def pytest_unconfigure(config):
+    shutil.rmtree(_CACHE, ignore_errors=True)
 
 
 def full(mentions) -> list[tuple]:
