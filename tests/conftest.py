@@ -7,9 +7,11 @@ import shutil
 import tempfile
 
 from hypothesis import settings
+from hypothesis.configuration import set_hypothesis_home_dir
 
 _CACHE = tempfile.mkdtemp(prefix="termkit-test-cache-")
 os.environ["TERMKIT_CACHE_DIR"] = _CACHE
+set_hypothesis_home_dir(os.path.join(_CACHE, "hypothesis"))
 settings.register_profile("termkit", database=None)
 settings.load_profile("termkit")
 
