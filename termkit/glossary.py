@@ -244,12 +244,9 @@ class Glossary:
 
         files = [(str(p), _read_bytes(str(p))) for p in paths]
         name = "glossary-" + digest(__version__, *(x for f in files for x in f))
-        cached = cache.load(name)
+        cached = cls._from_cache(cache.load(name), [path for path, _ in files])
         if cached is not None:
-            try:
-                return cls([term_from_json(t) for t in cached["terms"]], origins=cached["origins"])
-            except (KeyError, TypeError, ValueError):
-                pass  # a cache from elsewhere: fall through and rebuild it
+            return cached
         terms: list[Term] = []
         origins: dict[str, str] = {}
         for path, raw in files:
@@ -259,6 +256,22 @@ class Glossary:
         glossary = cls(terms, origins=origins)
         cache.store(name, {"terms": [to_json(t) for t in terms], "origins": origins})
         return glossary
+
+    @classmethod
+    def _from_cache(cls, cached: object, paths: list[str]) -> "Glossary | None":
+        """The glossary :meth:`from_files` cached for these files, or None if
+        ``cached`` is not exactly what it stores (then the files are read again)."""
+        if type(cached) is not dict or cached.keys() != {"terms", "origins"} or type(cached["terms"]) is not list:
+            return None
+        origins = cached["origins"]
+        try:
+            terms = [term_from_json(t) for t in cached["terms"]]
+            if (type(origins) is not dict or origins.keys() != {t.id for t in terms}
+                    or not set(origins.values()) <= set(paths)):
+                return None
+            return cls(terms, origins=origins)
+        except (TypeError, ValueError, RecursionError):  # a GlossaryError is a ValueError
+            return None
 
     @classmethod
     def load(cls) -> "Glossary":
