@@ -146,7 +146,7 @@ def _loader():
     from yaml.resolver import Resolver
 
     try:
-        from yaml import CParser
+        from yaml._yaml import CParser  # libyaml's parser, as CSafeLoader uses
 
         class Base(Composer, CParser, SafeConstructor, Resolver):
             def __init__(self, stream):

@@ -159,6 +159,17 @@ def test_duplicate_keys_are_refused(tmp_path, mutation, message):
     assert message in _one_line(e, p)
 
 
+def test_the_loader_parses_with_libyaml():
+    """The checks are made on the C parser's events: not on PyYAML's pure-Python parser, 8 times slower."""
+    import yaml
+
+    from termkit.glossary import _loader
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    assert yaml._yaml.CParser in _loader().__mro__
+
+
 def test_validate_reports_aliases_and_duplicate_keys():
     from termkit.validate import validate_files
 
