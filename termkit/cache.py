@@ -76,8 +76,10 @@ def load(name: str, valid: Optional[Callable[[Any], bool]] = None) -> Optional[A
     try:
         if not _private(os.stat(d)):
             return None
-        with open(path, "rb") as f:
-            if not _private(os.fstat(f.fileno())):
+        # Non-blocking, and only a regular file: a FIFO or /dev/zero put there would hang the start.
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+            st = os.fstat(f.fileno())
+            if not (stat.S_ISREG(st.st_mode) and _private(st)):
                 return None
             entry = json.loads(f.read())
     except (OSError, ValueError, RecursionError):

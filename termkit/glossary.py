@@ -75,12 +75,19 @@ def read_file(path: str | Path) -> GlossaryFile:
     return parse_file(str(path), _read_bytes(str(path)))
 
 
+#: A glossary file larger than this is refused (100,000 terms take about 15 MB).
+MAX_BYTES = 64 * 2**20
+
+
 def _read_bytes(path: str) -> bytes:
     try:
         with open(path, "rb") as f:
-            return f.read()
+            raw = f.read(MAX_BYTES + 1)  # not all of /dev/zero
     except OSError as e:
         raise GlossaryError(f"{path}: cannot read glossary: {e.strerror or e}") from None
+    if len(raw) > MAX_BYTES:
+        raise GlossaryError(f"{path}: larger than {MAX_BYTES // 2**20} MB: not a glossary file")
+    return raw
 
 
 def parse_file(path: str, raw: bytes) -> GlossaryFile:

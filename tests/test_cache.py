@@ -169,3 +169,20 @@ def test_a_traditional_table_of_the_wrong_shape_is_rebuilt(cache_dir):
     [p] = cache_dir.glob("traditional-*.json")
     _edit(p, lambda v: {k: "".join(x) for k, x in v.items()})  # a string where a list belongs
     assert Annotator(glossary).find(text) == fresh
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_cache_entry_that_is_not_a_file_is_not_waited_on(cache_dir):
+    """A FIFO where an entry belongs (or a link to /dev/zero) would block the start: it is a miss."""
+    import subprocess
+    import sys
+
+    fresh = Glossary.load()
+    p = _glossary_cache(cache_dir)
+    p.unlink()
+    os.mkfifo(p, 0o600)
+    code = "import termkit; print(len(termkit.Glossary.load()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "TERMKIT_CACHE_DIR": str(cache_dir)})
+    assert out.stdout.strip() == str(len(fresh)), out.stderr
+    assert p.is_file()  # rebuilt in its place

@@ -179,6 +179,17 @@ def test_validate_reports_aliases_and_duplicate_keys():
         assert f.severity == "error" and str(BAD / name) in f.message and message in f.message
 
 
+def test_a_file_too_large_is_refused_unread(tmp_path, monkeypatch):
+    """-g /dev/zero, or a file of gigabytes, is refused after MAX_BYTES, not read until memory runs out."""
+    import termkit.glossary
+
+    monkeypatch.setattr(termkit.glossary, "MAX_BYTES", 1000)
+    p = write(tmp_path, GOOD + "#" * 1000)
+    with pytest.raises(GlossaryError) as e:
+        Glossary.from_files([p])
+    assert "larger than" in _one_line(e, p)
+
+
 def test_from_keys():
     g = Glossary.from_keys(["三区三线", " “双碳” ", "三区三线"])
     assert [t.key for t in g] == ["三区三线", "双碳"]
