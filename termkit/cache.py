@@ -3,7 +3,10 @@
 What is cached is plain JSON — validated terms, and the Traditional spellings
 of their forms — never a pickle or anything else that carries code. Entries
 are named by a hash of everything they were computed from, so a changed
-glossary, termkit or OpenCC version simply misses.
+glossary, termkit or OpenCC version simply misses; and each holds a hash of
+the code that computed it (:func:`code_version`), so an entry written by other
+code — a changed validation rule — misses too, and is overwritten. What is read
+back is checked by its reader, and anything unexpected is a miss as well.
 
 The cache lives in ``$TERMKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/termkit``,
 else ``~/.cache/termkit``. It is created private (mode 0700); a directory or
@@ -18,12 +21,17 @@ import hashlib
 import json
 import os
 import stat
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
+
+#: The modules whose code decides what is cached (how a glossary file is read
+#: and validated, what a term holds, the Traditional spellings, this format).
+CODE = ("cache.py", "model.py", "glossary.py", "annotate.py")
 
 
 def cache_dir() -> Optional[Path]:
-    if os.environ.get("TERMKIT_NO_CACHE"):
+    if os.environ.get("TERMKIT_NO_CACHE") or code_version() is None:
         return None
     explicit = os.environ.get("TERMKIT_CACHE_DIR")
     if explicit:
@@ -42,13 +50,25 @@ def digest(*parts: bytes | str) -> str:
     return h.hexdigest()[:32]
 
 
+@lru_cache(maxsize=None)
+def code_version() -> Optional[str]:
+    """A hash of the :data:`CODE` files' bytes (about 60 kB: well under a
+    millisecond), or None when they cannot be read: then nothing is cached."""
+    here = Path(__file__).parent
+    try:
+        return digest(*((here / name).read_bytes() for name in CODE))
+    except OSError:
+        return None
+
+
 def _private(st: os.stat_result) -> bool:
     owner_ok = not hasattr(os, "getuid") or st.st_uid == os.getuid()
     return owner_ok and not (st.st_mode & (stat.S_IWGRP | stat.S_IWOTH))
 
 
-def load(name: str) -> Optional[Any]:
-    """The cached JSON value called ``name``, or None."""
+def load(name: str, valid: Optional[Callable[[Any], bool]] = None) -> Optional[Any]:
+    """The cached JSON value called ``name``, or None: None too when it was
+    stored by other code, or when ``valid`` (if given) does not accept it."""
     d = cache_dir()
     if d is None:
         return None
@@ -56,12 +76,34 @@ def load(name: str) -> Optional[Any]:
     try:
         if not _private(os.stat(d)):
             return None
-        with open(path, "rb") as f:
-            if not _private(os.fstat(f.fileno())):
+        # Non-blocking, and only a regular file: a FIFO or /dev/zero put there would hang the start.
+        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+            st = os.fstat(f.fileno())
+            if not (stat.S_ISREG(st.st_mode) and _private(st)):
                 return None
-            return json.loads(f.read())
-    except (OSError, ValueError):
+            entry = json.loads(f.read())
+    except (OSError, ValueError, RecursionError):
         return None
+    if type(entry) is not dict or entry.keys() != {"code", "value"} or entry["code"] != code_version():
+        return None
+    value = entry["value"]
+    return value if valid is None or valid(value) else None
+
+
+def is_table(value: Any, keys: list[str]) -> bool:
+    """Whether ``value`` maps exactly ``keys`` to lists of non-empty strings
+    (the shape of the Traditional spellings), for :func:`load`'s ``valid``.
+
+    >>> is_table({"两个": ["兩個"], "十四五": []}, ["十四五", "两个"])
+    True
+    >>> is_table({"两个": "兩個", "十四五": []}, ["十四五", "两个"])
+    False
+    """
+    return (
+        type(value) is dict
+        and value.keys() == set(keys)
+        and all(type(v) is list and all(type(s) is str and s for s in v) for v in value.values())
+    )
 
 
 def store(name: str, value: Any) -> None:
@@ -78,7 +120,7 @@ def store(name: str, value: Any) -> None:
         fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{name}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(value, f, ensure_ascii=False)
+                json.dump({"code": code_version(), "value": value}, f, ensure_ascii=False)
             os.replace(tmp, d / f"{name}.json")
         except BaseException:
             os.unlink(tmp)

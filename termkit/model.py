@@ -29,7 +29,8 @@ something is validated: constructing an entry (``Term(...)`` validates its
 values and raises ``pydantic.ValidationError``, as a pydantic model would;
 an unknown or missing argument is a ``TypeError``, as for any class), or
 reading a glossary file. Entries read back from termkit's own cache,
-validated when they were stored, are built without it: start-up stays fast.
+validated when they were stored, are built without it (their shape, types
+and field rules checked by :func:`term_from_json`): start-up stays fast.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from contextvars import ContextVar
 from dataclasses import MISSING, dataclass, field, fields, is_dataclass
 from enum import Enum
 from functools import lru_cache
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any, Optional, Union, get_args, get_origin, get_type_hints
 
 # Quotation marks that may surround a term. A key never contains them: they
 # are matched around it (see ``Context.quoted``) or skipped inside it.
@@ -77,6 +78,18 @@ class _Rule:
 
     def __init__(self, after=None, **constraints):
         self.after, self.constraints = after, constraints
+
+    def check(self, value) -> None:
+        """The rule applied without pydantic, to a value that passed it before
+        (termkit's cache): ValueError if it no longer holds, or ``after`` would change it."""
+        c = self.constraints
+        broken = c and (
+            ("min_length" in c and len(value) < c["min_length"])
+            or ("ge" in c and value < c["ge"])
+            or ("pattern" in c and not re.search(c["pattern"], value))
+        )
+        if broken or (self.after is not None and self.after(value) != value):
+            raise ValueError(f"{value!r:.40} breaks a rule of its field")
 
     def __get_pydantic_core_schema__(self, source, handler):
         schema = {**handler(source), **self.constraints}
@@ -261,25 +274,95 @@ def to_json(obj: Any, *, exclude_defaults: bool = False) -> Any:
     return obj
 
 
-def term_from_json(data: dict) -> Term:
-    """A Term from :func:`to_json` output, *without* validation.
+def term_from_json(data: Any) -> Term:
+    """A Term from :func:`to_json` output, built without pydantic, for termkit's cache.
 
-    Only for data that was validated when it was dumped (the cache).
+    The data must be exactly what :func:`to_json` writes for a valid term:
+    every field present, of its type, keeping its field's rules, nothing to
+    coerce. Anything else (a cache that parses but was not written so) is a
+    ValueError, never a wrong term.
+
+    >>> t = term_from_json({"id": "t/双碳", "key": "双碳", "headword": "双碳", "aliases": [], "variants": [],
+    ...     "kind": "abbreviation", "definition": None, "components": [], "scope": "national",
+    ...     "sources": [{"document": "r.txt", "item": None, "line": 3, "note": None}], "en": None,
+    ...     "context": {"quoted": False, "followed_by": [], "preceded_by": []}})
+    >>> t.kind, t.sources[0].line
+    (<Kind.abbreviation: 'abbreviation'>, 3)
+    >>> term_from_json({**to_json(t), "aliases": "碳达峰"})
+    Traceback (most recent call last):
+    ValueError: expected list, got '碳达峰'
+    >>> term_from_json({**to_json(t), "key": ""})
+    Traceback (most recent call last):
+    ValueError: key is empty
     """
+    try:
+        with trusted():
+            return _reader(Term)(data)
+    except TypeError as e:  # e.g. an unhashable value where an enum's is expected
+        raise ValueError(str(e)) from None
 
-    def component(c: dict) -> Component:
-        return Component(**{**c, "components": [component(x) for x in c["components"]]})
 
-    with trusted():
-        return Term(
-            **{
-                **data,
-                "kind": Kind(data["kind"]),
-                "components": [component(c) for c in data["components"]],
-                "sources": [Source(**s) for s in data["sources"]],
-                "context": Context(**data["context"]),
-            }
-        )
+@lru_cache(maxsize=None)
+def _reader(tp) -> Any:
+    """A function that checks a JSON value as type ``tp`` and builds it (see
+    :func:`term_from_json`). Plain types are checked inline: this runs at start-up."""
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        base, checks = args[0], tuple(rule.check for rule in args[1:])
+        inner = None if _plain(base) else _reader(base)
+
+        def read(value):
+            if inner is not None:
+                value = inner(value)
+            elif type(value) is not base:
+                raise _wrong(base, value)
+            for check in checks:
+                check(value)
+            return value
+    elif origin is Union:  # Optional[X]
+        base = next(a for a in args if a is not type(None))
+        inner = _reader(base)
+
+        def read(value):
+            return value if value is None or type(value) is base else inner(value)
+    elif origin is list:
+        base, inner = args[0], _reader(args[0])
+        plain = _plain(base)
+
+        def read(value):
+            if type(value) is not list:
+                raise _wrong(list, value)
+            if plain and all(type(x) is base for x in value):
+                return value
+            return [inner(x) for x in value]
+    elif is_dataclass(tp):
+        def read(value):
+            readers = _field_readers(tp)  # looked up when called: a Component holds Components
+            if type(value) is not dict or value.keys() != readers.keys():
+                raise ValueError(f"expected the fields of {tp.__name__}, got {value!r:.60}")
+            return tp(**{name: r(value[name]) for name, r in readers.items()})
+    elif _plain(tp):
+        def read(value):
+            if type(value) is not tp:
+                raise _wrong(tp, value)
+            return value
+    else:  # an Enum
+        read = tp
+    return read
+
+
+def _plain(tp) -> bool:
+    return tp is str or tp is int or tp is bool
+
+
+@lru_cache(maxsize=None)
+def _field_readers(cls: type) -> dict:
+    hints = get_type_hints(cls, include_extras=True)
+    return {f.name: _reader(hints[f.name]) for f in fields(cls)}
+
+
+def _wrong(tp: type, value: Any) -> ValueError:
+    return ValueError(f"expected {tp.__name__}, got {value!r:.40}")
 
 
 def json_schema() -> dict:

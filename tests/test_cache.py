@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +54,135 @@ def test_no_cache(monkeypatch, tmp_path):
     monkeypatch.setenv("TERMKIT_CACHE_DIR", str(tmp_path / "c"))
     Glossary.load()
     assert not (tmp_path / "c").exists()
+
+
+def _glossary_cache(cache_dir):
+    [p] = cache_dir.glob("glossary-*.json")
+    return p
+
+
+def _edit(p, change):
+    entry = json.loads(p.read_text(encoding="utf-8"))
+    value = entry["value"] if set(entry) == {"code", "value"} else entry
+    new = change(value)
+    entry = {**entry, "value": new} if set(entry) == {"code", "value"} else new
+    p.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+
+
+def _set(field, value, where=lambda t: t):
+    """A change to the first cached term."""
+    def change(v):
+        where(v["terms"][0])[field] = value
+        return v
+    return change
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _set("followed_by", "x", lambda t: t["context"]),  # a string where a list belongs: every letter a form
+        _set("key", ""),  # an empty key: an IndexError when compiled
+        _set("aliases", ["", "甲"]),
+        _set("kind", "slogan"),
+        _set("line", "3", lambda t: t["sources"][0]),
+        _set("quoted", 1, lambda t: t["context"]),
+        _set("colour", "red"),
+        lambda v: {**v, "terms": v["terms"] * 2},
+        lambda v: {**v, "terms": {"a": 1}},
+        lambda v: {**v, "origins": {k: "elsewhere.yaml" for k in v["origins"]}},
+        lambda v: {"terms": v["terms"]},
+        lambda v: [v],
+        lambda v: None,
+    ],
+)
+def test_a_cache_of_the_wrong_shape_is_rebuilt(cache_dir, change):
+    fresh = Glossary.load()
+    p = _glossary_cache(cache_dir)
+    good = p.read_bytes()
+    _edit(p, change)
+    assert list(Glossary.load()) == list(fresh)
+    assert p.read_bytes() == good  # rebuilt and overwritten
+
+
+def test_a_cache_nested_too_deeply_is_rebuilt(cache_dir):
+    fresh = Glossary.load()
+    p = _glossary_cache(cache_dir)
+    p.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert list(Glossary.load()) == list(fresh)
+
+
+def test_a_cache_written_by_other_code_misses(cache_dir, monkeypatch):
+    """Each entry records the code that wrote it: a changed validation rule is not served stale data."""
+    monkeypatch.setattr(cache, "code_version", lambda: "old")
+    fresh = Glossary.load()
+    p = _glossary_cache(cache_dir)
+    _edit(p, _set("definition", "旧代码的定义。"))  # what the old code made of the files
+    first = next(iter(fresh)).id
+    assert Glossary.load()[first].definition == "旧代码的定义。"
+    monkeypatch.setattr(cache, "code_version", lambda: "new")
+    assert list(Glossary.load()) == list(fresh)
+    assert json.loads(p.read_text(encoding="utf-8"))["code"] == "new"  # overwritten, not left beside
+
+
+def test_a_changed_rule_in_the_code_misses(tmp_path):
+    """End to end: edit the validation code of a copy of termkit, and the cached glossary is checked again."""
+    import shutil
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "copy" / "termkit"
+    shutil.copytree(Path(cache.__file__).parent, pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    (tmp_path / "g.yaml").write_text(
+        "glossary: t\nterms:\n- {id: t/甲乙, key: 甲乙, headword: 甲乙, kind: other, scope: s, sources: [{document: d}]}\n",
+        encoding="utf-8")
+    code = ("import termkit\n"
+            "try:\n    print(len(termkit.Glossary.from_files(['g.yaml'])))\n"
+            "except termkit.GlossaryError as e:\n    print(e)\n")
+    env = {**os.environ, "TERMKIT_CACHE_DIR": str(tmp_path / "cache"), "PYTHONPATH": str(pkg.parent)}
+    env.pop("TERMKIT_NO_CACHE", None)
+
+    def run():
+        out = subprocess.run([sys.executable, "-c", code], env=env, cwd=tmp_path, capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    assert run() == run() == "1"
+    model = pkg / "model.py"
+    model.write_text(model.read_text(encoding="utf-8").replace(
+        '    if not value.strip():\n        raise ValueError(f"{what} is empty")',
+        '    if value == "甲乙":\n        raise ValueError(f"{what} 甲乙 is now refused")', 1), encoding="utf-8")
+    assert "key 甲乙 is now refused" in run()
+
+
+def test_traditional_table_shape():
+    assert cache.is_table({"两个维护": ["兩個維護"], "双碳": []}, ["双碳", "两个维护"])
+    for bad in ({"两个维护": "兩個維護", "双碳": []}, {"两个维护": [""], "双碳": []}, {"两个维护": []},
+                {"两个维护": [1], "双碳": []}, ["两个维护"]):
+        assert not cache.is_table(bad, ["双碳", "两个维护"])
+
+
+@pytest.mark.xfail(strict=True, reason="annotate.traditional_table must pass valid=cache.is_table to cache.load")
+def test_a_traditional_table_of_the_wrong_shape_is_rebuilt(cache_dir):
+    text = "坚持“两个维护”，推进“双碳”工作。一個目標。"
+    glossary = Glossary.from_keys(["两个维护", "双碳"])
+    fresh = Annotator(glossary).find(text)
+    [p] = cache_dir.glob("traditional-*.json")
+    _edit(p, lambda v: {k: "".join(x) for k, x in v.items()})  # a string where a list belongs
+    assert Annotator(glossary).find(text) == fresh
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_cache_entry_that_is_not_a_file_is_not_waited_on(cache_dir):
+    """A FIFO where an entry belongs (or a link to /dev/zero) would block the start: it is a miss."""
+    import subprocess
+    import sys
+
+    fresh = Glossary.load()
+    p = _glossary_cache(cache_dir)
+    p.unlink()
+    os.mkfifo(p, 0o600)
+    code = "import termkit; print(len(termkit.Glossary.load()))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "TERMKIT_CACHE_DIR": str(cache_dir)})
+    assert out.stdout.strip() == str(len(fresh)), out.stderr
+    assert p.is_file()  # rebuilt in its place

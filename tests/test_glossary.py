@@ -102,6 +102,94 @@ def test_unreadable_and_non_utf8(tmp_path):
         read_file(p)
 
 
+BAD = Path(__file__).resolve().parent / "cases" / "glossaries-bad"
+
+
+def _one_line(e, path) -> str:
+    text = str(e.value)
+    assert text.startswith(str(path)) and "\n" not in text and "Traceback" not in text
+    return text
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (GOOD.replace("    scope:", "    components: [&p {name: 清理}, {name: 化解, components: [*p, *p]}]\n    scope:"),
+         "YAML anchor &p at line 8, column 18: glossary files do not allow anchors and aliases"),
+        (GOOD.replace("glossary: test", "glossary: &name test"), "YAML anchor &name at line 1"),
+        (GOOD.replace("    scope: 长治市上党区", "    scope: *nowhere"), "YAML alias *nowhere at line 8, column 12"),
+    ],
+)
+def test_anchors_and_aliases_are_refused(tmp_path, text, message):
+    p = write(tmp_path, text)
+    with pytest.raises(GlossaryError) as e:
+        Glossary.from_files([p])
+    assert message in _one_line(e, p)
+
+
+def test_an_alias_bomb_is_refused_before_it_expands(tmp_path, monkeypatch):
+    """Nine levels of aliases stand for 10**8 components: refused at once, and nothing cached."""
+    import time
+
+    monkeypatch.setenv("TERMKIT_CACHE_DIR", str(tmp_path / "cache"))
+    p = BAD / "alias-bomb.yaml"
+    start = time.perf_counter()
+    with pytest.raises(GlossaryError) as e:
+        Glossary.from_files([p])
+    assert time.perf_counter() - start < 1
+    assert "YAML anchor &a at line 12, column 5" in _one_line(e, p)
+    assert not list(tmp_path.glob("cache/*.json"))
+
+
+@pytest.mark.parametrize(
+    "mutation, message",
+    [
+        (lambda s: s.replace("    scope:", "    definition: 后一个定义。\n    scope:"),
+         "duplicate key 'definition' at line 8, column 5 (first at line 7)"),
+        (lambda s: s.replace("    headword:", "    key: 清化收\n    headword:"),
+         "duplicate key 'key' at line 5, column 5 (first at line 4)"),
+        (lambda s: s + "glossary: again\n", "duplicate key 'glossary' at line 10, column 1 (first at line 1)"),
+        (lambda s: s.replace("item: 名词解释 8,", "item: 名词解释 8, item: 9,"), "duplicate key 'item' at line 9, column 52 (first at line 9)"),
+    ],
+)
+def test_duplicate_keys_are_refused(tmp_path, mutation, message):
+    p = write(tmp_path, mutation(GOOD))
+    with pytest.raises(GlossaryError) as e:
+        Glossary.from_files([p])
+    assert message in _one_line(e, p)
+
+
+def test_the_loader_parses_with_libyaml():
+    """The checks are made on the C parser's events: not on PyYAML's pure-Python parser, 8 times slower."""
+    import yaml
+
+    from termkit.glossary import _loader
+
+    if not yaml.__with_libyaml__:
+        pytest.skip("PyYAML built without libyaml")
+    assert yaml._yaml.CParser in _loader().__mro__
+
+
+def test_validate_reports_aliases_and_duplicate_keys():
+    from termkit.validate import validate_files
+
+    for name, message in [("alias-bomb.yaml", "anchors and aliases"),
+                          ("duplicate-keys.yaml", "duplicate key 'definition' at line 8, column 3")]:
+        [f] = validate_files([BAD / name])
+        assert f.severity == "error" and str(BAD / name) in f.message and message in f.message
+
+
+def test_a_file_too_large_is_refused_unread(tmp_path, monkeypatch):
+    """-g /dev/zero, or a file of gigabytes, is refused after MAX_BYTES, not read until memory runs out."""
+    import termkit.glossary
+
+    monkeypatch.setattr(termkit.glossary, "MAX_BYTES", 1000)
+    p = write(tmp_path, GOOD + "#" * 1000)
+    with pytest.raises(GlossaryError) as e:
+        Glossary.from_files([p])
+    assert "larger than" in _one_line(e, p)
+
+
 def test_from_keys():
     g = Glossary.from_keys(["三区三线", " “双碳” ", "三区三线"])
     assert [t.key for t in g] == ["三区三线", "双碳"]
