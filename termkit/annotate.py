@@ -77,8 +77,8 @@ def traditional_table(strings: Iterable[str]) -> dict[str, list[str]]:
 
     strings = sorted(set(strings))
     name = "traditional-" + cache.digest(opencc.__version__, *TRADITIONAL_CONFIGS, *strings)
-    table = cache.load(name)
-    if not isinstance(table, dict) or len(table) != len(strings):
+    table = cache.load(name, valid=lambda t: cache.is_table(t, strings))
+    if table is None:
         table = {s: traditional_forms(s) for s in strings}
         cache.store(name, table)
     return table

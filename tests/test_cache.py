@@ -161,7 +161,6 @@ def test_traditional_table_shape():
         assert not cache.is_table(bad, ["双碳", "两个维护"])
 
 
-@pytest.mark.xfail(strict=True, reason="annotate.traditional_table must pass valid=cache.is_table to cache.load")
 def test_a_traditional_table_of_the_wrong_shape_is_rebuilt(cache_dir):
     text = "坚持“两个维护”，推进“双碳”工作。一個目標。"
     glossary = Glossary.from_keys(["两个维护", "双碳"])
