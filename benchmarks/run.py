@@ -640,7 +640,7 @@ def describe_machine() -> dict:
         "python": sys.version.split()[0] + f" ({platform.python_implementation()})",
         "packages": versions,
         "termkit": termkit.__version__,
-        "native": termkit.normalize._native is not None,
+        "native": termkit.native.module is not None,
         "commit": git("rev-parse", "--short", "HEAD").strip(),
         "dirty": [line[3:] for line in git("status", "--porcelain", "--", "termkit", "glossaries").splitlines()],
         "loadavg": os.getloadavg() if hasattr(os, "getloadavg") else None,

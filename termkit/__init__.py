@@ -6,10 +6,10 @@
 [(5, 9, '三区三线')]
 """
 
-from .annotate import Annotator, Mention
 from .glossary import Glossary, GlossaryError
-from .model import Component, Context, GlossaryFile, Source, Term
-from .normalize import Normalization
+from .glossary.model import Component, Context, GlossaryFile, Source, Term
+from .match import Annotator, Mention
+from .text.normalize import Normalization
 
 __all__ = [
     "Annotator",

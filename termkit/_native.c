@@ -181,7 +181,7 @@ PyDoc_STRVAR(view_doc,
 "The view of `text`: full-width forms folded (if `width`) and the runs of\n"
 "whitespace and page-number lines (if `breaks`) and quotation marks (if\n"
 "`quotes`) removed where the rule allows; `folded` tells whether any\n"
-"character of `text` is a foldable form. Twin of termkit.normalize._view_python.");
+"character of `text` is a foldable form. Twin of termkit.text.normalize._view_python.");
 
 static PyObject *view(PyObject *self, PyObject *args)
 {
@@ -295,7 +295,7 @@ PyDoc_STRVAR(mentions_doc,
 "include a quotation mark. Where nothing was, the text is keys[i] itself\n"
 "(keys: None where that may not hold; then it is the slice).\n"
 "starts and shifts are buffers of Py_ssize_t. Twin of\n"
-"termkit.annotate.Annotator._mentions_python.");
+"termkit.match.annotator.Annotator._mentions_python.");
 
 /* The index of the last of starts[:n] at or before x (-1 if none), walking
  * on from k, or bisecting if x lies before starts[k]. */
@@ -461,7 +461,7 @@ static Py_ssize_t to_original(const Rules *r, Py_ssize_t i)
 }
 
 /* Whether the original span of view span [s, e) stands between quotation
- * marks, whitespace aside (termkit.annotate.Annotator._quoted). */
+ * marks, whitespace aside (termkit.match.annotator.Annotator._quoted). */
 static int quoted(const Rules *r, Py_ssize_t s, Py_ssize_t e)
 {
     int kind = PyUnicode_KIND(r->original);
@@ -497,7 +497,7 @@ static int any_touches(const Rules *r, PyObject *tuple, Py_ssize_t at, int direc
     return 0;
 }
 
-/* Whether candidate c is valid (termkit.annotate.Annotator._valid): 1, 0 or -1. */
+/* Whether candidate c is valid (termkit.match.annotator.Annotator._valid): 1, 0 or -1. */
 static int is_valid(const Rules *r, Span c)
 {
     if (c.i < 0 || c.i >= r->nchecks || c.s < 0 || c.e > r->len || c.e <= c.s) {
@@ -548,7 +548,7 @@ PyDoc_STRVAR(select_doc,
 "`greedy`, redone in a window of `overlapping(text[p:end])` where one is\n"
 "rejected. rules = (checks, contexts): checks[i] 1 ASCII head, 2 ASCII\n"
 "tail, 4 context, in contexts[i] = (quoted, followed_by, preceded_by).\n"
-"Twin of termkit.annotate.Annotator._select_python.");
+"Twin of termkit.match.annotator.Annotator._select_python.");
 
 static PyObject *select_(PyObject *self, PyObject *args)
 {

@@ -27,7 +27,8 @@ from typing import Any, Callable, Optional
 
 #: The modules whose code decides what is cached (how a glossary file is read
 #: and validated, what a term holds, the Traditional spellings, this format).
-CODE = ("cache.py", "model.py", "glossary.py", "annotate.py")
+CODE = ("cache.py", "glossary/model.py", "glossary/files.py", "glossary/checks.py", "glossary/collection.py",
+        "text/chars.py", "text/traditional.py", "match/annotator.py")
 
 
 def cache_dir() -> Optional[Path]:

@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="annotate in N processes: many files at once, or one large file in segments "
                    "(output stays in input order); at most as many as the processors termkit may use")
-    from .normalize import STEP_TABLE
+    from .text.normalize import STEP_TABLE
 
     for name, _, text in STEP_TABLE:
         a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
@@ -190,14 +190,14 @@ class _AnnotatorSpec:
     def __init__(self, args):
         self.no_default = args.no_default_glossary
         self.glossary_paths = list(args.glossary)
-        from .normalize import STEP_TABLE
+        from .text.normalize import STEP_TABLE
 
         self.normalization = {k: not getattr(args, f"no_{k}") for k, _, _ in STEP_TABLE}
         self.engine = args.engine
 
     def __call__(self):
-        from .annotate import Annotator
-        from .normalize import Normalization
+        from .match import Annotator
+        from .text.normalize import Normalization
 
         glossary = _load_glossary(self.no_default, self.glossary_paths)
         try:
@@ -207,7 +207,7 @@ class _AnnotatorSpec:
 
 
 def _annotate(args) -> int:
-    from .jobs import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
+    from .batch import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
     from .render import FORMATS, printable
     from .textio import InputError, atomic_write
 
@@ -283,7 +283,7 @@ def usable_cpus() -> int:
 def _extract(args) -> int:
     from pathlib import Path
 
-    from .extract import extract_terms, to_yaml
+    from .corpus.extract import extract_terms, to_yaml
     from .textio import InputError, atomic_write, read_document
 
     if args.files.count("-") > 1:
@@ -325,7 +325,7 @@ def _extract(args) -> int:
 
 
 def _validate(args) -> int:
-    from .validate import format_json, format_text, has_errors, validate_files
+    from .glossary.validate import format_json, format_text, has_errors, validate_files
 
     findings = validate_files(args.files)
     if args.format == "json":
@@ -371,11 +371,11 @@ def _term_text(term, origin: str | None) -> str:
 
 def _glossary(args) -> int:
     if args.glossary_command == "schema":
-        from .model import json_schema
+        from .glossary.model import json_schema
 
         print(json.dumps(json_schema(), ensure_ascii=False, indent=2))
         return EXIT_OK
-    from .model import to_json
+    from .glossary.model import to_json
 
     glossary = _load_glossary(args.no_default_glossary, args.glossary)
     if args.glossary_command == "list":

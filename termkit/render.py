@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
-from .annotate import CONTEXT, Annotator, Mention, Window
-from .model import Component, Term
-from .normalize import is_quote
+from .glossary.model import Component, Term
+from .match import CONTEXT, Annotator, Mention, Window
+from .text.chars import is_quote
 from .textio import ByteMapper
 
 
@@ -188,7 +188,7 @@ def html_section(name: str, text: str, mentions: Iterable[Mention], index: int =
 
 def html_stream(name: str, windows: Iterable[Window], index: int = 0) -> Iterator[str]:
     """:func:`html_section` of a text read in windows
-    (:meth:`~termkit.annotate.Annotator.scan`), as consecutive pieces."""
+    (:meth:`~termkit.match.annotator.Annotator.scan`), as consecutive pieces."""
     yield f"<section>\n<h1>{html.escape(printable(name))}</h1>\n<div class=\"doc\">"
     last = 0  # the section holds the text up to here
     n = 0

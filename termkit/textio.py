@@ -658,7 +658,7 @@ def byte_offsets(doc: Document, offsets: Sequence[int]) -> list[int]:
 
 class ByteMapper:
     """Passes a file's text, in pieces, through to
-    :meth:`~termkit.annotate.Annotator.find_stream`, and maps the code-point
+    :meth:`~termkit.match.annotator.Annotator.find_stream`, and maps the code-point
     offsets of the mentions it yields, in order, to byte offsets of the raw
     file (``encoding``, after ``bom``): :func:`byte_offsets` for a stream.
 

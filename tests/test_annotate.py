@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import full
 from termkit import Annotator, Glossary, Normalization, Term
-from termkit.engine import available
+from termkit.match.engine import available
 
 EXACT = Normalization.none()
 

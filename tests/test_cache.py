@@ -147,7 +147,7 @@ def test_a_changed_rule_in_the_code_misses(tmp_path):
         return out.stdout.strip()
 
     assert run() == run() == "1"
-    model = pkg / "model.py"
+    model = pkg / "glossary" / "model.py"
     model.write_text(model.read_text(encoding="utf-8").replace(
         '    if not value.strip():\n        raise ValueError(f"{what} is empty")',
         '    if value == "甲乙":\n        raise ValueError(f"{what} 甲乙 is now refused")', 1), encoding="utf-8")

@@ -1,4 +1,4 @@
-"""Reading 名词解释 appendices (termkit.extract): the 上党 seed, fixtures in other formats, properties."""
+"""Reading 名词解释 appendices (termkit.corpus.extract): the 上党 seed, fixtures in other formats, properties."""
 
 import json
 import re
@@ -8,10 +8,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from termkit.annotate import Annotator
-from termkit.extract import extract_terms, find_appendix, split_entries, to_yaml
+from termkit.match.annotator import Annotator
+from termkit.corpus.extract import extract_terms, find_appendix, split_entries, to_yaml
 from termkit.glossary import Glossary, read_file
-from termkit.model import to_json
+from termkit.glossary.model import to_json
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"

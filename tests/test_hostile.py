@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from termkit import Annotator, Glossary
-from termkit.engine import available
+from termkit.match.engine import available
 from termkit.render import html_document
 
 ROOT = Path(__file__).resolve().parent.parent

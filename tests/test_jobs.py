@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from termkit import Annotator, Glossary
-from termkit.jobs import AnnotateJob, run_segments, run_serial
+from termkit.batch import AnnotateJob, run_segments, run_serial
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
@@ -118,7 +118,7 @@ def test_segments_against_find_and_the_raw_bytes(tmp_path):
 
 
 def test_byte_mapper_holds_only_what_a_mention_can_need(tmp_path):
-    from termkit.annotate import CONTEXT
+    from termkit.match.annotator import CONTEXT
     from termkit.textio import ByteMapper, TextStream
 
     path = tmp_path / "plain.txt"
@@ -130,7 +130,7 @@ def test_byte_mapper_holds_only_what_a_mention_can_need(tmp_path):
 
 
 def test_parts_are_copied_by_the_kernel_or_else_by_python(tmp_path):
-    from termkit.jobs import _copy_part
+    from termkit.batch import _copy_part
 
     outputs = (lambda: open(tmp_path / "out", "w+", encoding="utf-8"), lambda: io.TextIOWrapper(io.BytesIO(), "utf-8"))
     for make_out in outputs:
@@ -177,7 +177,7 @@ def _many(tmp_path, count: int = 60) -> list[str]:
 
 
 def _parallel(job, files, jobs, binary: bool):
-    from termkit.jobs import run_parallel
+    from termkit.batch import run_parallel
 
     errors = []
     out = io.TextIOWrapper(io.BytesIO(), "utf-8", newline="") if binary else Out()
@@ -192,7 +192,7 @@ def _parallel(job, files, jobs, binary: bool):
 def test_parallel_equals_serial_whoever_is_slow(tmp_path, monkeypatch, jobs, binary):
     import os
 
-    from termkit import jobs as jobs_module
+    from termkit import batch as jobs_module
 
     files = _many(tmp_path)
     serial, errors = Out(), []
@@ -234,7 +234,7 @@ def test_a_dead_worker_is_an_error_not_a_hang(tmp_path):
     script.write_text(
         "import os, signal, sys, time\n"
         "from termkit import Annotator, Glossary\n"
-        "from termkit.jobs import AnnotateJob, WorkerError, run_parallel\n"
+        "from termkit.batch import AnnotateJob, WorkerError, run_parallel\n"
         "MAIN = os.getpid()\n"
         "class Dying(AnnotateJob):\n"
         "    def run(self, path, index, out, progress=None):\n"
@@ -280,7 +280,7 @@ def test_an_interrupted_run_drops_the_work_still_queued(tmp_path):
                 raise BrokenPipeError
             return super().write(text)
 
-    from termkit.jobs import run_parallel
+    from termkit.batch import run_parallel
 
     files = _many(tmp_path, 400)
     with pytest.raises(BrokenPipeError):

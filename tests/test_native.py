@@ -21,15 +21,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import termkit.annotate as annotate_mod
-import termkit.normalize as normalize_mod
+import termkit.native
 from conftest import full
 from termkit import Annotator, Glossary, Mention, Normalization
-from termkit.model import Context, trusted
-from termkit.normalize import View, _view_python
+from termkit.glossary.model import Context, trusted
+from termkit.text.normalize import View, _view_python
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-native = normalize_mod._native
+native = termkit.native.module
 EMPTY = memoryview(b"").cast("n")
 needs_native = pytest.mark.skipif(native is None, reason="termkit._native was not built here")
 
@@ -50,12 +49,12 @@ def test_native_is_built_where_a_compiler_is():
 @contextlib.contextmanager
 def pure_python():
     """termkit with its C module switched off."""
-    saved = normalize_mod._build, annotate_mod._native
-    normalize_mod._build, annotate_mod._native = _view_python, None
+    saved = termkit.native.module
+    termkit.native.module = None  # the one switch
     try:
         yield
     finally:
-        normalize_mod._build, annotate_mod._native = saved
+        termkit.native.module = saved
 
 
 def as_lists(view):
@@ -247,10 +246,10 @@ def test_out_of_range_offsets_raise():
 
 @needs_native
 def test_a_failed_configure_changes_nothing():
-    from termkit.normalize import _KEEP
+    from termkit.text.chars import FULLWIDTH_KEPT
 
     with pytest.raises(ValueError):
-        native.configure(_KEEP, "“\U0001F600")
+        native.configure(FULLWIDTH_KEPT, "“\U0001F600")
     assert as_lists(native.view("两「维」护", True, True, True)) == _view_python("两「维」护", True, True, True)
 
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from termkit import Annotator, Glossary, Normalization, Term
-from termkit.normalize import View, fold_width
+from termkit.text.normalize import View, fold_width
 
 KEYS = ["六九九六", "三区三线", "1+2+15", "两个维护", "十大平台", "煤八条", "4句话32字", "清化收", "1236", "双碳"]
 VARIANTS = {"六九九六": ["六九六六"]}

@@ -1,10 +1,10 @@
-"""Counts read out of slogan keys (termkit.numerals)."""
+"""Counts read out of slogan keys (termkit.text.numerals)."""
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from termkit.numerals import is_ordinal_key, key_parts, numerals_in_key, parse_numeral, summary_count
+from termkit.text.numerals import is_ordinal_key, key_parts, numerals_in_key, parse_numeral, summary_count
 
 KEYS = [
     # the 上党 appendix

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from termkit import Mention
-from termkit.normalize import STEPS
+from termkit.text.normalize import STEPS
 from termkit.render import jsonl_records
 
 

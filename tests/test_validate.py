@@ -1,12 +1,12 @@
-"""Checking glossaries (termkit.validate): schema, duplicates, and the numeric count check."""
+"""Checking glossaries (termkit.glossary.validate): schema, duplicates, and the numeric count check."""
 
 import json
 from pathlib import Path
 
 import pytest
 
-from termkit.extract import extract_terms, to_yaml
-from termkit.validate import Finding, check_counts, format_json, format_text, has_errors, validate_files
+from termkit.corpus.extract import extract_terms, to_yaml
+from termkit.glossary.validate import Finding, check_counts, format_json, format_text, has_errors, validate_files
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "shangdang-2023-06-government-work-report.txt"

@@ -13,7 +13,7 @@ os.environ["TERMKIT_NO_CACHE"] = "1"  # a glossary per input: keep them off the 
 
 with atheris.instrument_imports():
     from termkit import Annotator, Glossary, Normalization
-    from termkit.extract import extract_terms, to_yaml
+    from termkit.corpus.extract import extract_terms, to_yaml
     from termkit.glossary import parse_file
 
 

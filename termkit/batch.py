@@ -2,7 +2,7 @@
 one large file cut into segments for several processes.
 
 Nothing here matches text itself: it reads files (:mod:`termkit.textio`),
-hands text to an :class:`~termkit.annotate.Annotator` and writes what the
+hands text to an :class:`~termkit.match.annotator.Annotator` and writes what the
 renderers (:mod:`termkit.render`) make of the mentions. Output always comes in
 input order. Errors reading an input are reported through a callback and
 counted; the other inputs go on.
@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 
-from .annotate import Annotator
+from .match import Annotator
 from .textio import InputError
 
 #: A large file is cut into segments of about this many bytes for ``--jobs``.

@@ -32,29 +32,20 @@ The steps, each switched on or off in :class:`Normalization`:
 Skipping is the only step that changes lengths; a view keeps a sorted list of
 the places where it removed a run, and maps a view offset back with one binary
 search. Building a view is one regular-expression split, or one pass of the
-optional C module ``termkit._native`` where it was built (the two agree on any
-text; the tests hold them to it).
+optional C module where it was built (see :mod:`termkit.native`; the two
+agree on any text, the tests hold them to it).
 """
 
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, fields
 from functools import lru_cache
 from itertools import accumulate
 
-from .model import QUOTES
-
-# The optional C twins of the hot loops (termkit/_native.c), unless not built
-# or switched off with TERMKIT_PURE_PYTHON=1 (to compare, or to rule them out).
-_native = None
-if not os.environ.get("TERMKIT_PURE_PYTHON"):
-    try:
-        from . import _native
-    except ImportError:  # pragma: no cover - depends on the build
-        pass
+from .. import native
+from .chars import FULLWIDTH_KEPT, QUOTES, fold_width
 
 #: The normalization steps, in a fixed order, each as (the field of
 #: :class:`Normalization` and of its ``--no-`` flag, the name a mention
@@ -92,25 +83,6 @@ class Normalization:
         return cls(**{f.name: False for f in fields(cls)})
 
 
-# Full-width forms U+FF01..U+FF5E fold to ASCII U+0021..U+007E — except the
-# punctuation that Chinese text uses as its own (，：；！？（）［］｛｝ and the
-# full-width quotes), which no key contains and which stays as it is.
-_KEEP = "！＂＇（），：；？［］｛｝"
-_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in _KEEP}
-_FULLWIDTH = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH_TABLE) + "]")
-
-
-def fold_width(text: str) -> str:
-    """Full-width letters, digits and signs to ASCII, one character for one.
-
-    >>> fold_width("“１＋２＋１５”，ＧＤＰ")
-    '“1+2+15”，GDP'
-    """
-    if not _FULLWIDTH.search(text):
-        return text
-    return text.translate(_WIDTH_TABLE)
-
-
 @lru_cache(maxsize=None)  # compiled on first use: with the C module, never
 def _run_pattern(breaks: bool, quotes: bool) -> re.Pattern:
     """The runs a view skips: maximal runs of whitespace (with page-number
@@ -125,20 +97,6 @@ def _run_pattern(breaks: bool, quotes: bool) -> re.Pattern:
     return re.compile(
         f"(?=[{cls}])(?:(?<![{alnum}{cls}])(?=({run}))\\1|(?<=[{alnum}])(?=({run}))\\2(?![{alnum}]))"
     )
-
-
-def ascii_alnum(ch: str) -> bool:
-    """Whether ``ch`` is an ASCII letter or digit (the boundary rule of keys)."""
-    return ch.isascii() and ch.isalnum()
-
-
-def is_quote(ch: str) -> bool:
-    """Whether ``ch`` is one quotation mark ('' is not).
-
-    >>> is_quote("“"), is_quote(""), is_quote("“”")
-    (True, False, False)
-    """
-    return len(ch) == 1 and ch in QUOTES
 
 
 def _view_python(original: str, width: bool, breaks: bool, quotes: bool):
@@ -158,11 +116,15 @@ def _view_python(original: str, width: bool, breaks: bool, quotes: bool):
     return "".join(kept), starts, shifts, changed
 
 
-if _native is not None:
-    _native.configure(_KEEP, QUOTES)  # the character classes, set once
-    _build = _native.view  # (one pass in C, no intermediate strings)
-else:
-    _build = _view_python
+if native.module is not None:
+    native.module.configure(FULLWIDTH_KEPT, QUOTES)  # the character classes, set once
+
+
+def _build(original: str, width: bool, breaks: bool, quotes: bool):
+    """:func:`_view_python`, or its twin in C (one pass, no intermediate strings)."""
+    if native.module is None:
+        return _view_python(original, width, breaks, quotes)
+    return native.module.view(original, width, breaks, quotes)
 
 
 class View:

@@ -43,9 +43,8 @@ from enum import Enum
 from functools import lru_cache
 from typing import Annotated, Any, Optional, Union, get_args, get_origin, get_type_hints
 
-# Quotation marks that may surround a term. A key never contains them: they
-# are matched around it (see ``Context.quoted``) or skipped inside it.
-QUOTES = "“”「」『』\"‘’'〝〞﹁﹂﹃﹄＂＇"
+from ..text.chars import QUOTES
+
 
 _PUNCT_ONLY = re.compile(r"^[\W_]+$")
 

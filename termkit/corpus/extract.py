@@ -37,9 +37,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from .model import QUOTES, Component, Context, GlossaryFile, Kind, Source, Term, to_json
-from .normalize import ascii_alnum
-from .numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
+from ..glossary.model import Component, Context, GlossaryFile, Kind, Source, Term, to_json
+from ..text.chars import QUOTES, ascii_alnum
+from ..text.numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _SP = r"[ \t\u3000\u00a0]*"

@@ -46,10 +46,11 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
-from .extract import stated_total
-from .glossary import GlossaryError, component_refs, find_cycle, read_file
+from ..corpus.extract import stated_total
+from ..text.numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
+from .checks import check_terms
+from .files import GlossaryError, read_file
 from .model import Component, Term
-from .numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
 
 Severity = Literal["error", "warning", "info"]
 
@@ -187,7 +188,7 @@ def _match_by_name(parts: list[KeyPart], named: list[Component]) -> list[tuple[K
 def check_counts(term: Term) -> tuple[str, str] | None:
     """The numeric check of one term: (code, message), or None for a key without numerals.
 
-    >>> from termkit.model import Source
+    >>> from termkit.glossary.model import Source
     >>> t = Term(id="x/五个一", key="五个一", headword="“五个一”", kind="numeric-slogan", scope="x",
     ...          sources=[Source(document="x")], components=[Component(name="五个一", items=["甲", "乙", "丙", "丁"])])
     >>> check_counts(t)
@@ -246,9 +247,8 @@ def validate_files(paths: list[str | Path]) -> list[Finding]:
     Duplicates are reported on the later entry, naming the earlier one.
     """
     findings: list[Finding] = []
-    loaded: dict[str, tuple[str, Term]] = {}
-    ids: dict[str, str] = {}
-    forms: dict[str, tuple[str, str]] = {}
+    terms: list[Term] = []
+    origins: dict[int, str] = {}  # id(term) -> its file
     for path in paths:
         path = str(path)
         try:
@@ -264,36 +264,15 @@ def validate_files(paths: list[str | Path]) -> list[Finding]:
             findings.append(Finding(path, None, None, "schema", "error", str(e)))
             continue
         for t in gf.terms:
-            if t.id in ids:
-                findings.append(Finding(path, t.id, t.key, "duplicate-id", "error",
-                                        f"term {t.id}: duplicate id (first in {ids[t.id]})"))
-            else:
-                ids[t.id] = path
-            for form, _ in t.forms:
-                other = forms.get(form)
-                if other is not None and other[0] != t.id:
-                    findings.append(Finding(path, t.id, t.key, "duplicate-key", "error",
-                                            f"term {t.id}: form {form!r} already belongs to term {other[0]} ({other[1]})"))
-                else:
-                    forms.setdefault(form, (t.id, path))
+            origins[id(t)] = path
+            terms.append(t)
             checked = check_counts(t)
             if checked is not None:
                 code, message = checked
                 findings.append(Finding(path, t.id, t.key, code, _SEVERITY[code], message))
-            loaded.setdefault(t.id, (path, t))
-    # References between terms: across all the files, as when they are loaded together.
-    refs = {tid: sorted(component_refs(t.components)) for tid, (_, t) in loaded.items()}
-    for tid, targets in refs.items():
-        path, t = loaded[tid]
-        for target in targets:
-            if target not in loaded:
-                findings.append(Finding(path, tid, t.key, "missing-ref", "error",
-                                        f"term {tid}: component refers to missing term {target!r}"))
-    cycle = find_cycle({tid: [x for x in targets if x in loaded] for tid, targets in refs.items()})
-    if cycle:
-        path, t = loaded[cycle[0]]
-        findings.append(Finding(path, t.id, t.key, "ref-cycle", "error",
-                                f"term {t.id}: components refer in a cycle: " + " -> ".join(cycle)))
+    # Ids, forms and references across all the files, as when they are loaded together.
+    for p in check_terms(terms, lambda t: origins[id(t)]).problems:
+        findings.append(Finding(origins[id(p.term)], p.term.id, p.term.key, p.code, "error", p.message))
     return findings
 
 

@@ -2,7 +2,7 @@
 
 Matching semantics (pinned by a property test against a brute-force matcher):
 
-1. The *view* of the text is built (see :mod:`termkit.normalize`): full-width
+1. The *view* of the text is built (see :mod:`termkit.text.normalize`): full-width
    forms folded, breaks and inner quotation marks skipped.
 2. A *candidate* is an occurrence in the view of any surface form of a term:
    its key, aliases, variants (misprints) and, with ``traditional`` on, their
@@ -11,7 +11,7 @@ Matching semantics (pinned by a property test against a brute-force matcher):
 
    - a form that starts (ends) with an ASCII letter or digit is not preceded
      (followed) by one: ``1236`` is not found in ``G1236`` or ``12360``;
-   - the term's :class:`~termkit.model.Context` holds, if it has one.
+   - the term's :class:`~termkit.glossary.model.Context` holds, if it has one.
 
 4. By default the valid candidates are reduced to a leftmost-longest,
    non-overlapping selection: scanning left to right, at the leftmost start
@@ -28,48 +28,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
 from typing import Literal, NamedTuple, Optional
 
-from . import cache
+from .. import cache, native
+from ..glossary import Glossary
+from ..glossary.model import Term
+from ..text.chars import ascii_alnum, fold_width, is_quote
+from ..text.normalize import STEPS, Normalization, View
+from ..text.traditional import TRADITIONAL_CONFIGS, traditional_forms
 from .engine import Match, make_engine, select_longest
-from .glossary import Glossary
-from .model import Term
-from .normalize import STEPS, Normalization, View, _native, ascii_alnum, fold_width, is_quote
 
 #: The default context of :meth:`Annotator.find_stream` and
 #: :meth:`Annotator.scan`: a term, with the breaks inside it and the context
 #: its rule needs, may span up to this many characters.
 CONTEXT = 4096
-
-#: OpenCC configurations whose output the automaton learns, so that text in
-#: any of these standards matches without being converted.
-TRADITIONAL_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp")
-
-
-@lru_cache(maxsize=None)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-def traditional_forms(form: str) -> list[str]:
-    """The distinct Traditional-script spellings of a Simplified form.
-
-    >>> traditional_forms("两个维护")
-    ['兩個維護']
-    >>> traditional_forms("十大平台")
-    ['十大平臺']
-    """
-    out = []
-    for config in TRADITIONAL_CONFIGS:
-        converted = _converter(config).convert(form)
-        if converted != form and converted not in out:
-            out.append(converted)
-    return out
-
 
 def traditional_table(strings: Iterable[str]) -> dict[str, list[str]]:
     """:func:`traditional_forms` of each string, through the on-disk cache."""
@@ -91,7 +64,7 @@ class Mention(NamedTuple):
     ``text == original[start:end]``. Two mentions are equal, and hash
     alike, when they have the same ``start``, ``end`` and ``id``. ``form`` is the surface form that matched
     (a key, alias, variant or Traditional spelling of one); ``normalizations``
-    lists, in the order of :data:`termkit.normalize.STEPS`, what it took to
+    lists, in the order of :data:`termkit.text.normalize.STEPS`, what it took to
     find it; ``term`` is the glossary entry.
     """
 
@@ -321,9 +294,9 @@ class Annotator:
                 m for m in self.engine.overlapping(vt) if vlo <= m[0] < vhi and (not forms[m[2]].check or valid(view, m))
             )
         greedy = self.engine.longest(vt)
-        if _native is None:
+        if native.module is None:
             return self._select_python(view, greedy, vlo, vhi)
-        return _native.select(greedy, vlo, vhi, view, self._rules, self.engine.overlapping, self._maxlen)
+        return native.module.select(greedy, vlo, vhi, view, self._rules, self.engine.overlapping, self._maxlen)
 
     def _select_python(self, view: View, greedy: list[Match], p: int, vhi: int) -> list[Match]:
         """The leftmost-longest selection among the valid candidates starting
@@ -433,9 +406,9 @@ class Annotator:
 
     def _mentions(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
         """Mentions of view matches, with offsets into the original (+ ``shift``)."""
-        if _native is None:
+        if native.module is None:
             return self._mentions_python(view, matches, shift)
-        return _native.mentions(
+        return native.module.mentions(
             matches, view.original, view._starts, view._shifts, shift, view.width_changed,
             self._payload, Mention, self._steps,
         )
@@ -514,7 +487,7 @@ class Annotator:
         text, under :meth:`find_stream`'s precondition on ``context``).
         Memory stays bounded as for :meth:`find_stream`, plus the list of terms
         used for ``footnotes``. (The formats live in :mod:`termkit.render`.)"""
-        from .render import expand
+        from ..render import expand
 
         return expand(self, pieces, style, context=context)
 

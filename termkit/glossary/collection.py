@@ -1,0 +1,158 @@
+"""The :class:`Glossary`: an ordered, immutable collection of terms, checked
+as a whole when it is built (see :mod:`termkit.glossary.checks`); loading
+and merging glossary files, through the on-disk cache; the bundled default."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from .. import cache
+from ..cache import digest
+from .checks import check_terms
+from .files import GlossaryError, _read_bytes, bundled_files, parse_file
+from .model import Kind, Source, Term, term_from_json, to_json, trusted
+
+
+class Glossary:
+    """An ordered collection of terms, checked as a whole.
+
+    >>> g = Glossary.from_keys(["三区三线", "清化收"])
+    >>> len(g), [t.key for t in g]
+    (2, ['三区三线', '清化收'])
+    """
+
+    def __init__(self, terms: Iterable[Term], *, origins: dict[str, str] | None = None):
+        self._terms: list[Term] = list(terms)
+        self._origins = dict(origins or {})
+        checked = check_terms(self._terms, lambda t: self._origins.get(t.id))
+        if checked.problems:
+            term = checked.problems[0].term
+            where = f"{self._origins[term.id]}: " if term.id in self._origins else ""
+            raise GlossaryError(where + checked.problems[0].message)
+        self._by_id, self._by_form = checked.by_id, checked.by_form
+
+    # -- construction -------------------------------------------------
+    @classmethod
+    def from_files(cls, paths: Iterable[str | Path]) -> "Glossary":
+        """Load and merge glossary files, in order.
+
+        Validated files are cached as JSON keyed by their content (see
+        :mod:`termkit.cache`), so a second load skips YAML and validation.
+        """
+        from .. import __version__
+
+        files = [(str(p), _read_bytes(str(p))) for p in paths]
+        name = "glossary-" + digest(__version__, *(x for f in files for x in f))
+        cached = cls._from_cache(cache.load(name), [path for path, _ in files])
+        if cached is not None:
+            return cached
+        terms: list[Term] = []
+        origins: dict[str, str] = {}
+        for path, raw in files:
+            for t in parse_file(path, raw).terms:
+                origins.setdefault(t.id, path)
+                terms.append(t)
+        glossary = cls(terms, origins=origins)
+        cache.store(name, {"terms": [to_json(t) for t in terms], "origins": origins})
+        return glossary
+
+    @classmethod
+    def _from_cache(cls, cached: object, paths: list[str]) -> "Glossary | None":
+        """The glossary :meth:`from_files` cached for these files, or None if
+        ``cached`` is not exactly what it stores (then the files are read again)."""
+        if type(cached) is not dict or cached.keys() != {"terms", "origins"} or type(cached["terms"]) is not list:
+            return None
+        origins = cached["origins"]
+        try:
+            terms = [term_from_json(t) for t in cached["terms"]]
+            if (type(origins) is not dict or origins.keys() != {t.id for t in terms}
+                    or not set(origins.values()) <= set(paths)):
+                return None
+            return cls(terms, origins=origins)
+        except (TypeError, ValueError, RecursionError):  # a GlossaryError is a ValueError
+            return None
+
+    @classmethod
+    def load(cls) -> "Glossary":
+        """The bundled glossary, curated from the seed documents."""
+        return cls.from_files(bundled_files())
+
+    @classmethod
+    def from_keys(cls, keys: Iterable[str]) -> "Glossary":
+        """An ad-hoc glossary from bare surface forms, with no definitions.
+
+        All whitespace is removed from a key (a key is stored clean: ``"4 句话"``
+        becomes ``4句话``) and surrounding quotation marks are stripped; ids are
+        ``adhoc/<key>``. Repeated keys are kept once.
+        """
+        from ..text.chars import QUOTES
+        from .model import Context, check_surface
+
+        # Every field is known valid here (the key checked below): skip pydantic's
+        # per-term validation, which dominates building a glossary of 100,000 keys.
+        with trusted():
+            source = [Source(document="ad hoc")]
+            context = Context()
+            terms = []
+            seen = set()
+            for raw in keys:
+                key = "".join(str(raw).split()).strip(QUOTES)
+                if key in seen:
+                    continue
+                seen.add(key)
+                try:
+                    check_surface(key, "key")
+                except ValueError as e:
+                    raise GlossaryError(f"keys: {key!r}: {e}") from None
+                terms.append(
+                    Term(id=f"adhoc/{key}", key=key, headword=key, aliases=[], variants=[], kind=Kind.other,
+                         definition=None, components=[], scope="unknown", sources=source, en=None,
+                         context=context)
+                )
+        return cls(terms)
+
+    def overlay(self, other: "Glossary") -> "Glossary":
+        """This glossary with ``other`` laid over it: a term of this one that
+        shares an id or a surface form with a term of ``other`` gives way to it.
+
+        This is how ``--glossary`` files add to the bundled glossary: a user's
+        own entry for 六九九六 replaces the bundled one instead of clashing.
+
+        >>> base = Glossary.from_keys(["双碳", "三区三线"])
+        >>> [t.id for t in base.overlay(Glossary.from_keys(["三区三线"]))]
+        ['adhoc/双碳', 'adhoc/三区三线']
+        """
+        taken_ids = {t.id for t in other}
+        taken_forms = {f for t in other for f, _ in t.forms}
+        kept = [t for t in self if t.id not in taken_ids and not any(f in taken_forms for f, _ in t.forms)]
+        origins = {**{t.id: self._origins[t.id] for t in kept if t.id in self._origins}, **other._origins}
+        return Glossary([*kept, *other], origins=origins)
+
+    def __add__(self, other: "Glossary") -> "Glossary":
+        return Glossary([*self._terms, *other._terms], origins={**other._origins, **self._origins})
+
+    # -- access -------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def __iter__(self) -> Iterator[Term]:
+        return iter(self._terms)
+
+    def __getitem__(self, term_id: str) -> Term:
+        return self._by_id[term_id]
+
+    def __contains__(self, term_id: object) -> bool:
+        return term_id in self._by_id
+
+    def find_term(self, query: str) -> Term | None:
+        """The term with this id, or whose key, alias or variant is ``query``."""
+        q = query.strip()
+        return self._by_id.get(q) or self._by_form.get(q)
+
+    def origin(self, term_id: str) -> str | None:
+        """The file a term was loaded from, if any."""
+        return self._origins.get(term_id)
+
+    def __repr__(self) -> str:
+        return f"<Glossary of {len(self)} terms>"

@@ -1,0 +1,184 @@
+"""Reading glossary files: the one YAML loader they go through (no anchors,
+aliases or repeated keys), validation into the model with errors that name
+the file and the entry, and where the bundled glossary lives."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from .model import GlossaryFile, validate
+
+
+class GlossaryError(ValueError):
+    """A glossary file or a set of terms is not valid. The message is one readable paragraph."""
+
+
+def bundled_dir() -> Path:
+    """The folder of the bundled glossary files (installed package data, or the source tree)."""
+    try:
+        installed = resources.files("termkit") / "glossaries"
+        if installed.is_dir():
+            return Path(str(installed))
+    except (ModuleNotFoundError, TypeError):  # pragma: no cover
+        pass
+    return Path(__file__).resolve().parents[2] / "glossaries"
+
+
+def bundled_files() -> list[Path]:
+    return sorted(bundled_dir().glob("*.yaml"))
+
+
+def _describe_entry(data: object, index: int) -> str:
+    if isinstance(data, dict):
+        terms = data.get("terms")
+        if isinstance(terms, list) and index < len(terms) and isinstance(terms[index], dict):
+            term = terms[index]
+            label = term.get("id") or term.get("key")
+            if label:
+                return f"term {index + 1} ({label})"
+    return f"term {index + 1}"
+
+
+def _format_validation(path: str, data: object, err) -> str:
+    problems = []
+    for e in err.errors():
+        loc = list(e["loc"])
+        where = ""
+        if len(loc) >= 2 and loc[0] == "terms" and isinstance(loc[1], int):
+            where = _describe_entry(data, loc[1])
+            loc = loc[2:]
+        field = ".".join(str(x) for x in loc)
+        msg = e["msg"].removeprefix("Value error, ")
+        if e["type"] in ("extra_forbidden", "unexpected_keyword_argument"):
+            msg = "unknown field"
+        elif e["type"] == "missing":
+            msg = "missing required field"
+        parts = [p for p in (where, field) if p]
+        problems.append(f"{', '.join(parts) or 'top level'}: {msg}")
+    shown = problems[:5]
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"{path}: " + "; ".join(shown) + more
+
+
+def read_file(path: str | Path) -> GlossaryFile:
+    """Read and validate one glossary file (YAML or JSON). Raises :class:`GlossaryError`."""
+    return parse_file(str(path), _read_bytes(str(path)))
+
+
+#: A glossary file larger than this is refused (100,000 terms take about 15 MB).
+MAX_BYTES = 64 * 2**20
+
+
+def _read_bytes(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(MAX_BYTES + 1)  # not all of /dev/zero
+    except OSError as e:
+        raise GlossaryError(f"{path}: cannot read glossary: {e.strerror or e}") from None
+    if len(raw) > MAX_BYTES:
+        raise GlossaryError(f"{path}: larger than {MAX_BYTES // 2**20} MB: not a glossary file")
+    return raw
+
+
+def parse_file(path: str, raw: bytes) -> GlossaryFile:
+    r"""Validate the bytes of a glossary file; ``path`` names it in errors.
+
+    YAML anchors and aliases, and a key given twice in one mapping, are errors:
+
+    >>> parse_file("g.yaml", b"glossary: g\nterms: &t []\nx: *t\n")
+    Traceback (most recent call last):
+    termkit.glossary.files.GlossaryError: g.yaml: YAML anchor &t at line 2, column 8: glossary files do not allow anchors and aliases
+    >>> parse_file("g.yaml", b"glossary: g\nterms: []\nglossary: h\n")
+    Traceback (most recent call last):
+    termkit.glossary.files.GlossaryError: g.yaml: duplicate key 'glossary' at line 3, column 1 (first at line 1)
+    """
+    import yaml
+
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"{path}: not UTF-8 text (byte {e.start}); save the glossary as UTF-8") from None
+    loader = _loader()
+    try:
+        data = yaml.load(text, Loader=loader)
+    except _Refused as e:
+        raise GlossaryError(f"{path}: {e}") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(e, "problem", None) or str(e).splitlines()[0]
+        raise GlossaryError(f"{path}: malformed YAML{where}: {problem}") from None
+    except RecursionError:
+        raise GlossaryError(f"{path}: the YAML is nested too deeply") from None
+    except ValueError as e:  # a value PyYAML cannot build, such as an integer of 5,000 digits
+        raise GlossaryError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise GlossaryError(f"{path}: a glossary file must be a mapping with 'glossary' and 'terms'")
+    from pydantic import ValidationError
+
+    try:
+        return validate(GlossaryFile, data)
+    except ValidationError as e:
+        raise GlossaryError(_format_validation(path, data, e)) from None
+
+
+class _Refused(Exception):
+    """YAML that glossary files do not allow (an anchor, a repeated key); the message says where."""
+
+
+@lru_cache(maxsize=None)
+def _loader():
+    """PyYAML's safe loader, refusing anchors, aliases and repeated keys.
+
+    An alias repeats a whole subtree without repeating its text, so a few
+    hundred bytes of nested aliases (a "billion laughs") would stand for
+    billions of entries; glossary files have no need for them, and they are
+    refused as the document is composed, before anything is expanded. A key
+    given twice in a mapping would silently lose the first value. The events
+    come from the C parser; composing them in Python costs little.
+    """
+    from yaml import AliasEvent, SafeLoader
+    from yaml.composer import Composer
+    from yaml.constructor import SafeConstructor
+    from yaml.resolver import Resolver
+
+    try:
+        from yaml._yaml import CParser  # libyaml's parser, as CSafeLoader uses
+
+        class Base(Composer, CParser, SafeConstructor, Resolver):
+            def __init__(self, stream):
+                CParser.__init__(self, stream)
+                Composer.__init__(self)
+                SafeConstructor.__init__(self)
+                Resolver.__init__(self)
+    except ImportError:  # pragma: no cover - PyYAML built without libyaml
+        Base = SafeLoader
+
+    class Loader(Base):
+        def compose_node(self, parent, index):
+            event = self.peek_event()
+            if event.anchor is not None:
+                what = "alias *" if isinstance(event, AliasEvent) else "anchor &"
+                raise _Refused(f"YAML {what}{event.anchor} at {_at(event.start_mark)}: "
+                               "glossary files do not allow anchors and aliases")
+            return super().compose_node(parent, index)
+
+        def construct_mapping(self, node, deep=False):
+            mapping = super().construct_mapping(node, deep=deep)
+            if len(mapping) < len(node.value):  # a key came twice: find it
+                first = {}
+                for key_node, _ in node.value:
+                    key = self.construct_object(key_node)
+                    if key in first:
+                        raise _Refused(f"duplicate key {key!r} at {_at(key_node.start_mark)} "
+                                       f"(first at line {first[key].line + 1})")
+                    first[key] = key_node.start_mark
+            return mapping
+
+    return Loader
+
+
+def _at(mark) -> str:
+    return f"line {mark.line + 1}, column {mark.column + 1}"

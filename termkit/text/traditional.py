@@ -1,0 +1,33 @@
+"""Traditional-script spellings of Simplified forms (OpenCC), which the
+automaton learns so that Traditional text matches without being converted."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: OpenCC configurations whose output the automaton learns, so that text in
+#: any of these standards matches without being converted.
+TRADITIONAL_CONFIGS = ("s2t", "s2tw", "s2hk", "s2twp")
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+def traditional_forms(form: str) -> list[str]:
+    """The distinct Traditional-script spellings of a Simplified form.
+
+    >>> traditional_forms("两个维护")
+    ['兩個維護']
+    >>> traditional_forms("十大平台")
+    ['十大平臺']
+    """
+    out = []
+    for config in TRADITIONAL_CONFIGS:
+        converted = _converter(config).convert(form)
+        if converted != form and converted not in out:
+            out.append(converted)
+    return out
