@@ -285,7 +285,7 @@ def test_constructing_an_entry_validates_it():
 
     t = Term(**{**_term_data(definition="  "), "sources": [Source(document="r.txt", line=3)]})
     assert t.kind is Kind.abbreviation and t.definition is None  # coerced and cleaned, as from a file
-    assert t.context.constrained is False and t.aliases == []
+    assert t.context.constrained is False and t.aliases == ()
     for bad in (dict(kind="slogan"), dict(key="清 化收"), dict(aliases=["清化收"]), dict(sources=[])):
         with pytest.raises(ValidationError):
             Term(**{**_term_data(**bad), "sources": bad.get("sources", [Source(document="r.txt")])})
@@ -365,3 +365,19 @@ def test_annotating_from_the_cache_does_not_import_pydantic(tmp_path):
     assert first.returncode == second.returncode == 0, first.stderr + second.stderr
     assert first.stdout.strip() == "['pydantic', 'yaml']"  # the first run reads and validates the files
     assert second.stdout.strip() == "[]"
+
+
+def test_entries_cannot_be_changed_after_the_fact():
+    """An entry's lists are tuples: nothing can desynchronize a compiled
+    Annotator by appending to a term's aliases."""
+    import dataclasses
+
+    t = Glossary.from_keys(["双碳"]).find_term("双碳")
+    for name in ("aliases", "variants", "components", "sources"):
+        assert isinstance(getattr(t, name), tuple)
+    with pytest.raises(AttributeError):
+        t.aliases.append("碳达峰")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        t.key = "碳达峰"
+    loaded = Glossary.load().find_term("六九九六")
+    assert isinstance(loaded.components, tuple) and isinstance(loaded.components[0].items, tuple)

@@ -92,7 +92,7 @@ class Glossary:
         # Every field is known valid here (the key checked below): skip pydantic's
         # per-term validation, which dominates building a glossary of 100,000 keys.
         with trusted():
-            source = [Source(document="ad hoc")]
+            source = (Source(document="ad hoc"),)
             context = Context()
             terms = []
             seen = set()
@@ -106,8 +106,8 @@ class Glossary:
                 except ValueError as e:
                     raise GlossaryError(f"keys: {key!r}: {e}") from None
                 terms.append(
-                    Term(id=f"adhoc/{key}", key=key, headword=key, aliases=[], variants=[], kind=Kind.other,
-                         definition=None, components=[], scope="unknown", sources=source, en=None,
+                    Term(id=f"adhoc/{key}", key=key, headword=key, aliases=(), variants=(), kind=Kind.other,
+                         definition=None, components=(), scope="unknown", sources=source, en=None,
                          context=context)
                 )
         return cls(terms)

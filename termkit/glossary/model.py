@@ -168,8 +168,8 @@ class Component(_Entry):
 
     name: NonEmpty
     definition: Optional[str] = None
-    items: list[NonEmpty] = field(default_factory=list)
-    components: list[Component] = field(default_factory=list)
+    items: tuple[NonEmpty, ...] = field(default_factory=tuple)
+    components: tuple[Component, ...] = field(default_factory=tuple)
     ref: Optional[str] = None  #: the id of another term this part stands for
 
 
@@ -198,8 +198,8 @@ class Context(_Entry):
     """
 
     quoted: bool = False
-    followed_by: list[NonEmpty] = field(default_factory=list)
-    preceded_by: list[NonEmpty] = field(default_factory=list)
+    followed_by: tuple[NonEmpty, ...] = field(default_factory=tuple)
+    preceded_by: tuple[NonEmpty, ...] = field(default_factory=tuple)
 
     @property
     def constrained(self) -> bool:
@@ -213,13 +213,13 @@ class Term(_Entry):
     id: Annotated[str, _Rule(pattern=r"^[^\s]+$")]  #: stable and human-readable
     key: Key  #: the core surface form, clean: 4句话32字
     headword: NonEmpty  #: as the source writes it: “六九九六”工作机制
-    aliases: list[Form] = field(default_factory=list)  #: other forms that mean the same term
-    variants: list[Form] = field(default_factory=list)  #: known misprints or variant spellings (六九六六)
+    aliases: tuple[Form, ...] = field(default_factory=tuple)  #: other forms that mean the same term
+    variants: tuple[Form, ...] = field(default_factory=tuple)  #: known misprints or variant spellings (六九六六)
     kind: Kind
     definition: Definition = None  #: the source's own text, or null
-    components: list[Component] = field(default_factory=list)
+    components: tuple[Component, ...] = field(default_factory=tuple)
     scope: NonEmpty  #: who coined it: national, 山西省, 长治市上党区
-    sources: Annotated[list[Source], _Rule(min_length=1)]
+    sources: Annotated[tuple[Source, ...], _Rule(min_length=1)]
     en: Optional[str] = None  #: an established English rendering
     context: Context = field(default_factory=Context)
 
@@ -245,7 +245,7 @@ class GlossaryFile(_Entry):
     glossary: NonEmpty  #: a name for this file's collection
     version: NonEmpty = "1"
     description: Optional[str] = None
-    terms: list[Term] = field(default_factory=list)
+    terms: tuple[Term, ...] = field(default_factory=tuple)
 
 
 def validate(cls: type, data: Any):
@@ -324,7 +324,7 @@ def _reader(tp) -> Any:
 
         def read(value):
             return value if value is None or type(value) is base else inner(value)
-    elif origin is list:
+    elif origin is tuple:  # tuple[X, ...], a JSON list
         base, inner = args[0], _reader(args[0])
         plain = _plain(base)
 
@@ -332,8 +332,8 @@ def _reader(tp) -> Any:
             if type(value) is not list:
                 raise _wrong(list, value)
             if plain and all(type(x) is base for x in value):
-                return value
-            return [inner(x) for x in value]
+                return tuple(value)
+            return tuple(inner(x) for x in value)
     elif is_dataclass(tp):
         def read(value):
             readers = _field_readers(tp)  # looked up when called: a Component holds Components
