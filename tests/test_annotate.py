@@ -74,6 +74,7 @@ def test_engines_agree_with_all_normalizations(keys, text):
         assert r == first
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(keys=keys_st, text=st.text(max_size=80) | text_st)
 def test_offsets_index_the_original(keys, text):
@@ -101,6 +102,7 @@ def check_with_constraints(engine, keys, text, data, alphabet, overlapping=True)
         assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", available())
 @settings(max_examples=300, deadline=None)
 @given(keys=keys_st, text=text_st, data=st.data())
@@ -116,6 +118,7 @@ CJK = "甲乙丙丁戊"
 @settings(max_examples=600, deadline=None)
 @given(keys=st.lists(st.text(CJK, min_size=1, max_size=5), min_size=1, max_size=8, unique=True),
        text=st.text(CJK, max_size=40), data=st.data())
+@pytest.mark.slow
 def test_selection_with_rejections_equals_reference(engine, keys, text, data):
     """Dense overlaps of CJK keys, some rejected by context: the repair windows at work."""
     check_with_constraints(engine, keys, text, data, CJK, overlapping=False)
@@ -243,6 +246,7 @@ def split(draw, text):
     return [text[a:b] for a, b in zip([0, *cuts], [*cuts, len(text)])]
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(keys=keys_st, data=st.data(), text=st.text(ALPHABET + "，。 \n“”", max_size=120))
 def test_stream_equals_whole_text(keys, data, text):
@@ -259,6 +263,7 @@ def test_stream_equals_whole_text(keys, data, text):
     assert full(ann.find_stream(pieces, context=context)) == full(whole)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(keys=keys_st, data=st.data(), text=st.text(ALPHABET + "，。 \n“”", max_size=120))
 def test_stream_overlapping_and_expanded_equals_whole_text(keys, data, text):

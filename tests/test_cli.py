@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from termkit import Annotator, Glossary
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -174,6 +176,7 @@ def test_help_has_examples(tmp_path):
     assert run("--version", cwd=tmp_path).returncode == 0
 
 
+@pytest.mark.slow
 def test_jobs_give_the_same_output_in_input_order(tmp_path):
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
     bad = tmp_path / "junk.txt"
@@ -191,6 +194,7 @@ def test_jobs_give_the_same_output_in_input_order(tmp_path):
         assert html.count("<section>") == len(files) - files.count(str(bad)) and html.rstrip().endswith("</html>")
 
 
+@pytest.mark.slow
 def test_large_file_is_streamed_with_exact_offsets(tmp_path):
     """A multi-megabyte GB18030 file goes through the block-by-block reader."""
     text = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))

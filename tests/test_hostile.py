@@ -75,6 +75,7 @@ def test_edge_texts():
     assert [m.start for m in ann.find("\ud800两个维护\udfff")] == [1]
 
 
+@pytest.mark.slow
 def test_ten_million_character_line():
     line = ("科学划定三区三线，推进清化收工作" * 700_000)[:10_000_000]
     found = ANNOTATORS[available()[0]].find(line)

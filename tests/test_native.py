@@ -82,6 +82,7 @@ texts = st.lists(st.sampled_from(PIECES) | page_lines, max_size=16).map("".join)
 flags = st.tuples(st.booleans(), st.booleans(), st.booleans())
 
 
+@pytest.mark.slow
 @needs_native
 @settings(max_examples=3000, deadline=None)
 @given(text=texts, flags=flags)
@@ -113,6 +114,7 @@ FIND_PIECES = ["两个", "维护", "三区", "三线", "1+2", "+15", "１２３�
 find_texts = st.lists(st.sampled_from(FIND_PIECES), max_size=20).map("".join) | st.text(max_size=30)
 
 
+@pytest.mark.slow
 @needs_native
 @settings(max_examples=1500, deadline=None)
 @given(text=find_texts, lo=st.integers(0, 30), hi=st.integers(0, 30), constrained=st.booleans())
@@ -126,6 +128,7 @@ def test_select_twins_agree(text, lo, hi, constrained):
     assert got == expected
 
 
+@pytest.mark.slow
 @needs_native
 @settings(max_examples=1500, deadline=None)
 @given(text=find_texts, overlapping=st.booleans(), shift=st.integers(0, 5), constrained=st.booleans())
@@ -136,6 +139,7 @@ def test_mentions_twins_agree(text, overlapping, shift, constrained):
     assert full(ann._mentions(view, matches, shift)) == full(ann._mentions_python(view, matches, shift))
 
 
+@pytest.mark.slow
 @needs_native
 @settings(max_examples=500, deadline=None)
 @given(text=find_texts, norm=st.builds(Normalization, *[st.booleans()] * 5))

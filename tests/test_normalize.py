@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import opencc
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -61,6 +62,7 @@ def mangled(draw):
 @settings(max_examples=400, deadline=None)
 @given(parts=st.lists(st.tuples(st.text(FILLER, max_size=8), mangled()), min_size=1, max_size=5),
        tail=st.text(FILLER, max_size=8), edge=st.sampled_from(FILLER_EDGE))
+@pytest.mark.slow
 def test_mangled_terms_are_found_at_their_spans(parts, tail, edge):
     text = ""
     expected = []

@@ -153,6 +153,7 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads /proc")
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL])
 def test_killing_the_main_process_leaves_nothing_running_or_behind(tmp_path, sig):
@@ -270,6 +271,7 @@ def test_closed_standard_streams(tmp_path):
     assert all(json.loads(x)["file"] == str(SEED) for x in proc.stdout.splitlines())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full")
 def test_a_full_disk_is_exit_2_with_one_line(tmp_path):
     for command in (f"annotate '{SEED}'", f"extract '{SEED}'", f"validate '{ROOT}/glossaries/shangdang-2023.yaml'",
@@ -278,6 +280,7 @@ def test_a_full_disk_is_exit_2_with_one_line(tmp_path):
         assert proc.returncode == 2 and "no space left on device" in one_line_error(proc), command
 
 
+@pytest.mark.slow
 def test_encodings_that_cannot_decode_text_are_usage_errors(tmp_path):
     for encoding in ("undefined", "rot13", "base64", "zlib", "nosuch"):
         for command in ("annotate", "extract"):

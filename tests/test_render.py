@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,7 @@ mentions = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(name=words, ms=st.lists(mentions, max_size=8), data=st.data())
 def test_jsonl_records_equal_json_dumps(name, ms, data):
