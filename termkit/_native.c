@@ -567,8 +567,8 @@ static PyObject *select_(PyObject *self, PyObject *args)
     if (greedy == NULL) goto fail;
     text = PyObject_GetAttrString(view, "text");
     original = PyObject_GetAttrString(view, "original");
-    ostarts = PyObject_GetAttrString(view, "_starts");
-    oshifts = PyObject_GetAttrString(view, "_shifts");
+    ostarts = PyObject_GetAttrString(view, "starts");
+    oshifts = PyObject_GetAttrString(view, "shifts");
     if (text == NULL || original == NULL || ostarts == NULL || oshifts == NULL) goto fail;
     if (!PyUnicode_Check(text) || !PyUnicode_Check(original)) {
         PyErr_SetString(PyExc_TypeError, "a view's text and original are str");

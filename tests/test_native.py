@@ -239,7 +239,7 @@ def test_out_of_range_offsets_raise():
 
     class Fake:
         text, original = "xa", "xa"
-        _starts, _shifts = mv([0]), mv([10**12])
+        starts, shifts = mv([0]), mv([10**12])
 
     with pytest.raises(ValueError):
         native.select([(0, 1, 0)], 0, 2, Fake(), (b"\x04", [(True, (), ())]), lambda w: [], 1)

@@ -109,6 +109,24 @@ class Mention(NamedTuple):
         }
 
 
+#: Where a mention's steps stand in a form's payload (the fields of a Mention
+#: after start, end and text).
+_PAYLOAD_STEPS = Mention._fields.index("normalizations") - 3
+
+
+class _StepTable(NamedTuple):
+    """For the C module's mentions(), which reads it by position: each form's
+    own steps as a bit mask (bit n = STEPS[n]); the steps tuple of every
+    mask; where the steps stand in a payload; the texts of exact mentions
+    (or None); whether width folding is on."""
+
+    static: bytes
+    by_mask: list
+    at: int
+    keys: list | None
+    width: bool
+
+
 @dataclass(frozen=True, slots=True)
 class _Form:
     """A surface form in the automaton, with what a mention of it reports."""
@@ -192,14 +210,10 @@ class Annotator:
                 for f in self._forms
             ],
         )
-        # For the C module's _mentions: each form's own steps as a bit mask
-        # (bit n = STEPS[n]); the steps tuple of every mask; where the steps
-        # stand in a payload (index 5, above); the texts of exact mentions;
-        # whether width folding is on.
-        self._steps = (
+        self._steps = _StepTable(
             bytes(sum(1 << n for n, x in enumerate(STEPS) if x in f.steps) for f in self._forms),
             [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
-            5,
+            _PAYLOAD_STEPS,
             # What a mention's text is where nothing was skipped or folded: the key
             # itself, unless the engine may have read a lone surrogate (as U+FFFD)
             # there. (Validated forms never hold U+FFFD.)
@@ -409,7 +423,7 @@ class Annotator:
         if native.module is None:
             return self._mentions_python(view, matches, shift)
         return native.module.mentions(
-            matches, view.original, view._starts, view._shifts, shift, view.width_changed,
+            matches, view.original, view.starts, view.shifts, shift, view.width_changed,
             self._payload, Mention, self._steps,
         )
 
@@ -422,7 +436,7 @@ class Annotator:
         """
         payload = self._payload
         original = view.original
-        starts, shifts = view._starts, view._shifts
+        starts, shifts = view.starts, view.shifts
         folded = view.width_changed
         new = tuple.__new__
         out = []

@@ -137,13 +137,14 @@ class View:
     (4, (0, 6))
     """
 
-    __slots__ = ("original", "text", "_starts", "_shifts", "width_changed")
+    __slots__ = ("original", "text", "starts", "shifts", "width_changed")
 
     def __init__(self, original: str, norm: Normalization):
         self.original = original
-        # _starts: view positions where a run was removed; _shifts: characters
-        # removed up to and including that run.
-        self.text, self._starts, self._shifts, self.width_changed = _build(
+        # starts: view positions where a run was removed; shifts: characters
+        # removed up to and including that run (lists, or buffers of
+        # Py_ssize_t from the C module).
+        self.text, self.starts, self.shifts, self.width_changed = _build(
             original, norm.width, norm.breaks, norm.quotes
         )
 
@@ -155,7 +156,7 @@ class View:
         >>> [v.from_original(o) for o in range(7)]
         [0, 1, 2, 2, 2, 3, 4]
         """
-        starts, shifts = self._starts, self._shifts
+        starts, shifts = self.starts, self.shifts
         if not starts:
             return o
         # The last run that began at or before o in the original (run k began at starts[k] plus
@@ -163,14 +164,14 @@ class View:
         k = bisect_right(range(len(starts)), o, key=lambda k: starts[k] + (shifts[k - 1] if k else 0)) - 1
         if k < 0:
             return o
-        if o < self._starts[k] + self._shifts[k]:  # inside run k
-            return self._starts[k]
-        return o - self._shifts[k]
+        if o < self.starts[k] + self.shifts[k]:  # inside run k
+            return self.starts[k]
+        return o - self.shifts[k]
 
     def to_original(self, i: int) -> int:
         """The original offset of view character ``i``."""
-        k = bisect_right(self._starts, i) - 1
-        return i + self._shifts[k] if k >= 0 else i
+        k = bisect_right(self.starts, i) - 1
+        return i + self.shifts[k] if k >= 0 else i
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """The original span of view span ``[start, end)`` (``end > start``)."""
