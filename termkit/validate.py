@@ -35,7 +35,10 @@ items of a component named like the key itself (the flat enumeration that
 A count with nothing to compare against is *unknown*. The result is
 ``count-mismatch`` when any count disagrees, ``count-ok`` when all agree, and
 ``not-checkable`` otherwise (digits with no parts; a definition in prose;
-a plan number such as 十四五).
+a plan number such as 十四五; a run of more than
+:data:`termkit.numerals.MAX_DIGITS` digits, which no slogan counts; more than
+:data:`MAX_COUNTS` counts, which would make the check cost their number times
+the length of the list).
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ from typing import Literal, Optional
 from .extract import stated_total
 from .glossary import GlossaryError, component_refs, find_cycle, read_file
 from .model import Component, Term
-from .numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
+from .numerals import MAX_DIGITS, KeyPart, has_overlong_numeral, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
 
 Severity = Literal["error", "warning", "info"]
 
@@ -71,6 +74,8 @@ class Finding:
 
 # -- the numeric check --------------------------------------------------------
 
+#: The most counts a key may have and be checked (六九九六 has four).
+MAX_COUNTS = 100
 _GENERIC = {"句", "句话", "条", "项", "点", "个", "方面", "件"}
 _COUNTED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _SPLIT_TOP = re.compile("[、，,；;。]")
@@ -198,9 +203,13 @@ def check_counts(term: Term) -> tuple[str, str] | None:
     """
     if is_ordinal_key(term.key):
         return "not-checkable", f"{term.key}: its numerals are not counts (a plan period or congress)"
+    if has_overlong_numeral(term.key):
+        return "not-checkable", f"{term.key}: a number of more than {MAX_DIGITS} digits is not a count"
     parts = key_parts(term.key)
     if not parts:
         return None
+    if len(parts) > MAX_COUNTS:
+        return "not-checkable", f"{term.key}: {len(parts)} counts are more than {MAX_COUNTS} to check"
     own = [c for c in term.components if c.name == term.key]
     items = [i for c in own for i in c.items]
     named = [c for c in term.components if c.name != term.key]
