@@ -2,6 +2,7 @@
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from termkit.annotate import Annotator
-from termkit.extract import extract_terms, find_appendix, split_entries, to_yaml
+from termkit.extract import components_of, extract_terms, find_appendix, split_entries, to_yaml
 from termkit.glossary import Glossary, read_file
 from termkit.model import to_json
 
@@ -305,3 +306,117 @@ def test_extract_never_raises_and_always_loads(tmp_path, text):
     loaded = read_file(out).terms
     assert loaded == terms
     Glossary(loaded)  # ids and forms are unique: it loads for annotate as it is
+
+
+# -- cost: linear in the text (issue 11) -------------------------------------------------------
+
+
+def _seconds(run, arg, budget):
+    """The best of two timings of ``run(arg)``; one, if that is already over budget."""
+    best = None
+    for _ in range(2):
+        start = time.perf_counter()
+        run(arg)
+        best = min(best or 1e9, time.perf_counter() - start)
+        if best > budget:
+            break
+    return best
+
+
+def assert_linear(run, make, n, budget=2.0):
+    """Doubling the input at most about doubles the time (3x, plus 0.1 s for a loaded machine)."""
+    t1 = _seconds(run, make(n), budget)
+    assert t1 < budget, f"{t1:.2f} s at n={n}"
+    t2 = _seconds(run, make(2 * n), 3 * budget)
+    assert t2 < 3 * t1 + 0.1, f"{t1:.3f} s at n={n}, {t2:.3f} s at 2n"
+
+
+def _extract(text):
+    return extract_terms(text, "x.txt")
+
+
+_HEAD = "正文。\n名词解释\n1. “双碳”：碳达峰。\n"
+# Inputs that each hit one super-linear spot of the old code, and the n where it clearly showed
+# (the old time at n in the comment).
+LINEAR = {
+    "blank lines": (lambda n: _HEAD + "\n" * n + "完", 20_000),  # 48 s
+    "附件 and spaces": (lambda n: _HEAD + "附件" + " " * n + "x\n", 200),  # 16 s (n^4)
+    "page number and spaces": (lambda n: _HEAD + "第1页" + " " * n + "x\n", 40_000),  # 2 s
+    "long digit runs in a list": (lambda n: _HEAD + "2. “乙”：甲、" + "1" * n + "、乙乙三种类型\n", 40_000),  # 7 s
+}
+
+
+@pytest.mark.parametrize("make, n", LINEAR.values(), ids=LINEAR.keys())
+def test_extract_cost_is_linear(make, n):
+    assert [t.key for t in _extract(make(n))][:1] == ["双碳"]
+    assert_linear(_extract, make, n)
+
+
+@pytest.mark.slow
+def test_sub_definitions_cost_is_linear():
+    # Each sub-definition used to copy the rest of the definition: 6 s at this n.
+    assert_linear(lambda d: components_of(d, "甲"), lambda n: "“甲”即乙，" * n, 200_000)
+
+
+def test_entries_numbered_past_999_are_their_own():
+    text = "名词解释\n" + "".join(f"{i}. “词{i}”：释义{i}。\n" for i in range(1, 1201))
+    terms = _extract(text)
+    assert [t.key for t in terms] == [f"词{i}" for i in range(1, 1201)]
+    assert terms[999].definition == "释义1000。"
+    assert terms[-1].sources[0].item == "名词解释 1200"
+
+
+def _cn(n: int) -> str:
+    """Chinese numbers 1..199: 十五, 二十, 一百零一, 一百一十."""
+    d = "零一二三四五六七八九"
+    h, r = divmod(n, 100)
+    t, u = divmod(r, 10)
+    s = "一百" if h else ""
+    if t:
+        s += ("" if t == 1 and not h else d[t]) + "十"
+    elif h and u:
+        s += "零"
+    return s + (d[u] if u else "")
+
+
+def test_chinese_numbered_entries_past_99():
+    text = "名词解释\n" + "".join(f"{_cn(i)}、“词{i}”：释义。\n" for i in range(1, 121))
+    assert [t.key for t in _extract(text)] == [f"词{i}" for i in range(1, 121)]
+
+
+def test_absurdly_long_numbers_are_no_counts():
+    digits = "1" * 5000  # more than Python reads as an int
+    text = f"名词解释\n1. “双碳”：甲、乙、丙丙{digits}种类型。\n{digits}. “乙”：二。\n2. “丙”：{digits}项。"
+    assert [(t.key, t.sources[0].item) for t in _extract(text)] == [("双碳", "名词解释 1"), ("丙", "名词解释 2")]
+
+
+HOSTILE = {
+    "only a heading": "名词解释",
+    "heading and blank lines": "名词解释\n" + "\n" * 100_000,
+    "NULs": "名词解释\n1. “\x00”：\x00\x00\n2. “双\x00碳”：即\x00。\n" + "\x00" * 100_000,
+    "lone surrogates": "名词解释\n1. “\ud800”：\udfff。\n2. “双碳”：\ud800即碳达峰。",
+    "nested quotes": "名词解释\n1. “双碳”：" + "“「『" * 30_000 + "甲" + "』」”" * 30_000 + "\n",
+    "unclosed quotes": "名词解释\n1. “双碳”：" + "“「『(（" * 30_000 + "\n",
+    "one huge line": "名词解释\n1. “双碳”：" + "甲、" * 100_000 + "\n",
+    "headings only": "名词解释\n" * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_texts_end_quickly_and_load(text, tmp_path):
+    start = time.perf_counter()
+    terms = _extract(text)
+    assert time.perf_counter() - start < 10
+    out = tmp_path / "out.yaml"
+    out.write_text(to_yaml(terms, "any"), encoding="utf-8")
+    assert read_file(out).terms == terms
+    Glossary(terms)
+
+
+@pytest.mark.slow
+def test_a_hundred_thousand_entries():
+    text = "名词解释\n" + "".join(f"{i}. 词{i}：释义。\n" for i in range(1, 100_001))
+    start = time.perf_counter()
+    terms = _extract(text)
+    assert time.perf_counter() - start < 30
+    assert len(terms) == 100_000 and terms[-1].sources[0].item == "名词解释 100000"
