@@ -386,8 +386,10 @@ def test_chinese_numbered_entries_past_99():
 
 def test_absurdly_long_numbers_are_no_counts():
     digits = "1" * 5000  # more than Python reads as an int
-    text = f"名词解释\n1. “双碳”：甲、乙、丙丙{digits}种类型。\n{digits}. “乙”：二。\n2. “丙”：{digits}项。"
-    assert [(t.key, t.sources[0].item) for t in _extract(text)] == [("双碳", "名词解释 1"), ("丙", "名词解释 2")]
+    [term] = _extract(f"名词解释\n1. “双碳”：甲、乙、丙丙{digits}种类型")  # a stated total?
+    assert term.components[0].items == ["甲", "乙", f"丙丙{digits}种类型"]
+    text = f"名词解释\n1. “甲”：一\n{digits}. “乙”：二\n2. “丙”：{digits}项"  # an item number?
+    assert [(t.key, t.sources[0].item) for t in _extract(text)] == [("甲", "名词解释 1"), ("丙", "名词解释 2")]
 
 
 HOSTILE = {
