@@ -2,14 +2,15 @@
 
 import json
 import re
+import time
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from termkit.corpus.extract import components_of, extract_terms, find_appendix, split_entries, to_yaml
 from termkit.match.annotator import Annotator
-from termkit.corpus.extract import extract_terms, find_appendix, split_entries, to_yaml
 from termkit.glossary import Glossary, read_file
 from termkit.glossary.model import to_json
 
@@ -119,7 +120,7 @@ def test_seed_sub_definitions(seed_terms):
     assert liuzhi.items[0] == "安全生产事故反思" and liuzhi.items[-1] == "安全生产举报奖励制度"
     assert [c.definition for c in by_key["1+17"].components] == ["区救援总指挥部", "17个专项指挥部"]
     assert by_key["4句话32字"].components[0].items[1] == "对标挖潜、突破“两线”"
-    assert by_key["三区三线"].components[0].items == ["城镇空间", "农业空间", "生态空间"]
+    assert by_key["三区三线"].components[0].items == ("城镇空间", "农业空间", "生态空间")
     assert by_key["12345"].context.quoted and "项目推进机制" in by_key["12345"].context.followed_by
 
 
@@ -188,8 +189,8 @@ def test_fixture_entries(path):
     for t, e in zip(terms, spec["terms"]):
         assert t.headword == e["headword"]
         assert t.definition == e["definition"], t.key
-        assert t.aliases == e.get("aliases", [])
-        assert [[c.name, c.items] for c in t.components] == e["components"], t.key
+        assert list(t.aliases) == e.get("aliases", [])
+        assert [[c.name, list(c.items)] for c in t.components] == e["components"], t.key
         assert (t.sources[0].item, t.sources[0].line) == (f"名词解释 {e['item']}", e["line"])
 
 
@@ -199,7 +200,7 @@ def test_fixture_glossary_loads_and_tags_the_body(path, tmp_path):
     terms = extract_terms(text, spec["document"])
     out = tmp_path / "out.yaml"
     out.write_text(to_yaml(terms, "fixture"), encoding="utf-8")
-    assert read_file(out).terms == terms
+    assert list(read_file(out).terms) == terms
     a, _ = find_appendix(text)
     found = {m.key for m in Annotator(Glossary.from_files([out])).find(text[:a])}
     assert found == set(spec["mentions"])
@@ -303,5 +304,121 @@ def test_extract_never_raises_and_always_loads(tmp_path, text):
     out = tmp_path / "out.yaml"
     out.write_text(to_yaml(terms, "any"), encoding="utf-8")
     loaded = read_file(out).terms
-    assert loaded == terms
+    assert list(loaded) == list(terms)
     Glossary(loaded)  # ids and forms are unique: it loads for annotate as it is
+
+
+# -- cost: linear in the text (issue 11) -------------------------------------------------------
+
+
+def _seconds(run, arg, budget):
+    """The best of two timings of ``run(arg)``; one, if that is already over budget."""
+    best = None
+    for _ in range(2):
+        start = time.perf_counter()
+        run(arg)
+        best = min(best or 1e9, time.perf_counter() - start)
+        if best > budget:
+            break
+    return best
+
+
+def assert_linear(run, make, n, budget=2.0):
+    """Doubling the input at most about doubles the time (3x, plus 0.1 s for a loaded machine)."""
+    t1 = _seconds(run, make(n), budget)
+    assert t1 < budget, f"{t1:.2f} s at n={n}"
+    t2 = _seconds(run, make(2 * n), 3 * budget)
+    assert t2 < 3 * t1 + 0.1, f"{t1:.3f} s at n={n}, {t2:.3f} s at 2n"
+
+
+def _extract(text):
+    return extract_terms(text, "x.txt")
+
+
+_HEAD = "正文。\n名词解释\n1. “双碳”：碳达峰。\n"
+# Inputs that each hit one super-linear spot of the old code, and the n where it clearly showed
+# (the old time at n in the comment).
+LINEAR = {
+    "blank lines": (lambda n: _HEAD + "\n" * n + "完", 20_000),  # 48 s
+    "附件 and spaces": (lambda n: _HEAD + "附件" + " " * n + "x\n", 200),  # 16 s (n^4)
+    "page number and spaces": (lambda n: _HEAD + "第1页" + " " * n + "x\n", 40_000),  # 2 s
+    "long digit runs in a list": (lambda n: _HEAD + "2. “乙”：甲、" + "1" * n + "、乙乙三种类型\n", 40_000),  # 7 s
+}
+
+
+@pytest.mark.parametrize("make, n", LINEAR.values(), ids=LINEAR.keys())
+def test_extract_cost_is_linear(make, n):
+    assert [t.key for t in _extract(make(n))][:1] == ["双碳"]
+    assert_linear(_extract, make, n)
+
+
+@pytest.mark.slow
+def test_sub_definitions_cost_is_linear():
+    # Each sub-definition used to copy the rest of the definition: 6 s at this n.
+    assert_linear(lambda d: components_of(d, "甲"), lambda n: "“甲”即乙，" * n, 200_000)
+
+
+def test_entries_numbered_past_999_are_their_own():
+    text = "名词解释\n" + "".join(f"{i}. “词{i}”：释义{i}。\n" for i in range(1, 1201))
+    terms = _extract(text)
+    assert [t.key for t in terms] == [f"词{i}" for i in range(1, 1201)]
+    assert terms[999].definition == "释义1000。"
+    assert terms[-1].sources[0].item == "名词解释 1200"
+
+
+def _cn(n: int) -> str:
+    """Chinese numbers 1..199: 十五, 二十, 一百零一, 一百一十."""
+    d = "零一二三四五六七八九"
+    h, r = divmod(n, 100)
+    t, u = divmod(r, 10)
+    s = "一百" if h else ""
+    if t:
+        s += ("" if t == 1 and not h else d[t]) + "十"
+    elif h and u:
+        s += "零"
+    return s + (d[u] if u else "")
+
+
+def test_chinese_numbered_entries_past_99():
+    text = "名词解释\n" + "".join(f"{_cn(i)}、“词{i}”：释义。\n" for i in range(1, 121))
+    assert [t.key for t in _extract(text)] == [f"词{i}" for i in range(1, 121)]
+
+
+def test_absurdly_long_numbers_are_no_counts():
+    digits = "1" * 5000  # more than Python reads as an int
+    [term] = _extract(f"名词解释\n1. “双碳”：甲、乙、丙丙{digits}种类型")  # a stated total?
+    assert term.components[0].items == ("甲", "乙", f"丙丙{digits}种类型")
+    text = f"名词解释\n1. “甲”：一\n{digits}. “乙”：二\n2. “丙”：{digits}项"  # an item number?
+    assert [(t.key, t.sources[0].item) for t in _extract(text)] == [("甲", "名词解释 1"), ("丙", "名词解释 2")]
+
+
+HOSTILE = {
+    "only a heading": "名词解释",
+    "heading and blank lines": "名词解释\n" + "\n" * 100_000,
+    "NULs": "名词解释\n1. “\x00”：\x00\x00\n2. “双\x00碳”：即\x00。\n" + "\x00" * 100_000,
+    "lone surrogates": "名词解释\n1. “\ud800”：\udfff。\n2. “双碳”：\ud800即碳达峰。",
+    "nested quotes": "名词解释\n1. “双碳”：" + "“「『" * 30_000 + "甲" + "』」”" * 30_000 + "\n",
+    "unclosed quotes": "名词解释\n1. “双碳”：" + "“「『(（" * 30_000 + "\n",
+    "one huge line": "名词解释\n1. “双碳”：" + "甲、" * 100_000 + "\n",
+    "headings only": "名词解释\n" * 100_000,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_texts_end_quickly_and_load(text, tmp_path):
+    start = time.perf_counter()
+    terms = _extract(text)
+    assert time.perf_counter() - start < 10
+    out = tmp_path / "out.yaml"
+    out.write_text(to_yaml(terms, "any"), encoding="utf-8")
+    assert list(read_file(out).terms) == terms
+    Glossary(terms)
+
+
+@pytest.mark.slow
+def test_a_hundred_thousand_entries():
+    text = "名词解释\n" + "".join(f"{i}. 词{i}：释义。\n" for i in range(1, 100_001))
+    start = time.perf_counter()
+    terms = _extract(text)
+    assert time.perf_counter() - start < 30
+    assert len(terms) == 100_000 and terms[-1].sources[0].item == "名词解释 100000"

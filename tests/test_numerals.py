@@ -115,3 +115,20 @@ def test_reading_keys_never_raises(text):
 @given(st.text(alphabet="一二两三四五六七八九十百千零双0123456789+个大区线", max_size=12))
 def test_reading_numeral_soup_never_raises(text):
     numerals_in_key(text)
+
+
+def test_absurdly_long_numbers_are_no_counts():
+    digits = "1" * 5000  # more digits than Python reads as an int
+    assert parse_numeral(digits) is None and parse_numeral("9" * 18) == 10**18 - 1
+    assert numerals_in_key(digits) == [] and numerals_in_key(digits + "条") == []
+    assert numerals_in_key(f"3+{digits}+2") == [3, 2]
+    assert summary_count(f"生态空间{digits}种类型") is None
+
+
+def test_a_long_run_of_units_is_read_in_linear_time():
+    import time
+
+    start = time.perf_counter()
+    assert numerals_in_key("十" * 3000) == [10] * 3000  # was cubic: 27 s at 1,000
+    assert numerals_in_key("一百" * 3000) == [100] * 3000
+    assert time.perf_counter() - start < 2

@@ -156,3 +156,36 @@ def test_references_missing_and_cyclic(tmp_path):
     codes = {(f.id, f.code) for f in validate_files([a])}
     assert ("t/丙", "missing-ref") in codes
     assert any(code == "ref-cycle" for _, code in codes)
+
+
+def test_absurdly_long_numbers_are_not_checkable(tmp_path):
+    digits = "1" * 5000  # more digits than Python reads as an int
+    p = tmp_path / "g.yaml"
+    p.write_text(
+        "glossary: g\nterms:\n"
+        f"- {{id: a/long, key: '{digits}条', headword: h, kind: other, scope: t, sources: [{{document: x}}],\n"
+        f"   components: [{{name: '{digits}', definition: '甲、乙、丙丙{digits}种类型'}}, {{name: '2', items: [甲]}}]}}\n"
+        f"- {{id: a/plus, key: '2+{digits}', headword: h, kind: other, scope: t, sources: [{{document: x}}],\n"
+        f"   definition: '甲、乙、丙丙{digits}种类型'}}\n",
+        encoding="utf-8",
+    )
+    findings = validate_files([p])
+    assert [(f.id, f.code) for f in findings] == [("a/long", "not-checkable"), ("a/plus", "not-checkable")]
+    assert findings[0].message.endswith("a number of more than 18 digits is not a count")
+
+
+def test_a_key_with_very_many_counts_is_not_checked_item_by_item(tmp_path):
+    import time
+
+    n = 20_000  # each count scanned every item: 16 s at this n
+    p = tmp_path / "g.yaml"
+    p.write_text(
+        "glossary: g\nterms:\n"
+        f"- {{id: a/x, key: '{'一甲' * n}', headword: h, kind: other, scope: t, sources: [{{document: x}}],\n"
+        f"   components: [{{name: '{'一甲' * n}', items: [{', '.join(['甲乙'] * n)}]}}]}}\n",
+        encoding="utf-8",
+    )
+    start = time.perf_counter()
+    [f] = validate_files([p])
+    assert time.perf_counter() - start < 3
+    assert f.code == "not-checkable" and f.message.endswith("20000 counts are more than 100 to check")

@@ -27,6 +27,11 @@ The steps, each a small function:
    a clause followed by a lead word (“六项制度”，即…；“九条铁规”，即…; “2”即…)
    — and :func:`split_items` finds enumerations (一是…；二是…, or a flat list
    separated by ； or 、).
+
+Cost: :func:`extract_terms` takes time linear in the length of the text (each
+line is looked at a fixed number of times; no pattern has two quantifiers that
+can trade the same characters, so none backtracks over a long run), and
+``tests/test_extract.py`` holds it there by doubling hostile inputs.
 """
 
 from __future__ import annotations
@@ -42,22 +47,39 @@ from ..text.chars import QUOTES, ascii_alnum
 from ..text.numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
 
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
-_SP = r"[ \t\u3000\u00a0]*"
 
-
+#: A header line, matched with its whitespace removed (see :func:`_squeeze`):
+#: no quantifier here can run into another over the same characters.
 _HEADER = re.compile(
-    r"^[#*\s\u3000]*"
-    r"(?:附" + _SP + "件" + _SP + r"[0-9一二三四五六七八九十]*" + _SP + r"[:：、.．]?" + _SP + r")?"
-    r"(?:《[^》\n]{1,30}》|[^\s，。,：:；;“”\"]{0,16}?)?" + _SP +
-    r"(?:(?:有" + _SP + "[关關]|相" + _SP + "[关關])" + _SP + r")?"
-    r"名" + _SP + "[词詞]" + _SP + r"(?:" + "|".join(_SP.join(re.findall(r"\[[^\]]+\]|.", w)) for w in ("解[释釋]", "[注註]解", "[注註][释釋]", "[释釋]义", "解[读讀]", "[说說]明")) + r")"
-    r"[\s\u3000*#:：]*$",
-    re.MULTILINE,
+    r"[#*]*(?:附件[0-9一二三四五六七八九十]*[:：、.．]?)?"
+    r"(?:《[^》]{1,30}》|[^，。,：:；;“”\"]{0,16}?)?"
+    r"(?:有[关關]|相[关關])?"
+    r"名[词詞](?:解[释釋]|[注註]解|[注註][释釋]|[释釋]义|解[读讀]|[说說]明)"
+    r"[*#:：]*"
 )
-_NEXT_HEADING = re.compile(r"^(?:#|附" + _SP + "件" + _SP + r"[0-9一二三四五六七八九十]*" + _SP + r"[:：]?\s*$)")
+_NEXT_HEADING = re.compile(r"#|附件[0-9一二三四五六七八九十]*[:：]?$")
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[—–\-－~～_]+\s*[0-9０-９]{1,4}\s*[—–\-－~～_]+|第\s*[0-9]{1,4}\s*页(?:\s*[/，,]?\s*共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4})\s*$"
+    r"^\s*(?:[—–\-－~～_]+\s*[0-9０-９]{1,4}\s*[—–\-－~～_]+|第\s*[0-9]{1,4}\s*页(?:\s*(?:[/，,]\s*)?共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4})\s*$"
 )
+
+
+def _squeeze(line: str) -> str:
+    """The line without whitespace (PDF text spaces out 名 词 解 释)."""
+    return "".join(line.split())
+
+
+def _header_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each header line; only lines with a 名 are looked at, each once."""
+    out = []
+    i = text.find("名")
+    while i >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        end = text.find("\n", i)
+        end = len(text) if end < 0 else end
+        if _HEADER.fullmatch(_squeeze(text[start:end])):
+            out.append((start, end))
+        i = text.find("名", end)
+    return out
 
 
 def find_appendix(text: str) -> tuple[int, int] | None:
@@ -65,7 +87,8 @@ def find_appendix(text: str) -> tuple[int, int] | None:
 
     The last header followed, within six non-blank lines, by an entry numbered 1
     (or a ``headword：`` line) counts: a table of contents may name the appendix
-    earlier. Each header is looked at once, so the cost stays linear in the text.
+    earlier. Each line is looked at once, and each header's next 4,000 characters
+    once, so the cost stays linear in the text.
 
     >>> text = "正文。\\n\\n附件\\n名 词 解 释\\n1. “双碳”：碳达峰、碳中和。\\n"
     >>> a, b = find_appendix(text); text[a:b].splitlines()[0]
@@ -73,34 +96,37 @@ def find_appendix(text: str) -> tuple[int, int] | None:
     >>> find_appendix("没有附录的文本") is None
     True
     """
-    for m in reversed(list(_HEADER.finditer(text))):
-        start = m.start()
-        while start < len(text) and text[start] == "\n":
-            start += 1
-        if _entry_follows(text, m.end()):
-            return start, _appendix_end(text, m.end())
+    for start, end in reversed(_header_lines(text)):
+        if _entry_follows(text, end):
+            return start, _appendix_end(text, end)
     return None
+
+
+_NON_BLANK = re.compile(r"\S")
 
 
 def _entry_follows(text: str, pos: int, within: int = 6) -> bool:
     """Whether one of the first few non-blank lines after ``pos`` starts an entry."""
-    seen = 0
-    for line in text[pos : pos + 4000].split("\n"):
-        if not line.strip():
-            continue
+    stop = min(len(text), pos + 4000)
+    for _ in range(within):
+        m = _NON_BLANK.search(text, pos, stop)  # blank lines skipped in one step
+        if m is None:
+            return False
+        start = max(pos, text.rfind("\n", pos, m.start()) + 1)
+        end = text.find("\n", m.start(), stop)
+        pos = stop if end < 0 else end
+        line = text[start:pos]
         nb = _numbering(line)
         if (nb is not None and nb[1] == 1) or _UNNUMBERED.match(line):
             return True
-        seen += 1
-        if seen >= within:
-            return False
     return False
 
 
 def _appendix_end(text: str, pos: int) -> int:
+    """Where the appendix starting at ``pos`` ends: at the next heading line, else at the end."""
     offset = pos
     for line in text[pos:].split("\n"):
-        if offset > pos and _NEXT_HEADING.match(line.strip()):
+        if offset > pos and line.lstrip()[:1] in ("#", "附") and _NEXT_HEADING.match(_squeeze(line)):
             return offset
         offset += len(line) + 1
     return len(text)
@@ -109,12 +135,12 @@ def _appendix_end(text: str, pos: int) -> int:
 # -- entries ------------------------------------------------------------------
 
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
-_CN = "[一二三四五六七八九十]{1,3}"
+_CN = "[一二三四五六七八九十百千零〇]{1,7}"
 #: Numbering styles: (name, pattern). Matched on the width-folded line.
 NUMBERING = (
-    ("arabic-dot", re.compile(r"^\s*([0-9]{1,3})\s*[.](?![0-9])\s*")),
-    ("arabic-comma", re.compile(r"^\s*([0-9]{1,3})\s*[、,，]\s*")),
-    ("paren-arabic", re.compile(r"^\s*[(（]\s*([0-9]{1,3})\s*[)）]\s*")),
+    ("arabic-dot", re.compile(r"^\s*([0-9]+)\s*[.](?![0-9])\s*")),
+    ("arabic-comma", re.compile(r"^\s*([0-9]+)\s*[、,，]\s*")),
+    ("paren-arabic", re.compile(r"^\s*[(（]\s*([0-9]+)\s*[)）]\s*")),
     ("circled", re.compile(r"^\s*([" + _CIRCLED + r"])\s*")),
     ("paren-chinese", re.compile(r"^\s*[(（]\s*(" + _CN + r")\s*[)）]\s*")),
     ("chinese-comma", re.compile(r"^\s*(" + _CN + r")\s*[、.](?!是)\s*")),
@@ -129,6 +155,8 @@ def _numbering(line: str) -> tuple[str, int, int] | None:
     >>> _numbering("5.5亿元"), _numbering("二十一、“三个务必”")
     (None, ('chinese-comma', 21, 4))
     """
+    if not line or line.isspace():
+        return None
     folded = line.translate(_FW).replace("．", ".")
     for style, pattern in NUMBERING:
         m = pattern.match(folded)
@@ -261,6 +289,16 @@ def strip_lead(definition: str) -> str:
     return definition
 
 
+def _lead_at(text: str, i: int) -> bool:
+    """Whether :func:`strip_lead` would strip a lead word at ``text[i]`` (without copying the text)."""
+    for lead in LEADS:
+        if text.startswith(lead, i):
+            after = text[i + len(lead) : i + len(lead) + 1]
+            if not (after and after in _NOT_LEAD.get(lead, "")):
+                return True
+    return False
+
+
 def split_entry(entry: str) -> tuple[str, str | None]:
     """An entry's (headword, definition), the definition with its lead word.
 
@@ -285,7 +323,7 @@ def split_entry(entry: str) -> tuple[str, str | None]:
         for i in range(1, min(len(entry), _HEADWORD_MAX + 1)):
             if depth[i] == 0 and depth[i - 1] == 0 or (i > 0 and entry[i - 1] in "”」』\"'’"):
                 for lead in leads:
-                    if entry.startswith(lead, i) and strip_lead(entry[i:]) != entry[i:]:
+                    if entry.startswith(lead, i) and _lead_at(entry, i):
                         if lead in ("指", "是") and entry[i - 1] not in "”」』\"'’":
                             continue  # a bare 指/是 only leads after a quoted headword
                         return entry[:i], entry[i:]
@@ -349,7 +387,7 @@ _SUB_LEADS = ("分别对应", "分别是", "分别指", "分别为", "即指", "
 _SUBDEF = re.compile(
     r"(?:^|(?<=[。；;，,：:]))\s*(?:其中[，,]?)?"
     r"(?:“([^“”]{1,24})”|「([^「」]{1,24})」|『([^『』]{1,24})』|\"([^\"]{1,24})\")"
-    r"\s*[，,：:]?\s*(" + "|".join(_SUB_LEADS) + ")"
+    r"\s*(?:[，,：:]\s*)?(" + "|".join(_SUB_LEADS) + ")"
 )
 _TRAIL = "。；;，,、：: "
 
@@ -361,14 +399,14 @@ def components_of(definition: str, key: str = "") -> list[Component]:
     >>> [(c.name, c.definition) for c in cs]
     [('1', '总指挥部'), ('17', '17个专项指挥部')]
     >>> [(c.name, c.items) for c in components_of("“三区”是指城镇、农业、生态三种空间。“三线”即三条线。")]
-    [('三区', ['城镇', '农业', '生态']), ('三线', [])]
+    [('三区', ('城镇', '农业', '生态')), ('三线', ())]
     """
     found = []
     for m in _SUBDEF.finditer(definition):
         name = next(g for g in m.groups()[:4] if g is not None)
         lead = m.group(5)
-        rest = definition[m.end(5):]
-        if lead in _NOT_LEAD and rest[:1] and rest[0] in _NOT_LEAD[lead]:
+        after = definition[m.end(5) : m.end(5) + 1]  # one character: not a copy of the rest
+        if lead in _NOT_LEAD and after and after in _NOT_LEAD[lead]:
             continue
         found.append((m.start(), m.end(5), "".join(name.split()).translate(_FW), lead))
     if len(found) < 2 or any(f[2] == key for f in found):
@@ -471,7 +509,12 @@ def split_items(text: str) -> list[str]:
     return _trim_intro(parts)
 
 
-_COUNT_WORD = re.compile("(?:[0-9]+|[" + CJK_NUMERAL_CHARS + "]+)[" + "个张项条位套种类家所件批支名大個張項條種類" + "]")
+# Each run of numerals is tried from its first character only: trying it from
+# every character would make a long run cost its length squared.
+_COUNT_WORD = re.compile(
+    "(?:(?<![0-9])[0-9]+|(?<![" + CJK_NUMERAL_CHARS + "])[" + CJK_NUMERAL_CHARS + "]+)"
+    "[个张项条位套种类家所件批支名大個張項條種類]"
+)
 
 
 def _summary(parts: list[str]) -> tuple[str, int] | None:
@@ -644,16 +687,25 @@ def entry_term(number: int, line: int, raw: str, document: str, scope: str = "un
         return None
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def extract_terms(text: str, document: str) -> list[Term]:
     """The entries of the text's 名词解释 appendix as Terms, in order ([] when there is none).
 
     Ids are ``<document stem>/<key>``; an entry whose key or alias repeats an
     earlier entry's is left out, so the result always loads as one glossary.
+    Lone surrogates in ``text`` read as U+FFFD, as termkit reads them from a file
+    (YAML has no way to write them).
+
+    The cost is linear in the length of the text: each line is looked at a
+    fixed number of times, and no pattern runs twice over the same characters.
 
     >>> text = "报告正文。\\n\\n名词解释\\n\\n1. “双碳”：即碳达峰、碳中和。\\n2. 区实验中学：即指新建高中。\\n"
     >>> [(t.id, t.key, t.definition, t.sources[0].line) for t in extract_terms(text, "r.txt")]
     [('r/双碳', '双碳', '碳达峰、碳中和。', 5), ('r/区实验中学', '区实验中学', '新建高中。', 6)]
     """
+    text = _SURROGATE.sub("\ufffd", text)
     span = find_appendix(text)
     if span is None:
         return []

@@ -10,7 +10,7 @@
 
 The numeric check
 -----------------
-A key's counts and their labels come from :func:`termkit.numerals.key_parts`
+A key's counts and their labels come from :func:`termkit.text.numerals.key_parts`
 (六九九六 → 6, 9, 9, 6; 两匹配一服从 → 2 匹配, 1 服从). A term's *list* is the
 items of a component named like the key itself (the flat enumeration that
 ``termkit extract`` writes); its *parts* are its other components.
@@ -35,7 +35,10 @@ items of a component named like the key itself (the flat enumeration that
 A count with nothing to compare against is *unknown*. The result is
 ``count-mismatch`` when any count disagrees, ``count-ok`` when all agree, and
 ``not-checkable`` otherwise (digits with no parts; a definition in prose;
-a plan number such as 十四五).
+a plan number such as 十四五; a run of more than
+:data:`termkit.text.numerals.MAX_DIGITS` digits, which no slogan counts; more than
+:data:`MAX_COUNTS` counts, which would make the check cost their number times
+the length of the list).
 """
 
 from __future__ import annotations
@@ -47,7 +50,15 @@ from pathlib import Path
 from typing import Literal, Optional
 
 from ..corpus.extract import stated_total
-from ..text.numerals import KeyPart, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
+from ..text.numerals import (
+    MAX_DIGITS,
+    KeyPart,
+    has_overlong_numeral,
+    is_ordinal_key,
+    key_parts,
+    numerals_in_key,
+    parse_numeral,
+)
 from .checks import check_terms
 from .files import GlossaryError, read_file
 from .model import Component, Term
@@ -72,6 +83,8 @@ class Finding:
 
 # -- the numeric check --------------------------------------------------------
 
+#: The most counts a key may have and be checked (六九九六 has four).
+MAX_COUNTS = 100
 _GENERIC = {"句", "句话", "条", "项", "点", "个", "方面", "件"}
 _COUNTED = re.compile(r"[\u4e00-\u9fff0-9A-Za-z]")
 _SPLIT_TOP = re.compile("[、，,；;。]")
@@ -199,9 +212,13 @@ def check_counts(term: Term) -> tuple[str, str] | None:
     """
     if is_ordinal_key(term.key):
         return "not-checkable", f"{term.key}: its numerals are not counts (a plan period or congress)"
+    if has_overlong_numeral(term.key):
+        return "not-checkable", f"{term.key}: a number of more than {MAX_DIGITS} digits is not a count"
     parts = key_parts(term.key)
     if not parts:
         return None
+    if len(parts) > MAX_COUNTS:
+        return "not-checkable", f"{term.key}: {len(parts)} counts are more than {MAX_COUNTS} to check"
     own = [c for c in term.components if c.name == term.key]
     items = [i for c in own for i in c.items]
     named = [c for c in term.components if c.name != term.key]

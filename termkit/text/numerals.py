@@ -21,7 +21,10 @@ lines. This module reads those counts out of a key. The rules, in order:
    (:func:`is_ordinal_key`). Neither has a numeral after 第 (第一).
 4. **零 is a word** (三零: three zeros) unless it stands inside a number (一百零八).
 5. **N个一X** (三个一批, 五个一) is N things of the form 一X: one count, N.
-6. **Words that only look numeric** — 一体化, 统一, 百姓, 十分, 一般, 一些 … (see
+6. **A run of more than** :data:`MAX_DIGITS` **Arabic digits is not a count**
+   (nor are its digits): no slogan counts that high, and reading it would cost
+   time for nothing (Python refuses to read more than 4,300 digits at all).
+7. **Words that only look numeric** — 一体化, 统一, 百姓, 十分, 一般, 一些 … (see
    :data:`NOT_NUMERALS`) — are not numerals.
 
 >>> numerals_in_key("六九九六"), numerals_in_key("1+2+15"), numerals_in_key("4句话32字")
@@ -52,7 +55,13 @@ NOT_NUMERALS = (
 #: Classifiers that may stand between a numeral and what it counts: 两个共同体.
 CLASSIFIERS = "个张项条位套种类家所件批支名個張項條種類"
 
+#: The longest run of Arabic digits read as a count, or as counts (rule 6).
+MAX_DIGITS = 18
+#: The longest well-formed Chinese number with units is 7 characters (九千九百九十九).
+_LONGEST_CJK = 7
+
 _FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_OVERLONG = re.compile("[0-9]{%d}" % (MAX_DIGITS + 1))
 _NONZERO = CJK_NUMERAL_CHARS.replace("零", "").replace("〇", "")
 _TOKEN = re.compile(
     "(?P<skip>" + "|".join(map(re.escape, sorted(NOT_NUMERALS, key=len, reverse=True)))
@@ -85,12 +94,14 @@ def parse_numeral(s: str) -> int | None:
     (100, 1000)
     >>> parse_numeral("六九"), parse_numeral("十四五"), parse_numeral("区"), parse_numeral("")
     (None, None, None, None)
+    >>> parse_numeral("9" * 19) is None  # more than MAX_DIGITS: not a count
+    True
     """
     s = s.strip().translate(_FW)
     if not s:
         return None
     if s.isascii() and s.isdigit():
-        return int(s)
+        return int(s) if len(s) <= MAX_DIGITS else None
     if s == "双":
         return 2
     if len(s) == 1 and s in DIGITS:
@@ -146,7 +157,7 @@ def _read_cjk_run(run: str) -> list[int]:
     out = []
     i = 0
     while i < len(run):
-        for j in range(len(run), i, -1):
+        for j in range(min(len(run), i + _LONGEST_CJK), i, -1):  # longer is never well formed
             v = _parse_cjk(run[i:j])
             if v is not None:
                 out.append(v)
@@ -188,6 +199,8 @@ def key_parts(key: str) -> list[KeyPart]:
     for m in _TOKEN.finditer(key):
         if m.lastgroup == "arabic":
             run = m.group()
+            if len(run) > MAX_DIGITS:
+                continue
             label_follows = m.end() < len(key) and not key[m.end()].isdigit() and key[m.end()] != "+"
             if plus or label_follows or len(run) == 1:
                 tokens.append((m.start(), m.end(), [int(run)]))
@@ -253,7 +266,15 @@ def summary_count(part: str) -> tuple[str, int] | None:
             continue
         if m.end() < len(part) and part[m.end()] in CLASSIFIERS + "大":
             n = parse_numeral(m.group())
-            head = part[: m.start()].removesuffix("等")
-            if n is not None and len(head) >= 2:
-                return head, n
+            if n is not None and m.start() - (part[m.start() - 1] == "等") >= 2:
+                return part[: m.start()].removesuffix("等"), n
     return None
+
+
+def has_overlong_numeral(key: str) -> bool:
+    """Whether a key holds a run of more than :data:`MAX_DIGITS` Arabic digits (rule 6).
+
+    >>> has_overlong_numeral("1" * 19 + "条"), has_overlong_numeral("154+50")
+    (True, False)
+    """
+    return _OVERLONG.search(key.translate(_FW)) is not None
