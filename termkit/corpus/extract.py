@@ -43,10 +43,10 @@ import yaml
 from pydantic import ValidationError
 
 from ..glossary.model import Component, Context, GlossaryFile, Kind, Source, Term, to_json
-from ..text.chars import QUOTES, ascii_alnum
-from ..text.numerals import CJK_NUMERAL_CHARS, has_numeral_chars, key_parts, parse_numeral, summary_count
+from ..text.chars import FULLWIDTH_TO_ASCII, QUOTES, ascii_alnum
+from ..text.lists import TRAIL, depth_map, split_items
+from ..text.numerals import has_numeral_chars, key_parts, parse_numeral
 
-_FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 
 #: A header line, matched with its whitespace removed (see :func:`_squeeze`):
 #: no quantifier here can run into another over the same characters.
@@ -157,7 +157,7 @@ def _numbering(line: str) -> tuple[str, int, int] | None:
     """
     if not line or line.isspace():
         return None
-    folded = line.translate(_FW).replace("．", ".")
+    folded = line.translate(FULLWIDTH_TO_ASCII).replace("．", ".")
     for style, pattern in NUMBERING:
         m = pattern.match(folded)
         if m:
@@ -235,37 +235,6 @@ def clean(text: str) -> str:
 
 # -- headword and definition ----------------------------------------------------
 
-_OPEN = {"“": "”", "「": "」", "『": "』", "《": "》", "（": "）", "(": ")", "〝": "〞",
-         "‘": "’", "﹁": "﹂", "﹃": "﹄", "【": "】", "[": "]"}
-_SYMMETRIC = "\"'＂＇"
-
-
-def _depth_map(text: str) -> list[int]:
-    """For each character, how deep it sits in quotes and brackets (0 = outside)."""
-    stack: list[str] = []
-    out = []
-    for c in text:
-        if stack and c == stack[-1]:
-            out.append(len(stack))
-            stack.pop()
-            continue
-        if c in _SYMMETRIC:
-            if stack and stack[-1] == c:
-                stack.pop()
-            else:
-                stack.append(c)
-            out.append(len(stack))
-            continue
-        if c in _OPEN:
-            stack.append(_OPEN[c])
-            out.append(len(stack))
-            continue
-        out.append(len(stack))
-    if stack:  # unbalanced marks: no nesting can be trusted
-        return [0] * len(text)
-    return out
-
-
 LEADS = ("即指", "是指", "系指", "意指", "即", "指", "是")
 #: A lead word is not one when followed by these: 指导, 是否, 即时.
 _NOT_LEAD = {"指": "导挥标引南出示令数導揮標", "是": "否", "即": "时使便時"}
@@ -313,7 +282,7 @@ def split_entry(entry: str) -> tuple[str, str | None]:
     >>> split_entry("双碳")
     ('双碳', None)
     """
-    depth = _depth_map(entry)
+    depth = depth_map(entry)
     for seps in ("：:", "，,"):
         for i, c in enumerate(entry[: _HEADWORD_MAX + 1]):
             if c in seps and depth[i] == 0 and i > 0:
@@ -357,7 +326,7 @@ def key_of(headword: str) -> tuple[str, list[str], str, str]:
     m = _ABBREV.match(headword)
     if m and _QUOTED.search(m.group("abbr")) is None:
         headword = m.group("name")
-        aliases.append("".join(m.group("abbr").split()).translate(_FW).strip(QUOTES))
+        aliases.append("".join(m.group("abbr").split()).translate(FULLWIDTH_TO_ASCII).strip(QUOTES))
     quoted = list(_QUOTED.finditer(headword))
     before = after = ""
     if quoted:
@@ -376,7 +345,7 @@ def key_of(headword: str) -> tuple[str, list[str], str, str]:
             before, after = headword[: first.start()], headword[first.end() :]
     else:
         key = headword
-    key = _strip_quotes("".join(key.split())).translate(_FW)
+    key = _strip_quotes("".join(key.split())).translate(FULLWIDTH_TO_ASCII)
     aliases = [a for a in aliases if a and a != key]
     return key, aliases, _strip_quotes(before), _strip_quotes(after)
 
@@ -389,8 +358,6 @@ _SUBDEF = re.compile(
     r"(?:“([^“”]{1,24})”|「([^「」]{1,24})」|『([^『』]{1,24})』|\"([^\"]{1,24})\")"
     r"\s*(?:[，,：:]\s*)?(" + "|".join(_SUB_LEADS) + ")"
 )
-_TRAIL = "。；;，,、：: "
-
 
 def components_of(definition: str, key: str = "") -> list[Component]:
     """The sub-definitions of a definition, as components (at least two, or none).
@@ -408,13 +375,13 @@ def components_of(definition: str, key: str = "") -> list[Component]:
         after = definition[m.end(5) : m.end(5) + 1]  # one character: not a copy of the rest
         if lead in _NOT_LEAD and after and after in _NOT_LEAD[lead]:
             continue
-        found.append((m.start(), m.end(5), "".join(name.split()).translate(_FW), lead))
+        found.append((m.start(), m.end(5), "".join(name.split()).translate(FULLWIDTH_TO_ASCII), lead))
     if len(found) < 2 or any(f[2] == key for f in found):
         return []
     out = []
     for k, (_, body_start, name, lead) in enumerate(found):
         stop = found[k + 1][0] if k + 1 < len(found) else len(definition)
-        body = definition[body_start:stop].lstrip("：:，, ").rstrip(_TRAIL)
+        body = definition[body_start:stop].lstrip("：:，, ").rstrip(TRAIL)
         if lead == "分别对应":  # not a lead word: part of what the sub-definition says
             body = lead + body
         try:
@@ -423,182 +390,6 @@ def components_of(definition: str, key: str = "") -> list[Component]:
             return []
     return out
 
-
-_ORDINAL = re.compile(r"(?:^|(?<=[。；;，,：:]))\s*([一二三四五六七八九十]{1,3})是")
-_SPLIT_AND = re.compile(r"以及|和|及")
-
-
-def _split_top(text: str, seps: str) -> list[str]:
-    depth = _depth_map(text)
-    parts, last = [], 0
-    for i, c in enumerate(text):
-        if c in seps and depth[i] == 0:
-            parts.append(text[last:i])
-            last = i + 1
-    parts.append(text[last:])
-    return [p.strip(_TRAIL) for p in parts]
-
-
-def split_items(text: str) -> list[str]:
-    """The items of an enumeration, or [] when the text is not one.
-
-    An enumeration is (a) 一是…；二是…, numbered from 一 in order; or (b) a single
-    sentence that is a flat list: parts separated by ；, or parts separated
-    by ， that all begin with the same two characters (务必…，务必…), or parts
-    separated by 、 (the last part split once at 和/及 when both halves are
-    two characters or more). A 、-list may end in a stated total (…三种类型的国土空间):
-    the total must equal the number of parts, or the text is not taken as a list.
-
-    >>> split_items("一是巩固成果；二是做好文章；三是守住底线。")
-    ['巩固成果', '做好文章', '守住底线']
-    >>> split_items("就业服务联合体、养老托育联合体和文化体育联合体")
-    ['就业服务联合体', '养老托育联合体', '文化体育联合体']
-    >>> split_items("务必不忘初心、牢记使命,务必谦虚谨慎、艰苦奋斗,务必敢于斗争")
-    ['务必不忘初心、牢记使命', '务必谦虚谨慎、艰苦奋斗', '务必敢于斗争']
-    >>> split_items("城乡学校共同体和医疗卫生共同体"), split_items("加快发展六大产业链和九大专业镇")
-    (['城乡学校共同体', '医疗卫生共同体'], [])
-    >>> split_items("城镇、农业、生态空间划定的开发边界、基本农田、保护红线三条控制线")
-    []
-    >>> split_items("为全面推进产业转型,加快锻长补短,促进产业集聚。"), split_items("特色产业支撑网")
-    ([], [])
-    """
-    text = text.strip().rstrip(_TRAIL)
-    if not text:
-        return []
-    marks = list(_ORDINAL.finditer(text))
-    if len(marks) >= 2 and [parse_numeral(m.group(1)) for m in marks] == list(range(1, len(marks) + 1)):
-        ends = [m.start() for m in marks[1:]] + [len(text)]
-        items = [text[m.end() : e].strip(_TRAIL) for m, e in zip(marks, ends)]
-        return items if all(items) else []
-    for m in re.finditer(r"^(?:主要)?(?:包括|分别是|分别为|有)[：:]?", text):
-        text = text[m.end():]
-    if len(_split_top(text, "。")) > 1:
-        return []
-    parts = _split_top(text, "；;")
-    if len(parts) > 1:
-        return parts if all(parts) else []
-    parts = _split_top(text, "，,")
-    if len(parts) > 1:
-        heads = {p[:2] for p in parts}
-        return parts if len(heads) == 1 and all(len(p) > 2 for p in parts) else []
-    parts = _split_top(text, "、")
-    if len(parts) == 1:
-        pair = _SPLIT_AND.split(text, maxsplit=1)
-        if len(pair) == 2 and all(len(p) >= 2 for p in pair) and pair[0][-1] == pair[1][-1]:
-            return pair  # 城乡学校共同体和医疗卫生共同体: two parallel names
-        return []
-    if not all(parts):
-        return []
-    summary = _summary(parts)
-    if summary is not None:
-        if summary[1] != len(parts):
-            return []
-        parts[-1] = summary[0]
-        return _trim_intro(parts)
-    parts = _end_of_list(parts)
-    last = parts[-1]
-    pieces = _SPLIT_AND.split(last, maxsplit=1)
-    if len(pieces) == 2 and all(len(p) >= 2 for p in pieces) and "和" not in parts[0]:
-        parts[-1:] = pieces
-    m = re.search(r"等[^、，,等]{0,8}$", parts[-1])
-    if m and m.start() >= 2 and parts[-1][m.start() - 1] not in "平同高中初对均相优上下次超劣":
-        parts[-1] = parts[-1][: m.start()]
-    parts = [p.strip(_TRAIL) for p in parts]
-    if not all(parts):
-        return []
-    return _trim_intro(parts)
-
-
-# Each run of numerals is tried from its first character only: trying it from
-# every character would make a long run cost its length squared.
-_COUNT_WORD = re.compile(
-    "(?:(?<![0-9])[0-9]+|(?<![" + CJK_NUMERAL_CHARS + "])[" + CJK_NUMERAL_CHARS + "]+)"
-    "[个张项条位套种类家所件批支名大個張項條種類]"
-)
-
-
-def _summary(parts: list[str]) -> tuple[str, int] | None:
-    """A total stated at the end of a 、-list (…生态空间三种类型的国土空间), when no other part counts."""
-    found = summary_count(parts[-1])
-    if found is None or any(_COUNT_WORD.search(p) for p in parts[:-1]):
-        return None
-    return found
-
-
-def stated_total(text: str | None) -> int | None:
-    """The total a 、-list states after itself, or None.
-
-    >>> stated_total("城镇空间、农业空间、生态空间三种类型的国土空间。")
-    3
-    >>> stated_total("引进十个重大项目、培育十家龙头企业"), stated_total("特色产业支撑网")
-    (None, None)
-    """
-    if not text:
-        return None
-    parts = _split_top(text.strip().rstrip(_TRAIL), "、")
-    if len(parts) < 2 or not all(parts):
-        return None
-    found = _summary(parts)
-    return found[1] if found else None
-
-
-def _end_of_list(parts: list[str]) -> list[str]:
-    """Where a 、-list runs into the rest of its sentence, cut it there.
-
-    The list ends at a last part ``X的Y`` with a short Y (…优化服务的简称), or
-    where the parts so far share an ending that a later part continues past
-    (产业链、创新链、人才链同步构建、相互融合 → the list is the three 链).
-
-    >>> _end_of_list(["产业链", "创新链", "人才链同步构建", "相互融合"])
-    ['产业链', '创新链', '人才链']
-    >>> _end_of_list(["简政放权", "放管结合", "优化服务的简称"])
-    ['简政放权', '放管结合', '优化服务']
-    >>> _end_of_list(["绿色煤炭产业链", "数字装备制造产业链", "现代医药产业链"])
-    ['绿色煤炭产业链', '数字装备制造产业链', '现代医药产业链']
-    """
-    last = parts[-1]
-    i = last.rfind("的")
-    if i >= 2 and len(last) - i - 1 <= 6 and not any("的" in p for p in parts[:-1]):
-        parts = [*parts[:-1], last[:i]]
-    common = _common_suffix(parts[:2])
-    if common:
-        run = 2
-        while run < len(parts) and parts[run].endswith(common):
-            run += 1
-        if run < len(parts):
-            k = parts[run].find(common)
-            if k >= 1:
-                return [*parts[:run], parts[run][: k + len(common)]]
-    return parts
-
-
-def _common_suffix(parts: list[str]) -> str:
-    out = ""
-    for chars in zip(*(p[::-1] for p in parts)):
-        if len(set(chars)) != 1:
-            break
-        out = chars[0] + out
-    return out
-
-
-def _trim_intro(parts: list[str]) -> list[str]:
-    """Cut the lead-in off the first item when the others are short and parallel.
-
-    >>> _trim_intro(["清理整治河道内乱占", "乱采", "乱堆", "乱建"])
-    ['乱占', '乱采', '乱堆', '乱建']
-    >>> _trim_intro(["城镇空间", "农业空间"])
-    ['城镇空间', '农业空间']
-    """
-    rest = parts[1:]
-    n = len(rest[0])
-    if n <= 4 and len(rest) >= 2 and all(len(p) == n and p[0] == rest[0][0] for p in rest):
-        tail = parts[0][-n:]
-        if len(parts[0]) > n and tail[0] == rest[0][0]:
-            return [tail, *rest]
-    return parts
-
-
-# -- terms ------------------------------------------------------------------------
 
 _INSTITUTION = re.compile(r"(学校|中学|小学|大学|学院|医院|中心|园区|开发区|馆|站|所|委员会|办公室)$")
 
@@ -660,7 +451,7 @@ def entry_term(number: int, line: int, raw: str, document: str, scope: str = "un
     """One appendix entry as a Term, or None when it has no usable key."""
     entry = clean(raw)
     headword, definition = split_entry(entry)
-    headword = headword.strip(_TRAIL) or headword
+    headword = headword.strip(TRAIL) or headword
     key, aliases, before, after = key_of(headword)
     if not key or len(key) > _HEADWORD_MAX:
         return None

@@ -49,7 +49,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
-from ..corpus.extract import stated_total
+from ..text.lists import stated_total
 from ..text.numerals import (
     MAX_DIGITS,
     KeyPart,

@@ -10,11 +10,15 @@ import re
 # are matched around it (see ``Context.quoted``) or skipped inside it.
 QUOTES = "“”「」『』\"‘’'〝〞﹁﹂﹃﹄＂＇"
 
-# Full-width forms U+FF01..U+FF5E fold to ASCII U+0021..U+007E — except the
-# punctuation that Chinese text uses as its own (，：；！？（）［］｛｝ and the
-# full-width quotes), which no key contains and which stays as it is.
+#: Every full-width form U+FF01..U+FF5E to its ASCII twin, punctuation too:
+#: for reading numbers and numbering (１２．, （３）).
+FULLWIDTH_TO_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+# Matching folds the same forms except the punctuation that Chinese text uses
+# as its own (，：；！？（）［］｛｝ and the full-width quotes), which no key
+# contains and which stays as it is.
 FULLWIDTH_KEPT = "！＂＇（），：；？［］｛｝"
-_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F) if chr(c) not in FULLWIDTH_KEPT}
+_WIDTH_TABLE = {c: a for c, a in FULLWIDTH_TO_ASCII.items() if chr(c) not in FULLWIDTH_KEPT}
 _FULLWIDTH = re.compile("[" + "".join(re.escape(chr(c)) for c in _WIDTH_TABLE) + "]")
 
 
@@ -27,6 +31,12 @@ def fold_width(text: str) -> str:
     if not _FULLWIDTH.search(text):
         return text
     return text.translate(_WIDTH_TABLE)
+
+
+#: Classifiers that may stand between a numeral and what it counts: 两个共同体.
+CLASSIFIERS = "个张项条位套种类家所件批支名個張項條種類"
+#: What may follow a numeral when a list states its total (三大工程 as well as 三种类型).
+COUNT_SUFFIXES = CLASSIFIERS + "大"
 
 
 def ascii_alnum(ch: str) -> bool:

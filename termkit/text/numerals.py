@@ -38,6 +38,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from .chars import CLASSIFIERS, COUNT_SUFFIXES, FULLWIDTH_TO_ASCII
+
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}
@@ -52,15 +54,12 @@ NOT_NUMERALS = (
     "統一", "一體", "一樣", "進一步",
 )
 
-#: Classifiers that may stand between a numeral and what it counts: 两个共同体.
-CLASSIFIERS = "个张项条位套种类家所件批支名個張項條種類"
 
 #: The longest run of Arabic digits read as a count, or as counts (rule 6).
 MAX_DIGITS = 18
 #: The longest well-formed Chinese number with units is 7 characters (九千九百九十九).
 _LONGEST_CJK = 7
 
-_FW = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
 _OVERLONG = re.compile("[0-9]{%d}" % (MAX_DIGITS + 1))
 _NONZERO = CJK_NUMERAL_CHARS.replace("零", "").replace("〇", "")
 _TOKEN = re.compile(
@@ -81,7 +80,7 @@ def is_ordinal_key(key: str) -> bool:
     >>> [is_ordinal_key(k) for k in ["十四五", "十五五", "八五普法", "二十大", "十九届四中全会", "十大平台", "三区三线"]]
     [True, True, True, True, True, False, False]
     """
-    key = key.translate(_FW)
+    key = key.translate(FULLWIDTH_TO_ASCII)
     return bool(_PLAN.match(key) or _CONGRESS.match(key))
 
 
@@ -97,7 +96,7 @@ def parse_numeral(s: str) -> int | None:
     >>> parse_numeral("9" * 19) is None  # more than MAX_DIGITS: not a count
     True
     """
-    s = s.strip().translate(_FW)
+    s = s.strip().translate(FULLWIDTH_TO_ASCII)
     if not s:
         return None
     if s.isascii() and s.isdigit():
@@ -191,7 +190,7 @@ def key_parts(key: str) -> list[KeyPart]:
     >>> [p.count for p in key_parts("六九九六")], key_parts("十五五"), key_parts("清化收")
     ([6, 9, 9, 6], [], [])
     """
-    key = key.translate(_FW)
+    key = key.translate(FULLWIDTH_TO_ASCII)
     if is_ordinal_key(key):
         return []
     plus = "+" in key
@@ -244,7 +243,7 @@ def has_numeral_chars(key: str) -> bool:
     >>> has_numeral_chars("十四五"), has_numeral_chars("清化收")
     (True, False)
     """
-    return any(c.isdigit() or c in CJK_NUMERAL_CHARS or c == "双" for c in key.translate(_FW))
+    return any(c.isdigit() or c in CJK_NUMERAL_CHARS or c == "双" for c in key.translate(FULLWIDTH_TO_ASCII))
 
 
 def summary_count(part: str) -> tuple[str, int] | None:
@@ -260,11 +259,11 @@ def summary_count(part: str) -> tuple[str, int] | None:
     >>> summary_count("六项措施"), summary_count("快递物流一体化"), summary_count("加快5G智慧矿山")
     (None, None, None)
     """
-    part = part.translate(_FW)
+    part = part.translate(FULLWIDTH_TO_ASCII)
     for m in _TOKEN.finditer(part):
         if m.lastgroup not in ("arabic", "cjk", "shuang") or m.start() < 2:
             continue
-        if m.end() < len(part) and part[m.end()] in CLASSIFIERS + "大":
+        if m.end() < len(part) and part[m.end()] in COUNT_SUFFIXES:
             n = parse_numeral(m.group())
             if n is not None and m.start() - (part[m.start() - 1] == "等") >= 2:
                 return part[: m.start()].removesuffix("等"), n
@@ -277,4 +276,4 @@ def has_overlong_numeral(key: str) -> bool:
     >>> has_overlong_numeral("1" * 19 + "条"), has_overlong_numeral("154+50")
     (True, False)
     """
-    return _OVERLONG.search(key.translate(_FW)) is not None
+    return _OVERLONG.search(key.translate(FULLWIDTH_TO_ASCII)) is not None
