@@ -107,9 +107,17 @@ def test_parse_numeral_reads_every_written_number(n):
 def test_reading_keys_never_raises(text):
     counts = numerals_in_key(text)
     assert all(isinstance(c, int) and c >= 0 for c in counts)
-    assert len(counts) == len(key_parts(text))
     summary_count(text)
     is_ordinal_key(text)
+
+
+@given(st.lists(st.integers(min_value=1, max_value=9), min_size=1, max_size=5), st.integers(1, 9999))
+def test_counts_of_composed_keys(digits, n):
+    """Keys made from known numbers give those numbers back: 1+2+6 and 1236
+    (a run of digits counts digit by digit), 三个中心."""
+    assert numerals_in_key("+".join(map(str, digits))) == digits
+    assert numerals_in_key("".join(map(str, digits))) == digits
+    assert numerals_in_key(_chinese(n) + "个中心") == [n]
 
 
 @given(st.text(alphabet="一二两三四五六七八九十百千零双0123456789+个大区线", max_size=12))

@@ -53,7 +53,6 @@ def test_seed_extraction_checks_every_count_it_can(seed_findings):
     )
 
 
-@pytest.mark.skipif(not BUNDLED.exists(), reason="bundled shangdang-2023.yaml not written yet")
 def test_bundled_glossary_counts_agree():
     findings = [f for f in validate_files([BUNDLED]) if f.code == "count-mismatch"]
     assert findings == []
