@@ -415,7 +415,7 @@ def _detect(data: bytes, name: str, final: bool = True) -> _Detected:
         if looks_binary(data, nul_is_binary=False):
             raise InputError(f"{name}: looks like a binary file, not text")
         if final and len(data) < SHORT_TEXT and not text.isascii():
-            if not _WIDE.search(text) or not _reads_as_chinese(text):
+            if not _has_wide(text) or not _reads_as_chinese(text):
                 return _short_utf8(data, text, name)
         return _Detected("utf-8", text=text if final else None)
     if looks_binary(data):
@@ -503,8 +503,15 @@ def _not_plain_chinese() -> "re.Pattern[str]":
     return re.compile("[^" + "".join(map(re.escape, sorted(plain))) + "]")
 
 
-#: A character UTF-8 writes in three bytes or four, as it does Han characters.
-_WIDE = re.compile("[\u0800-\U0010ffff]")
+def _has_wide(text: str) -> bool:
+    """Whether ``text`` has a character UTF-8 writes in three bytes or four,
+    as it does Han characters. (Not a regular expression: one of that range
+    takes milliseconds to compile, at every start.)
+
+    >>> _has_wide("café"), _has_wide("两")
+    (False, True)
+    """
+    return bool(text) and max(text) >= "\u0800"
 
 
 def _alphabetic(text: str) -> bool:
