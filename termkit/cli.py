@@ -55,6 +55,7 @@ examples:
   termkit annotate --format html -o report.html report.txt
   cat report.txt | termkit annotate -             # read standard input
   termkit annotate --glossary my-terms.yaml *.txt # add your own terms to the bundled ones
+  termkit annotate --terms words.txt report.txt   # a plain list: one term a line, optional TAB definition
   termkit annotate --encoding gb18030 --offsets bytes old-report.txt
   termkit annotate -j 2 -o corpus.jsonl reports/*.txt   # two processes
 """
@@ -66,8 +67,12 @@ def _add_glossary_options(p: argparse.ArgumentParser) -> None:
         "replace bundled ones with the same id or form",
     )
     p.add_argument(
+        "--terms", action="append", default=[], metavar="FILE",
+        help="a plain list of terms to add, one a line, optionally 'term<TAB>definition' (repeatable)",
+    )
+    p.add_argument(
         "--no-default-glossary", action="store_true",
-        help="do not load the bundled glossary (use only --glossary files)",
+        help="do not load the bundled glossary (use only --glossary and --terms files)",
     )
 
 
@@ -169,17 +174,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 # -- commands ---------------------------------------------------------------
 
-def _load_glossary(no_default: bool, paths: list[str]):
+def _load_glossary(no_default: bool, paths: list[str], term_lists: list[str] = ()):
     from .glossary import Glossary, GlossaryError
 
     try:
         glossary = Glossary([]) if no_default else Glossary.load()
         if paths:  # the user's files win where they define a bundled term again
             glossary = glossary.overlay(Glossary.from_files(paths))
+        if term_lists:
+            glossary = glossary.overlay(Glossary.from_term_lists(term_lists))
     except GlossaryError as e:
         raise CLIError(str(e)) from None
     if not len(glossary):
-        raise CLIError("the glossary is empty: give --glossary PATH or drop --no-default-glossary")
+        raise CLIError("the glossary is empty: give --glossary PATH or --terms FILE, or drop --no-default-glossary")
     return glossary
 
 
@@ -190,6 +197,7 @@ class _AnnotatorSpec:
     def __init__(self, args):
         self.no_default = args.no_default_glossary
         self.glossary_paths = list(args.glossary)
+        self.term_lists = list(args.terms)
         from .text.normalize import STEP_TABLE
 
         self.normalization = {k: not getattr(args, f"no_{k}") for k, _, _ in STEP_TABLE}
@@ -199,7 +207,7 @@ class _AnnotatorSpec:
         from .match import Annotator
         from .text.normalize import Normalization
 
-        glossary = _load_glossary(self.no_default, self.glossary_paths)
+        glossary = _load_glossary(self.no_default, self.glossary_paths, self.term_lists)
         try:
             return Annotator(glossary, normalization=Normalization(**self.normalization), engine=self.engine)
         except ValueError as e:
@@ -236,7 +244,7 @@ def _annotate(args) -> int:
     failures = 0
     try:
         # Inputs include the glossary files: -o must never overwrite either.
-        with atomic_write(args.output, inputs=[f for f in files if f != "-"] + list(args.glossary)) as out:
+        with atomic_write(args.output, inputs=[f for f in files if f != "-"] + list(args.glossary) + list(args.terms)) as out:
             title = printable(files[0]) if len(files) == 1 else f"{len(files)} documents"
             out.write(fmt.head(f"termkit: {title}"))
             if jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
@@ -377,7 +385,7 @@ def _glossary(args) -> int:
         return EXIT_OK
     from .glossary.model import to_json
 
-    glossary = _load_glossary(args.no_default_glossary, args.glossary)
+    glossary = _load_glossary(args.no_default_glossary, args.glossary, args.terms)
     if args.glossary_command == "list":
         for t in glossary:
             if args.format == "jsonl":

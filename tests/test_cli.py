@@ -320,3 +320,21 @@ def test_usage_errors(tmp_path):
     assert run("annotate", "-f", "html", "--offsets", "bytes", str(SEED), cwd=tmp_path).returncode == 2
     assert run("glossary", cwd=tmp_path).returncode == 2
     assert run("validate", str(tmp_path / "nope.yaml"), cwd=tmp_path).returncode == 1
+
+
+def test_a_plain_list_of_terms_and_minimal_entries(tmp_path):
+    words = tmp_path / "words.txt"
+    words.write_text("双碳\t碳达峰、碳中和\n三区三线\n", encoding="utf-8")
+    doc = tmp_path / "d.txt"
+    doc.write_text("实现双碳目标，划定三区三线。\n", encoding="utf-8")
+    proc = run("annotate", "--no-default-glossary", "--terms", str(words), str(doc), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert [(r["id"], r["definition"]) for r in lines(proc)] == [("words/双碳", "碳达峰、碳中和"), ("words/三区三线", None)]
+    minimal = tmp_path / "mine.yaml"
+    minimal.write_text("- 双碳\n- key: 三区三线\n  definition: 城镇空间、农业空间、生态空间\n", encoding="utf-8")
+    proc = run("annotate", "-f", "inline", "-g", str(minimal), str(doc), cwd=tmp_path)
+    assert proc.stdout.decode() == "实现双碳目标，划定三区三线（城镇空间、农业空间、生态空间）。\n\n"
+    bad = tmp_path / "bad.txt"
+    bad.write_text("!!!\n", encoding="utf-8")
+    proc = run("annotate", "--terms", str(bad), str(doc), cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stderr.decode().count("\n") == 1 and "bad.txt: term 1" in proc.stderr.decode()

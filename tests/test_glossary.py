@@ -49,11 +49,12 @@ def test_from_files_loads(tmp_path):
         (lambda s: s.replace("key: 清化收", "key: '   '"), "key is empty"),
         (lambda s: s.replace("key: 清化收", "key: '“”'"), "key"),
         (lambda s: s.replace("key: 清化收", "key: '!!!'"), "only punctuation"),
-        (lambda s: s.replace("    kind: abbreviation\n", ""), "kind: missing required field"),
+        (lambda s: s.replace("    key: 清化收\n", ""), "key: missing required field"),
         (lambda s: s.replace("kind: abbreviation", "kind: slogan"), "kind"),
         (lambda s: s.replace("sources: [{document: report.txt, item: 名词解释 8, line: 180}]", "sources: []"), "sources"),
         (lambda s: s.replace("headword: \"“清化收”\"", "headword: [unclosed"), "malformed YAML at line"),
-        (lambda s: "- just\n- a list\n", "must be a mapping"),
+        (lambda s: "just a string\n", "must be a mapping"),
+        (lambda s: "- just\n- a list\n", "key 'a list' contains whitespace"),
     ],
 )
 def test_bad_files_give_one_readable_message(tmp_path, mutation, message):
@@ -202,11 +203,19 @@ def test_merge_keeps_order():
     assert [t.key for t in g] == ["甲", "乙"]
 
 
-def test_schema_is_exported():
-    schema = json_schema()
-    assert schema["additionalProperties"] is False
-    assert "Term" in schema["$defs"] and "Component" in schema["$defs"]
-    json.dumps(schema)
+def test_schema_accepts_what_termkit_reads_and_rejects_what_it_refuses():
+    """An editor validating with the exported schema agrees with termkit."""
+    import jsonschema
+    import yaml
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    for path in bundled_files():
+        validator.validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+    validator.validate({"glossary": "mine", "terms": [{"key": "双碳", "definition": "碳达峰、碳中和"}, "两个维护"]})
+    validator.validate(["双碳", {"key": "三区三线"}])
+    for bad in ({"glossary": "mine", "terms": [{"key": "双碳", "colour": "red"}]},
+                {"glossary": "mine", "terms": [{"definition": "no key"}]}, "just a string"):
+        assert not validator.is_valid(bad), bad
 
 
 # -- the bundled glossary ----------------------------------------------------
@@ -381,3 +390,27 @@ def test_entries_cannot_be_changed_after_the_fact():
         t.key = "碳达峰"
     loaded = Glossary.load().find_term("六九九六")
     assert isinstance(loaded.components, tuple) and isinstance(loaded.components[0].items, tuple)
+
+
+def test_minimal_entries_and_bare_lists(tmp_path):
+    """An entry needs only its key (and may have a definition): the rest is
+    defaulted; a file may be a bare list of keys or entries."""
+    p = write(tmp_path, "glossary: mine\nterms:\n  - key: 双碳\n    definition: 碳达峰、碳中和\n  - 两个维护\n")
+    t, u = Glossary.from_files([p])
+    assert (t.id, t.headword, t.kind.value, t.scope, t.definition) == ("mine/双碳", "双碳", "other", "unknown", "碳达峰、碳中和")
+    assert t.sources[0].document == p.name and u.id == "mine/两个维护"
+    bare = tmp_path / "list.yaml"
+    bare.write_text("- 双碳\n- key: 三区三线\n  definition: 城镇、农业、生态空间\n", encoding="utf-8")
+    assert [(t.id, t.definition) for t in Glossary.from_files([bare])] == [
+        ("list/双碳", None), ("list/三区三线", "城镇、农业、生态空间")]
+
+
+def test_a_plain_list_of_terms(tmp_path):
+    p = tmp_path / "terms.txt"
+    p.write_text("# my terms\n双碳\t碳达峰、碳中和\n\n  “两个 维护”  \n", encoding="utf-8")
+    g = Glossary.from_term_lists([p])
+    assert [(t.id, t.key, t.definition, t.sources[0].line) for t in g] == [
+        ("terms/双碳", "双碳", "碳达峰、碳中和", 2), ("terms/两个维护", "两个维护", None, 4)]
+    p.write_text("双碳\n!!!\n", encoding="utf-8")
+    with pytest.raises(GlossaryError, match=r"terms.txt: term 2 \(terms/!!!\), key: .*only punctuation"):
+        Glossary.from_term_lists([p])

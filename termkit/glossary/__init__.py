@@ -8,6 +8,6 @@ entry and the reason.
 """
 
 from .collection import Glossary
-from .files import GlossaryError, bundled_dir, bundled_files, parse_file, read_file
+from .files import GlossaryError, bundled_dir, bundled_files, parse_file, read_file, read_terms_list
 
-__all__ = ["Glossary", "GlossaryError", "bundled_dir", "bundled_files", "parse_file", "read_file"]
+__all__ = ["Glossary", "GlossaryError", "bundled_dir", "bundled_files", "parse_file", "read_file", "read_terms_list"]

@@ -10,7 +10,7 @@ from pathlib import Path
 from .. import cache
 from ..cache import digest
 from .checks import check_terms
-from .files import GlossaryError, _read_bytes, bundled_files, parse_file
+from .files import GlossaryError, _read_bytes, bundled_files, parse_file, read_terms_list
 from .model import Kind, Source, Term, term_from_json, to_json, trusted
 
 
@@ -56,6 +56,18 @@ class Glossary:
         glossary = cls(terms, origins=origins)
         cache.store(name, {"terms": [to_json(t) for t in terms], "origins": origins})
         return glossary
+
+    @classmethod
+    def from_term_lists(cls, paths: Iterable[str | Path]) -> "Glossary":
+        """Plain lists of terms, one a line, optionally with a tab and a
+        definition (see :func:`~termkit.glossary.files.read_terms_list`)."""
+        terms: list[Term] = []
+        origins: dict[str, str] = {}
+        for path in paths:
+            for t in read_terms_list(path).terms:
+                origins.setdefault(t.id, str(path))
+                terms.append(t)
+        return cls(terms, origins=origins)
 
     @classmethod
     def _from_cache(cls, cached: object, paths: list[str]) -> "Glossary | None":

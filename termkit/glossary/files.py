@@ -114,14 +114,74 @@ def parse_file(path: str, raw: bytes) -> GlossaryFile:
         raise GlossaryError(f"{path}: the YAML is nested too deeply") from None
     except ValueError as e:  # a value PyYAML cannot build, such as an integer of 5,000 digits
         raise GlossaryError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
+    if isinstance(data, list):  # a bare list of entries or keys
+        data = {"glossary": Path(path).stem, "terms": data}
     if not isinstance(data, dict):
-        raise GlossaryError(f"{path}: a glossary file must be a mapping with 'glossary' and 'terms'")
+        raise GlossaryError(f"{path}: a glossary file must be a mapping with 'glossary' and 'terms', or a list")
+    if isinstance(data.get("terms"), list):
+        name = data.get("glossary") if isinstance(data.get("glossary"), str) else Path(path).stem
+        data["terms"] = [complete_entry(t, name, Path(path).name) for t in data["terms"]]
+    return _validated(path, data)
+
+
+def _validated(path: str, data: dict) -> GlossaryFile:
     from pydantic import ValidationError
 
     try:
         return validate(GlossaryFile, data)
     except ValidationError as e:
         raise GlossaryError(_format_validation(path, data, e)) from None
+
+
+def complete_entry(entry: object, glossary: str, document: str, line: int | None = None) -> object:
+    """A glossary entry with what a minimal one leaves out filled in. Only
+    ``key`` is needed (a bare string is a key); the rest defaults to ``id``
+    ``<glossary>/<key>``, ``headword`` the key, ``kind`` other, ``scope``
+    unknown, and ``sources`` the file it stands in. Anything that is not an
+    entry is returned as it is, for validation to name.
+
+    >>> complete_entry({"key": "双碳", "definition": "碳达峰、碳中和"}, "mine", "my.yaml")["id"]
+    'mine/双碳'
+    >>> complete_entry("双碳", "mine", "my.txt", 3)["sources"]
+    [{'document': 'my.txt', 'line': 3}]
+    """
+    if isinstance(entry, str):
+        entry = {"key": entry}
+    if not isinstance(entry, dict) or not isinstance(entry.get("key"), str):
+        return entry
+    source = {"document": document, **({"line": line} if line else {})}
+    defaults = {"id": f"{glossary}/{entry['key']}", "headword": entry["key"], "kind": "other", "scope": "unknown",
+                "sources": [source]}
+    return {**defaults, **entry}
+
+
+def read_terms_list(path: str | Path) -> GlossaryFile:
+    r"""Read a plain list of terms (``--terms``): one a line, optionally
+    followed by a tab and its definition; blank lines and lines starting
+    with ``#`` are skipped. Raises :class:`GlossaryError`.
+
+    >>> import tempfile, os
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False, encoding="utf-8") as f:
+    ...     _ = f.write("# mine\n双碳\t碳达峰、碳中和\n“两个维护”\n")
+    >>> [(t.key, t.definition) for t in read_terms_list(f.name).terms]
+    [('双碳', '碳达峰、碳中和'), ('两个维护', None)]
+    >>> os.unlink(f.name)
+    """
+    from ..text.chars import QUOTES
+
+    path = str(path)
+    try:
+        text = _read_bytes(path).decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise GlossaryError(f"{path}: not UTF-8 text (byte {e.start}); save the list as UTF-8") from None
+    name, terms = Path(path).stem, []
+    for n, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, _, definition = line.partition("\t")
+        entry = {"key": "".join(key.split()).strip(QUOTES), "definition": definition.strip() or None}
+        terms.append(complete_entry(entry, name, Path(path).name, n))
+    return _validated(path, {"glossary": name, "terms": terms})
 
 
 class _Refused(Exception):

@@ -373,7 +373,26 @@ def json_schema() -> dict:
         for f in fields(cls):
             if f.default_factory is not MISSING:
                 properties[f.name]["default"] = to_json(_default(f))
-    return schema
+    # What a file may leave out of an entry (termkit.glossary.files.complete_entry
+    # fills it in), and the bare keys and bare lists a file may hold.
+    term = schema["$defs"]["Term"]
+    term["required"] = ["key"]
+    for name, default in FILLED_IN.items():
+        term["properties"][name]["description"] = f"default: {default}"
+    entry = {"anyOf": [{"$ref": "#/$defs/Term"}, {"type": "string", "description": "a bare key"}]}
+    schema["properties"]["terms"]["items"] = entry
+    defs = schema.pop("$defs")
+    return {"$defs": defs, "title": schema["title"], "anyOf": [schema, {"type": "array", "items": entry}]}
+
+
+#: What a glossary file may leave out of an entry, and what it becomes.
+FILLED_IN = {
+    "id": "<glossary>/<key>",
+    "headword": "the key",
+    "kind": "other",
+    "scope": "unknown",
+    "sources": "the file the entry stands in",
+}
 
 
 def _default(f):
