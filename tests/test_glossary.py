@@ -414,3 +414,35 @@ def test_a_plain_list_of_terms(tmp_path):
     p.write_text("双碳\n!!!\n", encoding="utf-8")
     with pytest.raises(GlossaryError, match=r"terms.txt: term 2 \(terms/!!!\), key: .*only punctuation"):
         Glossary.from_term_lists([p])
+
+
+CORPUS = SEEDS.parent.parent / "shared" / "corpus"
+
+
+def corpus_lines(document: str) -> list[str] | None:
+    """The lines of a ``corpus:`` source (see glossaries/README.md), or None."""
+    ref = document.removeprefix("corpus:")
+    if ref.startswith("cpc-congress/") and ref.removeprefix("cpc-congress/").isdigit():
+        number = int(ref.removeprefix("cpc-congress/"))
+        with open(CORPUS / "cpc-congress" / "cpc_congress_reports.jsonl", encoding="utf-8") as f:
+            reports = [json.loads(line) for line in f]
+        found = [r["content"] for r in reports if r["congress"] == number]
+        return found[-1].splitlines() if found else None
+    path = CORPUS / ref
+    return path.read_text(encoding="utf-8").splitlines() if path.is_file() else None
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the real corpus (../shared/corpus) is not here")
+def test_corpus_sources_point_at_real_lines():
+    """A source in the real corpus names a document that exists and a line
+    that (with the two after it) mentions the term."""
+    for t in Glossary.load():
+        for s in t.sources:
+            if not s.document.startswith("corpus:"):
+                continue
+            lines = corpus_lines(s.document)
+            assert lines is not None, f"{t.id}: no corpus document {s.document}"
+            assert s.line, f"{t.id}: {s.document} names no line"
+            window = "".join(lines[s.line - 1 : s.line + 2]).replace(" ", "").replace("*", "")
+            forms = [t.key, *t.aliases, *t.variants]
+            assert any(f in window for f in forms), f"{t.id}: {s.document} line {s.line} does not mention it"
