@@ -512,16 +512,26 @@ static int is_valid(const Rules *r, Span c)
     if (!(f & CONTEXT))
         return 1;
     PyObject *ctx = c.i < PyList_GET_SIZE(r->contexts) ? PyList_GET_ITEM(r->contexts, c.i) : NULL;
-    if (ctx == NULL || !PyTuple_Check(ctx) || PyTuple_GET_SIZE(ctx) != 3 || !PyBool_Check(PyTuple_GET_ITEM(ctx, 0))) {
-        PyErr_SetString(PyExc_ValueError, "a form with a context has no (quoted, followed_by, preceded_by)");
+    if (ctx == NULL || !PyTuple_Check(ctx) || PyTuple_GET_SIZE(ctx) != 6 || !PyBool_Check(PyTuple_GET_ITEM(ctx, 0))
+        || !PyBool_Check(PyTuple_GET_ITEM(ctx, 1))) {
+        PyErr_SetString(PyExc_ValueError, "a form with a context has no (quoted, constrained, followed_by, "
+                        "preceded_by, not_followed_by, not_preceded_by)");
         return -1;
     }
-    int hit = PyTuple_GET_ITEM(ctx, 0) == Py_True ? quoted(r, c.s, c.e) : 0;
+    /* A veto first: not_followed_by, not_preceded_by. */
+    int hit = any_touches(r, PyTuple_GET_ITEM(ctx, 4), c.e, -1);
+    if (hit != 0)
+        return hit < 0 ? -1 : 0;
+    if ((hit = any_touches(r, PyTuple_GET_ITEM(ctx, 5), c.s, 1)) != 0)
+        return hit < 0 ? -1 : 0;
+    if (PyTuple_GET_ITEM(ctx, 1) != Py_True)  /* no constraint to meet */
+        return 1;
+    hit = PyTuple_GET_ITEM(ctx, 0) == Py_True ? quoted(r, c.s, c.e) : 0;
     if (hit != 0)
         return hit;
-    if ((hit = any_touches(r, PyTuple_GET_ITEM(ctx, 1), c.e, -1)) != 0)
+    if ((hit = any_touches(r, PyTuple_GET_ITEM(ctx, 2), c.e, -1)) != 0)
         return hit;
-    return any_touches(r, PyTuple_GET_ITEM(ctx, 2), c.s, 1);
+    return any_touches(r, PyTuple_GET_ITEM(ctx, 3), c.s, 1);
 }
 
 static int by_start_then_longest(const void *x, const void *y)
@@ -547,7 +557,8 @@ PyDoc_STRVAR(select_doc,
 "starting in [p, hi), from the engine's own leftmost-longest matches\n"
 "`greedy`, redone in a window of `overlapping(text[p:end])` where one is\n"
 "rejected. rules = (checks, contexts): checks[i] 1 ASCII head, 2 ASCII\n"
-"tail, 4 context, in contexts[i] = (quoted, followed_by, preceded_by).\n"
+"tail, 4 context, in contexts[i] = (quoted, constrained, followed_by,\n"
+"preceded_by, not_followed_by, not_preceded_by).\n"
 "Twin of termkit.match.annotator.Annotator._select_python.");
 
 static PyObject *select_(PyObject *self, PyObject *args)

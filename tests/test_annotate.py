@@ -22,11 +22,15 @@ def _ascii_alnum(c: str) -> bool:
     return c.isascii() and c.isalnum()
 
 
-def reference(keys: list[str], text: str, overlapping: bool = False, suffixes=None) -> list[tuple[int, int, str]]:
+def reference(keys: list[str], text: str, overlapping: bool = False, suffixes=None,
+              vetoes=None) -> list[tuple[int, int, str]]:
     """The specification, written the slow and obvious way.
 
-    ``suffixes`` maps a key to the strings one of which must follow it."""
+    ``suffixes`` maps a key to the strings one of which must follow it;
+    ``vetoes`` maps a key to (strings none of which may follow it, strings
+    none of which may precede it)."""
     suffixes = suffixes or {}
+    vetoes = vetoes or {}
     cands = []
     for i in range(len(text)):
         for k in keys:
@@ -38,6 +42,9 @@ def reference(keys: list[str], text: str, overlapping: bool = False, suffixes=No
             if _ascii_alnum(k[-1]) and j < len(text) and _ascii_alnum(text[j]):
                 continue
             if k in suffixes and not any(text.startswith(x, j) for x in suffixes[k]):
+                continue
+            not_after, not_before = vetoes.get(k, ((), ()))
+            if any(text.startswith(x, j) for x in not_after) or any(text.endswith(x, 0, i) for x in not_before):
                 continue
             cands.append((i, j, k))
     cands.sort(key=lambda c: (c[0], -(c[1] - c[0])))
@@ -91,15 +98,23 @@ def test_offsets_index_the_original(keys, text):
 
 
 def check_with_constraints(engine, keys, text, data, alphabet, overlapping=True):
-    """find, with a random subset of the keys constrained by followed_by, against the reference."""
+    """find, with random keys constrained by followed_by and others vetoed by
+    not_followed_by / not_preceded_by, against the reference."""
+    strings = st.lists(st.text(alphabet, min_size=1, max_size=2), min_size=1, max_size=2)
     constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
-    suffixes = {k: data.draw(st.lists(st.text(alphabet, min_size=1, max_size=2), min_size=1, max_size=2))
-                for k in constrained}
-    terms = [make(key=k, context={"followed_by": suffixes[k]} if k in suffixes else {}) for k in keys]
+    suffixes = {k: data.draw(strings) for k in constrained}
+    vetoed = data.draw(st.lists(st.sampled_from(keys), unique=True))
+    vetoes = {k: (data.draw(st.just([]) | strings), data.draw(st.just([]) | strings)) for k in vetoed}
+    terms = []
+    for k in keys:
+        context = {"followed_by": suffixes[k]} if k in suffixes else {}
+        if k in vetoes:
+            context.update(not_followed_by=vetoes[k][0], not_preceded_by=vetoes[k][1])
+        terms.append(make(key=k, context=context))
     ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
-    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes)
+    assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes, vetoes=vetoes)
     if overlapping:
-        assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes)
+        assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes, vetoes)
 
 
 @pytest.mark.slow
@@ -350,3 +365,9 @@ def test_mentions_are_hashable_and_equal_on_start_end_and_id():
     assert tuple(a) != tuple(b)  # the text and steps differ
     assert a != a._replace(start=1) and a != a._replace(id="other") and a != tuple(a)
     assert a == a._replace(definition="changed")
+
+
+def test_a_veto_keeps_look_alikes_out():
+    t = make(key="四上", context={"not_preceded_by": ["周", "星期"], "not_followed_by": ["午"]})
+    ann = Annotator(Glossary([t]))
+    assert [m.text for m in ann.find("“四上”企业；每周四上午；星期四上班；四上午")] == ["四上"]

@@ -106,7 +106,10 @@ ANNOTATOR = Annotator(GLOSSARY)
 # The same terms with contexts, so that the C loops call back into Python.
 CONSTRAINED = Annotator(Glossary([
     replace(t, context=Context(followed_by=["线"], preceded_by=["两个"], quoted=True))
-    if t.key in ("维护", "12", "区三") else t
+    if t.key in ("维护", "12", "区三")
+    else replace(t, context=Context(not_followed_by=["线", "+"], not_preceded_by=["的"]))
+    if t.key in ("三区", "1")
+    else t
     for t in GLOSSARY
 ]))
 FIND_PIECES = ["两个", "维护", "三区", "三线", "1+2", "+15", "１２３６", "十大平臺", "六九", "九六", " ", "\n",
@@ -191,8 +194,12 @@ def test_native_rejects_malformed_input_with_an_error():
         native.select([(0, 1, 0)], 0, 1, view, (b"\2", [None]), lambda text: 1 / 0, 1)
     with pytest.raises(ValueError):  # a context flag without its context
         native.select([(0, 1, 0)], 0, 1, view, (b"\4", [None]), None, 1)
+    with pytest.raises(ValueError):  # a context of the old shape
+        native.select([(0, 1, 0)], 0, 1, view, (b"\4", [(True, ("x",), ())]), None, 1)
     with pytest.raises(TypeError):
-        native.select([(0, 1, 0)], 0, 1, view, (b"\4", [(True, ["x"], ())]), None, 1)
+        native.select([(0, 1, 0)], 0, 1, view, (b"\4", [(True, True, ["x"], (), (), ())]), None, 1)
+    with pytest.raises(TypeError):  # a veto list that is no tuple
+        native.select([(0, 1, 0)], 0, 1, view, (b"\4", [(False, False, (), (), ["x"], ())]), None, 1)
     with pytest.raises(AttributeError):
         native.select([(0, 1, 0)], 0, 1, "not a view", (b"\0", [None]), None, 1)
 

@@ -187,8 +187,10 @@ class Source(_Entry):
 class Context(_Entry):
     """Constraints on where a key counts as a mention.
 
-    With no constraint set, every occurrence counts. Otherwise an occurrence
-    counts when *any* of the set constraints holds:
+    An occurrence followed by one of ``not_followed_by``, or preceded by one
+    of ``not_preceded_by``, never counts (周四上午 is not 四上). Otherwise,
+    with no constraint set, every occurrence counts; else it counts when
+    *any* of the set constraints holds:
 
     - ``quoted``: the occurrence stands between quotation marks of any style;
     - ``followed_by``: one of these strings follows it (breaks between allowed);
@@ -200,10 +202,18 @@ class Context(_Entry):
     quoted: bool = False
     followed_by: tuple[NonEmpty, ...] = field(default_factory=tuple)
     preceded_by: tuple[NonEmpty, ...] = field(default_factory=tuple)
+    not_followed_by: tuple[NonEmpty, ...] = field(default_factory=tuple)
+    not_preceded_by: tuple[NonEmpty, ...] = field(default_factory=tuple)
 
     @property
     def constrained(self) -> bool:
+        """Whether an occurrence must meet a constraint to count."""
         return self.quoted or bool(self.followed_by) or bool(self.preceded_by)
+
+    @property
+    def checked(self) -> bool:
+        """Whether an occurrence is checked at all (a constraint or a veto)."""
+        return self.constrained or bool(self.not_followed_by) or bool(self.not_preceded_by)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -284,7 +294,8 @@ def term_from_json(data: Any) -> Term:
     >>> t = term_from_json({"id": "t/双碳", "key": "双碳", "headword": "双碳", "aliases": [], "variants": [],
     ...     "kind": "abbreviation", "definition": None, "components": [], "scope": "national",
     ...     "sources": [{"document": "r.txt", "item": None, "line": 3, "note": None}], "en": None,
-    ...     "context": {"quoted": False, "followed_by": [], "preceded_by": []}})
+    ...     "context": {"quoted": False, "followed_by": [], "preceded_by": [], "not_followed_by": [],
+    ...                 "not_preceded_by": []}})
     >>> t.kind, t.sources[0].line
     (<Kind.abbreviation: 'abbreviation'>, 3)
     >>> term_from_json({**to_json(t), "aliases": "碳达峰"})

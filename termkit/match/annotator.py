@@ -159,7 +159,7 @@ class Annotator:
         self.glossary = glossary
         self.normalization = normalization
         self._forms: list[_Form] = []
-        self._suffixes: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self._suffixes: dict[str, tuple[tuple[str, ...], ...]] = {}  # after, before, not after, not before
         index: dict[str, int] = {}
         norm = normalization
         self._traditional: dict[str, list[str]] = {}
@@ -167,7 +167,8 @@ class Annotator:
             self._traditional = traditional_table(
                 x
                 for t in glossary
-                for x in [*(f for f, _ in t.forms), *t.context.followed_by, *t.context.preceded_by]
+                for x in [*(f for f, _ in t.forms), *t.context.followed_by, *t.context.preceded_by,
+                          *t.context.not_followed_by, *t.context.not_preceded_by]
             )
         static_steps = {
             (trad, variant): frozenset(x for x, on in (("traditional", trad), ("variant", variant)) if on)
@@ -178,8 +179,11 @@ class Annotator:
         spellings: list[tuple[Term, str, str, bool, bool]] = []  # own forms first, then Traditional
         for term in glossary:
             ctx = term.context
-            if ctx.constrained:
-                self._suffixes[term.id] = (self._spellings(ctx.followed_by), self._spellings(ctx.preceded_by))
+            if ctx.checked:
+                self._suffixes[term.id] = tuple(
+                    self._spellings(x)
+                    for x in (ctx.followed_by, ctx.preceded_by, ctx.not_followed_by, ctx.not_preceded_by)
+                )
             for form, variant in term.forms:
                 if not variant or norm.variants:
                     spellings.append((term, form, form, False, variant))
@@ -192,7 +196,7 @@ class Annotator:
             index[key] = len(self._forms)
             head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
             label = key if trad else form
-            check = head or tail or term.context.constrained
+            check = head or tail or term.context.checked
             self._forms.append(_Form(term, label, static_steps[trad, variant], check, head, tail))
         self._keys = list(index)
         # What every mention of form i carries besides its span and text.
@@ -202,11 +206,13 @@ class Annotator:
             for f in self._forms
         ]
         # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
-        # context; and the context as (quoted, followed_by, preceded_by).
+        # context; and the context as (quoted, constrained, followed_by, preceded_by,
+        # not_followed_by, not_preceded_by).
         self._rules = (
-            bytes(f.ascii_head | f.ascii_tail << 1 | f.term.context.constrained << 2 for f in self._forms),
+            bytes(f.ascii_head | f.ascii_tail << 1 | f.term.context.checked << 2 for f in self._forms),
             [
-                (f.term.context.quoted, *self._suffixes[f.term.id]) if f.term.context.constrained else None
+                (f.term.context.quoted, f.term.context.constrained, *self._suffixes[f.term.id])
+                if f.term.context.checked else None
                 for f in self._forms
             ],
         )
@@ -244,11 +250,17 @@ class Annotator:
         if f.ascii_tail and e < len(vt) and ascii_alnum(vt[e]):
             return False
         ctx = f.term.context
+        if not ctx.checked:
+            return True
+        after, before, not_after, not_before = self._suffixes[f.term.id]
+        if not_after and vt.startswith(not_after, e):
+            return False
+        if not_before and any(vt.endswith(b, 0, s) for b in not_before):
+            return False
         if not ctx.constrained:
             return True
         if ctx.quoted and self._quoted(view, s, e):
             return True
-        after, before = self._suffixes[f.term.id]
         if after and vt.startswith(after, e):
             return True
         if before and any(vt.endswith(b, 0, s) for b in before):
