@@ -486,12 +486,10 @@ def _read(path: str, a: int, b: int) -> bytes:
 
 
 def _decode(path: str, data: bytes, encoding: str, at: int) -> str:
-    try:
-        return data.decode(encoding)
-    except UnicodeDecodeError as e:
-        raise InputError(
-            f"{path}: cannot decode as {encoding} at byte {at + e.start} (use --encoding or fix the file)"
-        ) from None
+    """Decode a segment read from byte ``at`` of ``path`` (errors as textio's)."""
+    from .textio import _decode
+
+    return _decode(data, encoding, path, at)
 
 
 def _worker_count(task: tuple[str, str, int, int]) -> tuple[int | None, str | None]:

@@ -244,7 +244,7 @@ def _annotate(args) -> int:
     failures = 0
     try:
         # Inputs include the glossary files: -o must never overwrite either.
-        with atomic_write(args.output, inputs=[f for f in files if f != "-"] + list(args.glossary) + list(args.terms)) as out:
+        with atomic_write(args.output, inputs=[*files, *args.glossary, *args.terms]) as out:
             title = printable(files[0]) if len(files) == 1 else f"{len(files)} documents"
             out.write(fmt.head(f"termkit: {title}"))
             if jobs > 1 and len(files) == 1 and segmentable(job, files[0]):

@@ -2,7 +2,7 @@
 building a normalized view, selecting matches, making mentions.
 
 :data:`module` is the compiled module, or None where it was not built (no C
-compiler at install) or where ``TERMKIT_PURE_PYTHON=1`` switches it off (to
+compiler at install) or where ``TERMKIT_PURE_PYTHON`` (set to anything but 0) switches it off (to
 compare, or to rule it out). Every caller reads ``native.module`` when it
 runs, so this is the one place where it is switched: each function it
 replaces has a pure-Python twin, and the tests hold the two to identical
@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 
 module = None
-if not os.environ.get("TERMKIT_PURE_PYTHON"):
+if os.environ.get("TERMKIT_PURE_PYTHON", "") in ("", "0"):
     try:
         from . import _native as module
     except ImportError:  # pragma: no cover - depends on the build

@@ -741,7 +741,7 @@ def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
         yield from _write_to_descriptor(path, fd)
         return
     for other in inputs:
-        if other != "-" and same_file(path, other):
+        if same_file(path, other):
             raise InputError(f"{path}: refusing to overwrite an input file")
     _refuse_foreign_symlinks(path)
     target = os.path.realpath(path)
@@ -758,6 +758,8 @@ def atomic_write(path: str, *, inputs: Sequence[str] = ()) -> Iterator[IO[str]]:
         try:
             with open(path, "wb") as raw, text_writer(raw) as f:
                 yield f
+        except BrokenPipeError:
+            raise  # the reader left: as for standard output
         except OSError as e:
             raise InputError(f"{path}: cannot write: {_reason(e)}") from None
         return
@@ -848,23 +850,37 @@ def _refuse_foreign_symlinks(path: str) -> None:
     that neither this user nor the directory's owner owns: the kernel's
     ``protected_symlinks`` rule, which root is not held to, applied anyway
     (otherwise another user's link in /tmp could make termkit replace any
-    file the caller may write)."""
-    parts = path.split("/")
-    for n in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:n]) or "/"
+    file the caller may write). The path is resolved one link at a time, so
+    a link of one's own pointing at such a link is caught too."""
+    pending = os.path.abspath(path).split("/")[1:]
+    done = "/"
+    for _ in range(256):  # links followed, at most (as the kernel's 40, with room)
+        if not pending:
+            return
+        part = pending.pop(0)
+        here = os.path.join(done, part)
         try:
-            link = os.lstat(prefix)
-            if not stat.S_ISLNK(link.st_mode):
-                continue
-            parent = os.stat(os.path.dirname(prefix) or ".")
+            link = os.lstat(here)
         except OSError:
             return  # missing: nothing more to follow
+        if not stat.S_ISLNK(link.st_mode):
+            done = here
+            continue
+        parent = os.stat(done)
         sticky = parent.st_mode & stat.S_ISVTX and parent.st_mode & stat.S_IWOTH
         if sticky and link.st_uid not in (os.geteuid(), parent.st_uid):
             raise InputError(
-                f"{path}: refusing to follow {prefix}, a symlink another user owns in a "
+                f"{path}: refusing to follow {here}, a symlink another user owns in a "
                 "sticky world-writable directory"
             )
+        target = os.readlink(here)
+        if target.startswith("/"):
+            done = "/"
+        pending = [p for p in target.split("/") if p] + pending
+        while pending and pending[0] in (".", ".."):
+            if pending.pop(0) == "..":
+                done = os.path.dirname(done)
+    raise InputError(f"{path}: too many levels of symbolic links")
 
 
 @contextlib.contextmanager
@@ -931,15 +947,20 @@ def _umask() -> int:
 
 
 def same_file(a: str, b: str) -> bool:
-    """Whether two paths name the same file (resolved paths if either is missing).
+    """Whether two paths name the same file (resolved paths if either is
+    missing); ``"-"`` names the file behind standard input, if any.
 
     >>> same_file("/no/such/dir/../x", "/no/such/x")
     True
     """
     try:
+        if "-" in (a, b):
+            other = os.stat(b if a == "-" else a)
+            stdin = os.fstat(0)
+            return stat.S_ISREG(stdin.st_mode) and (stdin.st_dev, stdin.st_ino) == (other.st_dev, other.st_ino)
         return os.path.samefile(a, b)
     except OSError:
-        return os.path.realpath(a) == os.path.realpath(b)
+        return "-" not in (a, b) and os.path.realpath(a) == os.path.realpath(b)
 
 
 #: How much of a file decides its encoding when it is streamed.

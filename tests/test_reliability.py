@@ -321,10 +321,23 @@ def test_many_more_jobs_than_processors(tmp_path):
     assert many.returncode == 0 and many.stdout == serial.stdout
 
 
-def test_usable_cpus():
-    from termkit.cli import usable_cpus
+def test_jobs_are_capped_at_the_usable_processors(tmp_path, monkeypatch):
+    import termkit.batch
+    from termkit import cli
 
-    assert 1 <= usable_cpus() <= (os.cpu_count() or 1)
+    docs = []
+    for i in range(5):
+        doc = tmp_path / f"{i}.txt"
+        doc.write_text("双碳\n", encoding="utf-8")
+        docs.append(str(doc))
+    asked = []
+    monkeypatch.setattr(termkit.batch, "run_parallel", lambda job, files, out, jobs, *a: asked.append(jobs) or 0)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+    assert cli.usable_cpus() == 3
+    assert cli.main(["annotate", "-j", "1000", "-o", str(tmp_path / "out"), *docs]) == 0
+    assert asked == [3]  # three processors: three processes, not 1,000
+    assert cli.main(["annotate", "-j", "1000", "-o", str(tmp_path / "out"), *docs[:2]]) == 0
+    assert asked == [3, 2]  # and no more than the files
 
 
 # -- 12. an encoding that is a guess is said, not kept silent ----------------------------
@@ -343,3 +356,43 @@ def test_encoding_warnings_reach_stderr(tmp_path):
         assert [r["key"] for r in lines(proc)] == ["双碳"]  # GBK 双碳 read right, not as UTF-8
     proc = run("annotate", "--encoding", "gbk", str(short), cwd=tmp_path)
     assert proc.stderr == b""
+
+
+def test_output_never_replaces_the_file_behind_standard_input(tmp_path):
+    doc = tmp_path / "in.txt"
+    doc.write_text("实现双碳目标\n", encoding="utf-8")
+    for command in (["annotate"],):
+        for target in (str(doc), "/dev/stdin"):
+            with open(doc, "rb") as stdin:
+                proc = subprocess.run([*termkit_command(), *command, "-", "-o", target], stdin=stdin,
+                                      capture_output=True, env=env(), timeout=120)
+            assert proc.returncode == 2 and "refusing to overwrite an input" in proc.stderr.decode(), (command, target)
+            assert doc.read_text(encoding="utf-8") == "实现双碳目标\n"
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown a symlink")
+def test_a_chain_of_links_ending_in_a_foreign_one_is_not_followed(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    foreign = shared / "out.jsonl"
+    foreign.symlink_to(victim)
+    os.lchown(foreign, 65534, 65534)
+    mine = tmp_path / "mine"
+    mine.symlink_to(foreign)
+    proc = run("annotate", str(SEED), "-o", str(mine), cwd=tmp_path)
+    assert proc.returncode == 2 and "symlink another user owns" in one_line_error(proc)
+    assert victim.read_text() == "precious\n"
+
+
+def test_a_fifo_whose_reader_leaves_is_not_an_error(tmp_path):
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    big = tmp_path / "big.txt"
+    big.write_bytes(SEEDS.encode() * 100)
+    reader = subprocess.Popen(["head", "-c", "100", str(fifo)], stdout=subprocess.DEVNULL)
+    proc = run("annotate", str(big), "-o", str(fifo), cwd=tmp_path)
+    reader.wait(timeout=60)
+    assert proc.returncode == 0 and proc.stderr == b""

@@ -396,8 +396,9 @@ class Annotator:
         :class:`Window` objects: each holds the text from ``Window.start`` on and
         the mentions found in it since the last window (those of
         :meth:`find_stream`, in order). The text before ``Window.settled``
-        is in no later window and no later mention starts before
-        ``settled + 1``: a renderer may write it out. The last window's
+        is in no later window, and every later mention starts at
+        ``settled + 1`` or after, so that the character before it is still
+        held: a renderer may write that text out. The last window's
         ``settled`` is the length of the whole text.
 
         >>> ann = Annotator(Glossary.from_keys(["双碳"]))
