@@ -20,14 +20,23 @@ def _converter(config: str):
 def traditional_forms(form: str) -> list[str]:
     """The distinct Traditional-script spellings of a Simplified form.
 
+    A Taiwan phrase conversion that gives another word which is itself plain
+    Simplified text (智能 → 智慧) is left out: it would tag that other word
+    in Simplified documents.
+
     >>> traditional_forms("两个维护")
     ['兩個維護']
     >>> traditional_forms("十大平台")
     ['十大平臺']
+    >>> traditional_forms("智能+"), traditional_forms("信息化")
+    ([], ['資訊化'])
     """
     out = []
     for config in TRADITIONAL_CONFIGS:
         converted = _converter(config).convert(form)
-        if converted != form and converted not in out:
-            out.append(converted)
+        if converted == form or converted in out:
+            continue
+        if _converter("t2s").convert(converted) == converted:
+            continue  # another Simplified word, not a spelling of this one
+        out.append(converted)
     return out
