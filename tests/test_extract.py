@@ -554,3 +554,91 @@ def test_a_key_with_a_space_between_digits_is_reported():
     assert [t.key for t in r.terms] == ["63"]
     assert r.warnings == ["r.md:2: item 1: suspect key '63': the source writes it with a space between ASCII "
                           "characters, which a key cannot hold"]
+
+
+# -- corpus mode: termkit extract DIR -o OUTDIR/ (issue 13) ------------------------------------
+
+
+def _report(place: str, date: str, entries: str) -> str:
+    return (f"政府工作报告\n——{date}在{place}第五届人民代表大会第二次会议上\n\n"
+            f"我代表市人民政府，向大会报告工作。推进“双碳”和“三旧”改造。\n\n**名词解释**\n\n{entries}\n")
+
+
+@pytest.fixture()
+def reports(tmp_path):
+    d = tmp_path / "reports"
+    (d / "a").mkdir(parents=True)
+    (d / "a" / "2023.md").write_text(_report("南岭市", "2024年1月9日", "**1.“双碳”：**碳达峰、碳中和。\n\n**2.“三旧”：**旧厂区、旧住宅区。"), encoding="utf-8")
+    (d / "a" / "2024.md").write_text(_report("南岭市", "2025年1月8日", "[1]“双碳”：碳达峰。\n[2] “丰”：丰收。"), encoding="utf-8")
+    (d / "b.md").write_text("政府工作报告\n\n没有附录。\n", encoding="utf-8")
+    (d / "README.md").write_text("# 说明\n", encoding="utf-8")
+    return d
+
+
+def _main(*argv):
+    from termkit.cli import main
+
+    return main(list(argv))
+
+
+def test_corpus_mode_writes_one_glossary_per_report_and_a_summary(reports, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _main("extract", str(reports), "-o", f"{out}/") == 0
+    assert sorted(p.name for p in out.iterdir()) == ["summary.json", "南岭市-2024.yaml", "南岭市-2025.yaml"]
+    g = read_file(out / "南岭市-2024.yaml")
+    assert [(t.id, t.scope, t.sources[0].document, t.sources[0].line) for t in g.terms] == [
+        ("南岭市-2024/双碳", "南岭市", "a/2023.md", 8), ("南岭市-2024/三旧", "南岭市", "a/2023.md", 10)]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {k: summary[k] for k in ("reports", "appendices", "entries", "terms", "warnings", "failed")} == {
+        "reports": 3, "appendices": 2, "entries": 4, "terms": 4, "warnings": 1, "failed": 0}
+    assert summary["files"][0]["jurisdiction"] == ["南岭市", "meeting line 2"]
+    assert summary["files"][0]["date"] == ["2024-01-09", "meeting line 2"]
+    captured = capsys.readouterr()
+    assert captured.out.startswith("3 reports read, 2 appendices found, 4 entries, 4 terms")
+    assert captured.err == "termkit: warning: a/2024.md:9: item 2: suspect key '丰': one character\n"
+
+
+def test_corpus_mode_in_processes_gives_the_same_files(reports, tmp_path):
+    assert _main("extract", str(reports), "-o", str(tmp_path / "one") + "/") == 0
+    assert _main("extract", str(reports), "-o", str(tmp_path / "two") + "/", "--jobs", "2") == 0
+    for p in (tmp_path / "one").iterdir():
+        assert p.read_bytes() == (tmp_path / "two" / p.name).read_bytes()
+
+
+def test_corpus_mode_names_the_part_that_failed(reports, tmp_path, capsys):
+    (reports / "c.md").write_text("正文\n\n名词解释\n\n一段没有任何格式的文字\n", encoding="utf-8")
+    (reports / "d.md").write_bytes(b"\xff\xfe\x00\xd8")
+    assert _main("extract", str(reports), "-o", str(tmp_path / "out") + "/") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "termkit: c.md: a 名词解释 heading at line 3, but no numbered entry or 'headword：definition' line follows it" in err
+    assert any(line.startswith("termkit: ") and "d.md" in line for line in err)
+    assert all(line.startswith("termkit: ") for line in err)
+
+
+def test_a_directory_needs_an_output_directory(reports, capsys):
+    assert _main("extract", str(reports)) == 2
+    assert capsys.readouterr().err == "termkit: a directory among the inputs needs an output directory: give -o OUTDIR/\n"
+
+
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus is not here")
+def test_the_shared_corpus_in_corpus_mode(tmp_path, capsys):
+    """Aggregate facts only: hand-checked entry counts per file (no text of the corpus is stored)."""
+    counts = json.loads((CASES / "shared-corpus-counts.json").read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    assert _main("extract", str(SHARED), "-o", str(tmp_path / "out") + "/") == 0
+    assert time.perf_counter() - start < 20
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    by_file = {r["file"]: r for r in summary["files"]}
+    found = {f: r["entries"] for f, r in by_file.items() if r["appendix"]}
+    assert set(found) == set(counts["files"])  # no appendix missed, none found where there is none
+    recovered = sum(min(found[f], n) for f, n in counts["files"].items())
+    assert recovered >= 0.95 * counts["total"]
+    right = sum(found[f] == n for f, n in counts["files"].items())
+    assert right >= 0.95 * len(counts["files"])
+    assert all(by_file[f]["jurisdiction"][0] for f in counts["files"])
+    for f in counts["files"]:
+        if f.startswith("provinces/"):
+            assert by_file[f]["jurisdiction"][0] == f.split("/")[1]

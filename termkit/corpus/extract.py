@@ -616,7 +616,8 @@ def _head_and_definition(raw: str) -> tuple[str, str | None]:
     return headword, definition
 
 
-def entry_terms(number: int, line: int, raw: str, document: str, scope: str = "unknown") -> list[Term]:
+def entry_terms(number: int, line: int, raw: str, document: str, scope: str = "unknown",
+                name: str | None = None) -> list[Term]:
     """One appendix entry as Terms: one for each term it defines ([] when it has no usable key).
 
     >>> [(t.key, t.definition) for t in entry_terms(1, 1, "“四早”“四集中”：“四早”指早发现；“四集中”指集中救治。", "x")]
@@ -635,7 +636,7 @@ def entry_terms(number: int, line: int, raw: str, document: str, scope: str = "u
     for head in heads:
         key = key_of(head)[0]
         own = subdefs.get(key) if len(heads) > 1 else None
-        term = _term(number, line, head if len(heads) > 1 else headword, own or definition, document, scope)
+        term = _term(number, line, head if len(heads) > 1 else headword, own or definition, document, scope, name)
         if term is not None:
             out.append(term)
     return out
@@ -647,7 +648,8 @@ def entry_term(number: int, line: int, raw: str, document: str, scope: str = "un
     return terms[0] if terms else None
 
 
-def _term(number: int, line: int, headword: str, definition: str | None, document: str, scope: str) -> Term | None:
+def _term(number: int, line: int, headword: str, definition: str | None, document: str, scope: str,
+          name: str | None = None) -> Term | None:
     key, aliases, before, after = key_of(headword)
     if not key or len(key) > _HEADWORD_MAX:
         return None
@@ -656,7 +658,7 @@ def _term(number: int, line: int, headword: str, definition: str | None, documen
     quoted = _QUOTED.search(headword) is not None
     try:
         return Term(
-            id=f"{Path(document).stem or document}/{key}",
+            id=f"{name or Path(document).stem or document}/{key}",
             key=key,
             headword=headword,
             aliases=aliases,
@@ -715,9 +717,10 @@ def _scope(text: str, info: ReportInfo) -> str:
     return "unknown" if guess[:1] in "我在日表年代" else guess
 
 
-def extract_report(text: str, document: str, path: str | None = None) -> Extraction:
+def extract_report(text: str, document: str, path: str | None = None, name: str | None = None) -> Extraction:
     """The appendix of one report as an :class:`Extraction`: terms, warnings, or the part that failed.
 
+    ``name`` (default: the document's stem) starts every id.
     ``path`` (default: ``document``) is where the jurisdiction and year are read
     from first (see :mod:`termkit.corpus.documents`); each term's scope is the jurisdiction.
     An entry whose key repeats an earlier one's is keyed by its whole headword
@@ -750,11 +753,11 @@ def extract_report(text: str, document: str, path: str | None = None) -> Extract
     entries = split_entries(text[start:end])
     for number, line, raw in entries:
         at = f"{document}:{first_line + line - 1}: item {number}"
-        for term in entry_terms(number, first_line + line - 1, raw, document, scope):
+        for term in entry_terms(number, first_line + line - 1, raw, document, scope, name):
             forms = [f for f, _ in term.forms]
             if term.id in seen_ids or any(f in seen_forms for f in forms):
                 whole = _strip_quotes(clean(term.headword)).translate(FULLWIDTH_TO_ASCII)
-                again = _term(number, first_line + line - 1, whole, term.definition, document, scope)
+                again = _term(number, first_line + line - 1, whole, term.definition, document, scope, name)
                 if again is None or again.id in seen_ids or again.key in seen_forms:
                     warnings.append(f"{at}: left out {term.key!r}: an earlier entry has the same key")
                     continue
@@ -802,3 +805,75 @@ def to_yaml(terms: list[Term], name: str, description: str | None = None) -> str
     if "version" in data:  # pragma: no cover - default is left out
         del data["version"]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+# -- many reports: corpus mode ------------------------------------------------------
+
+REPORT_SUFFIXES = (".md", ".txt", ".markdown", ".text")
+
+
+def report_files(paths: list[str]) -> list[tuple[str, str]]:
+    """The report files under the given files and directories: (path, name to show), in order.
+
+    A directory contributes its ``.md`` and ``.txt`` files (README files left out),
+    sorted, each named by its path below the directory's parent
+    (``corpus/provinces/四川省/2014.md`` → ``provinces/四川省/2014.md`` for ``corpus``).
+    """
+    out = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.suffix.lower() in REPORT_SUFFIXES and f.is_file() and not f.stem.upper().startswith("README"):
+                    out.append((str(f), f.relative_to(path).as_posix()))
+        else:
+            out.append((p, path.name))
+    return out
+
+
+def output_stem(info: ReportInfo | None, shown: str) -> str:
+    """The glossary file's name for a report: jurisdiction and year, else the file's path.
+
+    >>> from termkit.corpus.documents import Decided
+    >>> output_stem(ReportInfo(Decided("南岭省", "path"), Decided("2020-05-09", "meeting line 3")), "a/2019.md")
+    '南岭省-2020'
+    >>> output_stem(ReportInfo(Decided(None, "unknown"), Decided(None, "unknown")), "x/报告.md")
+    'x-报告'
+    """
+    if info and info.jurisdiction.value:
+        year = info.date.value[:4] if info.date.value else "unknown"
+        return f"{info.jurisdiction.value}-{year}"
+    return re.sub(r"[\\/:\s]+", "-", str(Path(shown).with_suffix("")))
+
+
+def extract_file(task: tuple[str, str, str | None]) -> dict:
+    """One report of a corpus run: read, extracted, as YAML (a worker's task; picklable both ways).
+
+    Returns a dict: ``file``, ``stem``, ``jurisdiction``/``date`` (value and how),
+    ``entries``, ``terms``, ``warnings``, ``error`` (could not be read), ``problem``
+    (no appendix, or one whose entries were not recognized), ``yaml``.
+    """
+    from ..textio import InputError, read_document
+
+    path, shown, encoding = task
+    out: dict = {"file": shown, "path": path, "entries": 0, "terms": 0, "warnings": [], "yaml": None,
+                 "error": None, "problem": None, "appendix": False}
+    try:
+        doc = read_document(path, encoding)
+    except InputError as e:
+        out["error"] = str(e)
+        return out
+    if doc.warning:
+        out["warnings"].append(doc.warning)
+    stem = output_stem(report_info(doc.text, path), shown)
+    r = extract_report(doc.text, shown, path, name=stem)
+    out.update(
+        stem=stem, entries=r.entries, terms=len(r.terms), problem=r.problem,
+        appendix=r.heading_line is not None, heading_line=r.heading_line,
+        jurisdiction=[r.info.jurisdiction.value, r.info.jurisdiction.how],
+        date=[r.info.date.value, r.info.date.how],
+    )
+    out["warnings"] += r.warnings
+    if r.terms:
+        out["yaml"] = to_yaml(r.terms, stem, f"Extracted by termkit from the 名词解释 of {shown}; review before use.")
+    return out
