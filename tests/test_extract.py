@@ -642,3 +642,9 @@ def test_the_shared_corpus_in_corpus_mode(tmp_path, capsys):
     for f in counts["files"]:
         if f.startswith("provinces/"):
             assert by_file[f]["jurisdiction"][0] == f.split("/")[1]
+
+
+def test_parallel_groups_go_to_their_own_terms():
+    t1, t2 = extract_terms("名词解释\n1. “四早”“四集中”：早发现、早报告、早隔离、早治疗；集中患者、集中专家、集中资源、集中救治。", "x.txt")
+    assert (t1.definition, t2.definition) == ("早发现、早报告、早隔离、早治疗", "集中患者、集中专家、集中资源、集中救治。")
+    assert [len(t.components[0].items) for t in (t1, t2)] == [4, 4]

@@ -3,14 +3,19 @@
 The steps, each a small function:
 
 1. :func:`find_appendix` finds the header line — 名词解释, 名 词 解 释, 名词注解,
-   有关名词解释, 附件：名词解释, 《政府工作报告》名词解释 … — and takes the
-   appendix to run from it to the end of the text (Traditional 名詞解釋 too), or to the next heading
-   (a Markdown ``#`` line or a 附件 line).
-2. :func:`split_entries` cuts the appendix into numbered entries. The first
-   numbered line fixes the style (``1.`` ``1、`` ``1．`` ``（1）`` ``(1)`` ``①``
-   ``（一）`` ``一、``); after it, only a line numbered in the same style with the
-   next number starts an entry, so a continuation line that happens to begin
-   ``5.5亿元`` or ``二、`` stays in its entry. Page-number lines (``— 23 —``,
+   有关名词解释, 名词解释和说明, 附件：名词解释, 附：名词解释, 《政府工作报告》名词解释,
+   and, after such a prefix or alone, 注释, 注 释, 附注, 缩略语, 词语解释; in ``**bold**``
+   or after ``##`` — and takes the appendix to run from it to the end of the text
+   (Traditional 名詞解釋 too), or to the next heading (a Markdown ``#`` line or a 附件 line).
+2. :func:`split_entries` removes Markdown (:func:`demark`: ``**``, list marks, HTML
+   comments) and cuts the appendix into numbered entries. The first
+   numbered line fixes the style (``1.`` ``1、`` ``1．`` ``（1）`` ``(1)`` ``[1]``
+   ``［1］`` ``〔1〕`` ``①`` ``（一）`` ``一、``); after it, only a line numbered in the
+   same style with the next number starts an entry, so a continuation line that
+   happens to begin ``5.5亿元`` or ``二、`` stays in its entry — but the next
+   number itself starts one even before a digit (``7.4E级``) or a quote
+   (``24“五证合一”``), one skipped number is passed over before a ``headword：``
+   line, and ⑳-style circles may run on as （21）. Page-number lines (``— 23 —``,
    ``- 23 -``, ``第 23 页``) belong to no entry and are dropped. Without any
    numbered line, every line of the form ``headword：definition`` starts an entry.
 3. :func:`clean` joins an entry's lines and removes PDF whitespace: every run of
@@ -18,10 +23,15 @@ The steps, each a small function:
    becomes one space.
 4. :func:`split_entry` divides an entry into headword and definition at the first
    ``：`` or ``:`` outside quotes and brackets, else the first ``，``, else
-   before a lead word; :func:`strip_lead` drops the lead word (即指, 是指, 即, 指, 是).
-5. :func:`key_of` takes the key: the quoted core where there is one
+   before a lead word, else after a short headword set off by a space (``三旧 城市…``)
+   or a quoted one run into its definition; :func:`strip_lead` drops the lead word
+   (即指, 是指, 即, 指, 是). A page reference in a headword (（《报告》第1页第13行）) goes.
+5. :func:`headword_keys` splits a headword that names several terms (“四早”“四集中”,
+   增强“八项本领”、提高“七种能力”; 六稳、六保 when the definition names each);
+   :func:`key_of` takes each key: the quoted core where there is one (not a
+   one-character core or a plan period: “丰”字型 → 丰字型)
    (“六九九六”工作机制 → 六九九六, 河湖“清四乱” → 清四乱); several quoted cores
-   joined only by + 、 和 are kept together (“承诺制”+“标准地” → 承诺制+标准地);
+   joined by + are kept together (“承诺制”+“标准地” → 承诺制+标准地);
    a trailing parenthesised abbreviation becomes an alias (地区生产总值(GDP)).
 6. :func:`components_of` finds sub-definitions — a quoted name at the start of
    a clause followed by a lead word (“六项制度”，即…；“九条铁规”，即…; “2”即…)
@@ -632,6 +642,9 @@ def entry_terms(number: int, line: int, raw: str, document: str, scope: str = "u
     subdefs = {}
     if len(heads) > 1 and definition:
         subdefs = {c.name: c.definition for c in components_of(definition)}
+        keys = [key_of(h)[0] for h in heads]
+        if not set(keys) <= set(subdefs):
+            subdefs = _parallel_groups(definition, keys)
     out = []
     for head in heads:
         key = key_of(head)[0]
@@ -640,6 +653,24 @@ def entry_terms(number: int, line: int, raw: str, document: str, scope: str = "u
         if term is not None:
             out.append(term)
     return out
+
+
+def _parallel_groups(definition: str, keys: list[str]) -> dict[str, str]:
+    """The ；-groups (or sentences) of a definition, one per term, when there are as many as terms.
+
+    >>> _parallel_groups("早发现、早报告；集中患者、集中专家。", ["四早", "四集中"])
+    {'四早': '早发现、早报告', '四集中': '集中患者、集中专家。'}
+    >>> _parallel_groups("一句话。", ["甲", "乙"])
+    {}
+    """
+    for seps in ("；;", "。"):
+        groups = [g for g in split_top(definition.rstrip("。；;"), seps) if g]
+        if len(groups) == len(keys):
+            if seps == "。" and not all(k in g for k, g in zip(keys, groups)):
+                continue
+            tail = definition[len(definition.rstrip("。；;")):]
+            return {k: g + (tail if i == len(keys) - 1 else "") for i, (k, g) in enumerate(zip(keys, groups))}
+    return {}
 
 
 def entry_term(number: int, line: int, raw: str, document: str, scope: str = "unknown") -> Term | None:

@@ -32,6 +32,18 @@ items of a component named like the key itself (the flat enumeration that
    counts (two-match-one-obey as three parts) agree as well; any other number
    of parts disagrees.
 
+Only clear evidence refutes a count (issue 13: every count-mismatch on real
+appendices was false). A list refutes only when the definition is one flat
+、-list (:func:`termkit.text.lists.is_plain_list`), not ；-groups or sentences,
+and only when no other reading of it agrees (:func:`termkit.text.lists.list_readings`:
+a last 和 item, a quoted list inside, a lead-in clause, a shared ending). A total
+stated in the definition, list items that contain a label, and parts found in
+prose confirm a count but never refute it. A part counted 1 is one thing, whatever
+its list. Some numerals are not counts at all (:func:`not_counts`): N, X or 多
+(1+N, 一库多圃: the counts named by parts are still checked), 百/千/万 and numbers
+of 100 and more (三百工程, 千企行丝路), durations, rates and amounts (三年行动,
+双15%), and a lone 一 (一揽子, 一单制).
+
 A count with nothing to compare against is *unknown*. The result is
 ``count-mismatch`` when any count disagrees, ``count-ok`` when all agree, and
 ``not-checkable`` otherwise (digits with no parts; a definition in prose;
