@@ -56,8 +56,8 @@ from pydantic import ValidationError
 from ..glossary.model import Component, Context, GlossaryFile, Kind, Source, Term, to_json
 from .documents import ReportInfo, report_info
 from ..text.chars import FULLWIDTH_TO_ASCII, QUOTES, ascii_alnum
-from ..text.lists import TRAIL, depth_map, split_items, split_top
-from ..text.numerals import has_numeral_chars, is_ordinal_key, key_parts, parse_numeral
+from ..text.lists import TRAIL, depth_map, list_readings, split_items, split_top
+from ..text.numerals import has_numeral_chars, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
 
 
 #: A header line, matched with its whitespace and Markdown marks removed (see :func:`_squeeze`):
@@ -500,7 +500,27 @@ def headword_keys(headword: str, definition: str | None = None) -> list[str]:
         for p in parts
     ):
         return parts
+    if 2 <= len(parts) <= 6 and _counted_groups(parts, definition):
+        return parts
     return [headword]
+
+
+def _counted_groups(parts: list[str], definition: str) -> bool:
+    """Whether each numeric part (六稳、六保) has its own ；-group listing as many items as it counts.
+
+    >>> _counted_groups(["六稳", "两保"], "稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期；保居民就业、保基本民生。")
+    True
+    >>> _counted_groups(["严管入口", "放活岛内"], "严格把控入口；放活岛内要素。")
+    False
+    """
+    groups = split_top(definition.rstrip("。；;"), "；;")
+    if len(groups) != len(parts):
+        return False
+    for part, group in zip(parts, groups):
+        counts = numerals_in_key(part)
+        if len(counts) != 1 or counts[0] not in list_readings(group):
+            return False
+    return True
 
 
 _MULTI_BETWEEN = re.compile(r"[、和与及]?(?:[和与及]|[、，][\u4e00-\u9fff]{0,3})?|")
