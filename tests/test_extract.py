@@ -512,6 +512,7 @@ def test_sub_definitions_go_to_their_own_terms():
     ("三旧 城市旧厂区、旧住宅区和城中村。", "三旧", "城市旧厂区、旧住宅区和城中村。"),
     ("“六个稳”稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期。", "六个稳", "稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期。"),
     ("“丰”字型+环线：路网格局。", "丰字型+环线", "路网格局。"),
+    ("政府与社会资本合作（PPP）模式：政府与社会资本合作。", "政府与社会资本合作模式", "政府与社会资本合作。"),
 ])
 def test_headwords_without_colon_and_keys_a_reader_uses(entry, key, definition):
     [term] = extract_terms(f"名词解释\n1. {entry}", "x.txt")

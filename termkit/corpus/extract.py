@@ -395,6 +395,7 @@ def split_entry(entry: str) -> tuple[str, str | None]:
 _QUOTED = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|\"([^\"]+)\"|‘([^‘’]+)’|〝([^〝〞]+)〞|﹁([^﹁﹂]+)﹂")
 _ABBREV = re.compile(r"^(?P<name>.+?)[(（](?:简称|英文简称|英文缩写|缩写)?[:：]?(?P<abbr>[^()（）]{1,20})[)）]$")
 _CONNECTORS = set("+＋、和与及")
+_MID_ABBREV = re.compile(r"^(?P<name>[^（(“”]{2,30})[(（](?P<abbr>[A-Za-zＡ-Ｚａ-ｚ0-9]{2,12})[)）](?P<rest>[^（()）“”]{1,6})$")
 
 
 def _strip_quotes(s: str) -> str:
@@ -412,10 +413,16 @@ def key_of(headword: str) -> tuple[str, list[str], str, str]:
     ('承诺制+标准地+全代办', [], '', '')
     >>> key_of("地区生产总值（GDP）")
     ('地区生产总值', ['GDP'], '', '')
+    >>> key_of("政府与社会资本合作（PPP）模式")
+    ('政府与社会资本合作模式', ['PPP模式'], '', '')
     >>> key_of("「１＋２＋１５」体系")
     ('1+2+15', [], '', '体系')
     """
     aliases: list[str] = []
+    m = _MID_ABBREV.match(headword)
+    if m:  # 政府与社会资本合作（PPP）模式 → 政府与社会资本合作模式, alias PPP模式
+        aliases.append(m.group("abbr").translate(FULLWIDTH_TO_ASCII) + m.group("rest"))
+        headword = m.group("name") + m.group("rest")
     m = _ABBREV.match(headword)
     if m and _QUOTED.search(m.group("abbr")) is None:
         headword = m.group("name")
