@@ -10,6 +10,7 @@ BODY = "\n\n我代表省人民政府，向大会报告工作，请予审议。�
 @pytest.mark.parametrize("head, path, place, how", [
     ("政府工作报告\n", "provinces/南岭省/2014.md", "南岭省", "path"),
     ("政府工作报告\n", "reports/北岭市-2024.md", "北岭市", "path"),
+    ("政府工作报告\n", "城区报告/x.md", None, "unknown"),
     ("政府工作报告\n——2024年1月9日在西山市第十六届人民代表大会第三次会议上\n", None, "西山市", "meeting line 2"),
     ("政府工作报告\n**——二〇一三年一月二十五日在南岭省第十二届人民代表大会第一次会议上**\n", None, "南岭省", "meeting line 2"),
     ("政府工作报告\n（2007年1月26日在东川省第十届人民代表大会第五次会议上）\n", None, "东川省", "meeting line 2"),

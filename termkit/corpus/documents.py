@@ -45,6 +45,8 @@ _OFFICIAL = re.compile(
     _BOUND + r"(" + _PLACE + r")(?:人民政府)?(?:代理|代)?(?:省长|市长|区长|县长|州长|主席|旗长|盟长)"
 )
 _TITLE_PLACE = re.compile(_BOUND + r"(" + _PLACE + r")(?:人民政府)?(?:政府工作报告|.{0,4}长)")
+#: A place in a path: a whole folder or file name, or one followed by a year, a separator or 政府工作报告.
+_PATH_PLACE = re.compile(_BOUND + "(" + _PLACE + r")(?=$|[-_. 0-9（(]|年|人民政府|政府工作报告)")
 _GENERIC = {"省", "市", "县", "区", "州", "自治区", "全市", "全省", "全区", "全县", "本市", "我市", "我省", "我区"}
 _CN_DIGIT = "〇零○0一二三四五六七八九"
 _DATE = re.compile(
@@ -84,6 +86,8 @@ def jurisdiction(text: str, path: str | None = None) -> Decided:
 
     >>> jurisdiction("我代表省人民政府", "provinces/四川省/2014.md")
     Decided(value='四川省', how='path')
+    >>> jurisdiction("正文", "城区报告/长沙市政府工作报告2024.md")
+    Decided(value='长沙市', how='path')
     >>> jurisdiction("---\\ntitle: 2020年1月14日广东省省长马兴瑞在广东省第十三届\\n---\\n")
     Decided(value='广东省', how='title')
     >>> jurisdiction("政府工作报告\\n\\n**东莞市市长 吕成蹊**\\n"), jurisdiction("我代表省人民政府")
@@ -91,7 +95,7 @@ def jurisdiction(text: str, path: str | None = None) -> Decided:
     """
     if path:
         for part in reversed(PurePath(path).parts):
-            m = re.search(_BOUND + "(" + _PLACE + ")", PurePath(part).stem)
+            m = _PATH_PLACE.search(PurePath(part).stem)
             if m and _place(m.group(1)):
                 return Decided(m.group(1), "path")
     for i, line in _meeting_lines(text):
