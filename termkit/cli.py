@@ -121,18 +121,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     x = sub.add_parser(
         "extract", help="turn reports' 名词解释 appendices into glossary YAML",
-        description="Find the 名词解释 (名词注解, 注释, 有关名词解释) appendix of each report and write "
-        "its entries as a glossary file in termkit's own format, with provenance. Review it, then use "
-        "it with 'termkit annotate --glossary'.",
+        description="Find the 名词解释 (名词注解, 注释, 附注, 有关名词解释, 名词解释和说明) appendix of each "
+        "report and write its entries as a glossary file in termkit's own format, with provenance. "
+        "With -o OUTDIR/ (a directory, or a path ending in /) or a directory among the inputs, every "
+        "report gets its own glossary file, named by jurisdiction and year, and OUTDIR/summary.json "
+        "sums it up. Review the result, then use it with 'termkit annotate --glossary'.",
         epilog="examples:\n  termkit extract report.txt -o report-terms.yaml\n"
+        "  termkit extract reports/ -o glossaries/ --jobs 4\n"
         "  termkit validate report-terms.yaml\n"
         "  termkit annotate --glossary report-terms.yaml other-report.txt",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    x.add_argument("files", nargs="+", metavar="FILE", help="report text files, or - for standard input")
-    x.add_argument("--output", "-o", metavar="PATH", default="-", help="write the YAML here (atomically)")
+    x.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
+                   help="report text files, directories of them (.md, .txt), or - for standard input")
+    x.add_argument("--output", "-o", metavar="PATH", default="-",
+                   help="write the YAML here (atomically); a directory (or PATH/) for one file per report")
     x.add_argument("--name", help="the glossary's name (default: from the first file name)")
     x.add_argument("--encoding", metavar="ENC", help="decode the input with this encoding instead of detecting it")
+    x.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                   help="with an output directory: read reports in N processes (output stays in input order)")
 
     v = sub.add_parser(
         "validate", help="check glossary files: schema, duplicates, numerals against parts",
@@ -291,12 +298,15 @@ def usable_cpus() -> int:
 def _extract(args) -> int:
     from pathlib import Path
 
-    from .corpus.extract import extract_terms, to_yaml
+    from .corpus.extract import extract_report, to_yaml
     from .textio import InputError, atomic_write, read_document
 
     if args.files.count("-") > 1:
         raise CLIError("standard input (-) can be read only once")
     _check_encoding(args.encoding)
+    to_dir = args.output.endswith(("/", os.sep)) or Path(args.output).is_dir()
+    if to_dir or any(Path(f).is_dir() for f in args.files if f != "-"):
+        return _extract_corpus(args)
     terms, seen, failures = [], set(), 0
     for path in args.files:
         try:
@@ -308,12 +318,14 @@ def _extract(args) -> int:
         if doc.warning:
             _warn(doc.warning)
         document = "stdin" if path == "-" else Path(path).name
-        found = extract_terms(doc.text, document)
-        if not found:
-            _fail(f"{doc.name}: no 名词解释 appendix found")
+        result = extract_report(doc.text, document, None if path == "-" else path)
+        for w in result.warnings:
+            _warn(w)
+        if result.problem:
+            _fail(result.problem.replace(document, doc.name, 1))
             failures += 1
             continue
-        for t in found:
+        for t in result.terms:
             forms = {f for f, _ in t.forms}
             if t.id in seen or forms & seen:
                 _fail(f"{doc.name}: skipping {t.key!r}: an earlier file already has it")
@@ -330,6 +342,98 @@ def _extract(args) -> int:
     except InputError as e:
         raise CLIError(str(e)) from None
     return EXIT_INPUT if failures else EXIT_OK
+
+
+def _extract_corpus(args) -> int:
+    """Corpus mode: one glossary file per report in the output directory, and summary.json."""
+    import json
+    import multiprocessing
+    from pathlib import Path
+
+    from .batch import progress_bar
+    from .corpus.extract import extract_file, report_files
+    from .textio import InputError, atomic_write
+
+    if "-" in args.files:
+        raise CLIError("standard input (-) cannot be read with an output directory; give files")
+    if args.output in ("-", "/dev/stdout"):
+        raise CLIError("a directory among the inputs needs an output directory: give -o OUTDIR/")
+    if args.jobs < 1:
+        raise CLIError("--jobs must be at least 1")
+    outdir = Path(args.output)
+    try:
+        outdir.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise CLIError(f"{outdir}: cannot create the output directory: {e.strerror or e}") from None
+    tasks = [(path, shown, args.encoding) for path, shown in report_files(args.files)]
+    if not tasks:
+        raise CLIError("no report files (.md, .txt) found in " + ", ".join(args.files), EXIT_INPUT)
+    jobs = min(args.jobs, usable_cpus(), len(tasks))
+    bar = progress_bar(len(tasks), "report")
+    reports, used, failures = [], set(), 0
+    pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
+    try:
+        results = pool.imap(extract_file, tasks, chunksize=4) if pool else map(extract_file, tasks)
+        for r in results:
+            if bar is not None:
+                bar.update(1)
+            failures += _report_one(r)
+            if r["yaml"] is not None:
+                stem, k = r["stem"], 2
+                while stem in used:
+                    stem, k = f"{r['stem']}-{k}", k + 1
+                used.add(stem)
+                r["output"] = f"{stem}.yaml"
+                try:
+                    with atomic_write(str(outdir / r["output"]), inputs=[r["path"]]) as out:
+                        out.write(r["yaml"])
+                except InputError as e:
+                    raise CLIError(str(e)) from None
+            del r["yaml"]
+            reports.append(r)
+    finally:
+        if pool is not None:
+            pool.terminate()
+        if bar is not None:
+            bar.close()
+    summary = {
+        "reports": len(reports),
+        "unreadable": sum(r["error"] is not None for r in reports),
+        "appendices": sum(r["appendix"] for r in reports),
+        "glossaries": sum("output" in r for r in reports),
+        "entries": sum(r["entries"] for r in reports),
+        "terms": sum(r["terms"] for r in reports),
+        "warnings": sum(len(r["warnings"]) for r in reports),
+        "failed": failures,
+        "files": reports,
+    }
+    try:
+        with atomic_write(str(outdir / "summary.json")) as out:
+            out.write(json.dumps(summary, ensure_ascii=False, indent=1) + "\n")
+    except InputError as e:
+        raise CLIError(str(e)) from None
+    print(f"{summary['reports']} reports read, {summary['appendices']} appendices found, "
+          f"{summary['entries']} entries, {summary['terms']} terms in {summary['glossaries']} glossary files, "
+          f"{summary['warnings']} warnings; summary in {outdir / 'summary.json'}")
+    if not summary["glossaries"]:
+        raise CLIError("no entries extracted from any report; only summary.json written", EXIT_INPUT)
+    return EXIT_INPUT if failures else EXIT_OK
+
+
+def _report_one(r: dict) -> int:
+    """Print a report's errors and warnings (one line each); 1 if it failed, else 0.
+
+    A report without any appendix is no failure here: most reports of a corpus have none.
+    """
+    for w in r["warnings"]:
+        _warn(w)
+    if r["error"]:
+        _fail(r["error"])
+        return 1
+    if r["appendix"] and r["problem"]:
+        _fail(r["problem"])
+        return 1
+    return 0
 
 
 def _validate(args) -> int:

@@ -421,3 +421,233 @@ def test_a_hundred_thousand_entries():
     terms = _extract(text)
     assert time.perf_counter() - start < 30
     assert len(terms) == 100_000 and terms[-1].sources[0].item == "名词解释 100000"
+
+
+# -- shapes of real appendices (issue 13): written here, in the forms observed ------------------
+
+REAL_HEADERS = [
+    "**名词解释和说明**", "**附：名词解释**", "注 释", "**注释**", "## 注释：", "## 附注：",
+    "《政府工作报告》注释", "**《政府工作报告》有关内容名词注释**", "《政府工作报告》相关缩略语",
+    "附：《政府工作报告》部分词语解释", "《政府工作报告》有关名词术语解释",
+    "- 资料：《政府工作报告》名词解释（按报告中出现顺序排列）", "政府工作报告专业术语名词解释",
+    "**附：\n名词解释和说明", "**《政府工作报告》**\n有关内容名词注释",
+]
+
+
+@pytest.mark.parametrize("header", REAL_HEADERS)
+def test_real_header_shapes(header):
+    text = f"正文提到“双碳”。\n\n{header}\n\n1. “双碳”：即碳达峰、碳中和。\n2. “三旧”：旧厂区、旧住宅区。\n"
+    assert [t.key for t in extract_terms(text, "x.txt")] == ["双碳", "三旧"]
+
+
+@pytest.mark.parametrize("text", [
+    "正文。\n\n**三、关于《发展规划纲要（草案）》的说明**\n\n1. 甲：乙",
+    "正文。\n\n<!-- ## 注释 -->\n[^1]: 见某书第3页。\n[^2]: 同上。",
+    "正文。\n\n注：\n① 某人：《某书》第一卷。",
+])
+def test_sections_that_are_not_glossaries(text):
+    assert extract_terms(text, "x.txt") == []
+
+
+REAL_NUMBERINGS = [
+    "**1.甲甲：**一是甲。\n**2.乙乙：**二是乙。\n**3.丙丙：**三是丙。",
+    "**1. 甲甲**：一是甲。\n**2. 乙乙**：二是乙。\n**3. 丙丙**：三是丙。",
+    "[1]甲甲：一是甲。\n[2] 乙乙：二是乙。\n[3]丙丙：三是丙。",
+    "**[1] 甲甲：**一是甲。\n**[2] 乙乙：**二是乙。\n**[3] 丙丙：**三是丙。",
+    "［1］甲甲：一是甲。\n［2］ 乙乙：二是乙。\n［3］丙丙：三是丙。",
+    "〔1〕甲甲：一是甲。\n〔2〕乙乙：二是乙。\n〔3〕丙丙：三是丙。",
+    "1.甲甲：一是甲。\n2．乙乙：二是乙。\n3. 丙丙：三是丙。",
+    "**甲甲：**一是甲。\n**乙乙：**二是乙。\n**丙丙：**三是丙。",
+    "- 甲甲：一是甲。\n- 乙乙：二是乙。\n- 丙丙：三是丙。",
+    "**甲甲** 一是甲。\n**乙乙** 二是乙。\n**丙丙** 三是丙。",
+]
+
+
+@pytest.mark.parametrize("body", REAL_NUMBERINGS)
+def test_real_numbering_and_markdown(body):
+    terms = extract_terms("名词解释\n\n" + body.replace("\n", "\n\n") + "\n\n<!-- （来源：某网站） -->\n", "x.txt")
+    assert [(t.key, t.headword, t.definition) for t in terms] == [
+        ("甲甲", "甲甲", "一是甲。"), ("乙乙", "乙乙", "二是乙。"), ("丙丙", "丙丙", "三是丙。")]
+
+
+def test_the_expected_number_followed_by_a_digit_starts_an_entry():
+    body = "6.“六六”：甲。\n7.4E级：乙。\n8.2025年十件实事：丙。\n9.5+2之家：丁。\n10“一证通”：戊。\n12.“十二”：已。"
+    terms = extract_terms("名词解释\n1. “一一”：零。\n2.“二二”：零。\n3. “三三”：零。\n4. “四四”：零。\n5. “五五”：零。\n" + body, "x.txt")
+    assert [(int(t.sources[0].item.split()[1]), t.key) for t in terms][5:] == [
+        (6, "六六"), (7, "4E级"), (8, "2025年十件实事"), (9, "5+2之家"), (10, "一证通"), (12, "十二")]
+    assert all(len(t.definition) <= 3 for t in terms)
+
+
+def test_circled_numbers_running_on_in_parentheses():
+    body = "".join(f"{c}“{k}”：定义{k}。\n" for c, k in zip("①②③④⑤⑥⑦⑧⑨⑩", "甲乙丙丁戊己庚辛壬癸"))
+    body += "（11）“十一”：定义。\n（12）“十二”：定义。\n"
+    terms = extract_terms("名词解释\n" + body, "x.txt")
+    assert [t.key for t in terms][-3:] == ["癸", "十一", "十二"]
+    assert terms[9].definition == "定义癸。"
+
+
+@pytest.mark.parametrize("entry, keys", [
+    ("“四早”“四集中”：“四早”指早发现、早报告；“四集中”指集中患者、集中专家。", ["四早", "四集中"]),
+    ("“公转铁”、“散改集”：运输结构调整。", ["公转铁", "散改集"]),
+    ("增强“八项本领”、提高“七种能力”：干部能力建设。", ["八项本领", "七种能力"]),
+    ("“天网”、“地网”工程：治安防控。", ["天网", "地网"]),
+    ("六稳、六保：“六稳”即稳就业、稳金融；“六保”即保居民就业、保基本民生。", ["六稳", "六保"]),
+    ("两集中、两到位：审批职能集中、审批事项集中，进驻到位、授权到位。", ["两集中、两到位"]),
+    ("四早、四集中：早发现、早报告、早隔离、早治疗；集中患者、集中专家、集中资源、集中救治。", ["四早", "四集中"]),
+    ("严管入口、放活岛内：严格把控入口；放活岛内要素。", ["严管入口、放活岛内"]),
+    ("“承诺制”+“标准地”：改革。", ["承诺制+标准地"]),
+    ("提前实现“十三五”规划的“两个翻番”目标：地区生产总值翻番。", ["两个翻番"]),
+])
+def test_entries_defining_several_terms(entry, keys):
+    terms = extract_terms(f"名词解释\n1. {entry}", "x.txt")
+    assert [t.key for t in terms] == keys
+
+
+def test_sub_definitions_go_to_their_own_terms():
+    t1, t2 = extract_terms("名词解释\n1. “四早”“四集中”：“四早”指早发现、早报告；“四集中”指集中患者、集中专家。", "x.txt")
+    assert (t1.definition, t2.definition) == ("早发现、早报告", "集中患者、集中专家")
+
+
+@pytest.mark.parametrize("entry, key, definition", [
+    ("三旧 城市旧厂区、旧住宅区和城中村。", "三旧", "城市旧厂区、旧住宅区和城中村。"),
+    ("“六个稳”稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期。", "六个稳", "稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期。"),
+    ("“丰”字型+环线：路网格局。", "丰字型+环线", "路网格局。"),
+    ("政府与社会资本合作（PPP）模式：政府与社会资本合作。", "政府与社会资本合作模式", "政府与社会资本合作。"),
+])
+def test_headwords_without_colon_and_keys_a_reader_uses(entry, key, definition):
+    [term] = extract_terms(f"名词解释\n1. {entry}", "x.txt")
+    assert (term.key, term.definition) == (key, definition)
+
+
+def test_suspect_keys_are_reported():
+    from termkit.corpus.extract import extract_report
+
+    r = extract_report("名词解释\n1. “十三五”规划未达标指标5项：甲、乙。\n2. “丰”：丰收。\n3. “双碳”：碳达峰。", "r.md")
+    assert [t.key for t in r.terms] == ["十三五规划未达标指标5项", "丰", "双碳"]
+    assert r.warnings == [
+        "r.md:2: item 1: suspect key '十三五规划未达标指标5项': a plan period or year with something appended",
+        "r.md:3: item 2: suspect key '丰': one character",
+    ]
+
+
+def test_a_repeated_core_is_keyed_by_its_whole_headword():
+    terms = extract_terms("名词解释\n1. 国际贸易“单一窗口”：甲。\n2. 国际投资“单一窗口”：乙。", "x.txt")
+    assert [t.key for t in terms] == ["单一窗口", "国际投资单一窗口"]
+
+
+def test_a_heading_without_entries_says_which_part_failed():
+    from termkit.corpus.extract import extract_report
+
+    assert extract_report("正文\n\n名词解释\n\n一段没有任何格式的文字", "r.md").problem == (
+        "r.md: a 名词解释 heading at line 3, but no numbered entry or 'headword：definition' line follows it")
+    assert extract_report("正文", "r.md").problem == "r.md: no 名词解释 appendix found"
+
+
+def test_scope_and_provenance_come_from_the_document():
+    text = ("---\ntitle: 政府工作报告\n---\n——2024年1月9日在南岭市第五届人民代表大会第三次会议上\n\n"
+            "我代表市人民政府，向大会报告工作。\n\n名词解释\n\n1. “双碳”：碳达峰、碳中和。\n")
+    [t] = extract_terms(text, "r.md")
+    assert (t.scope, t.sources[0].document, t.sources[0].item, t.sources[0].line) == ("南岭市", "r.md", "名词解释 1", 10)
+
+
+def test_a_key_with_a_space_between_digits_is_reported():
+    from termkit.corpus.extract import extract_report
+
+    r = extract_report("名词解释\n1. “6 3”模式：六个三。\n", "r.md")
+    assert [t.key for t in r.terms] == ["63"]
+    assert r.warnings == ["r.md:2: item 1: suspect key '63': the source writes it with a space between ASCII "
+                          "characters, which a key cannot hold"]
+
+
+# -- corpus mode: termkit extract DIR -o OUTDIR/ (issue 13) ------------------------------------
+
+
+def _report(place: str, date: str, entries: str) -> str:
+    return (f"政府工作报告\n——{date}在{place}第五届人民代表大会第二次会议上\n\n"
+            f"我代表市人民政府，向大会报告工作。推进“双碳”和“三旧”改造。\n\n**名词解释**\n\n{entries}\n")
+
+
+@pytest.fixture()
+def reports(tmp_path):
+    d = tmp_path / "reports"
+    (d / "a").mkdir(parents=True)
+    (d / "a" / "2023.md").write_text(_report("南岭市", "2024年1月9日", "**1.“双碳”：**碳达峰、碳中和。\n\n**2.“三旧”：**旧厂区、旧住宅区。"), encoding="utf-8")
+    (d / "a" / "2024.md").write_text(_report("南岭市", "2025年1月8日", "[1]“双碳”：碳达峰。\n[2] “丰”：丰收。"), encoding="utf-8")
+    (d / "b.md").write_text("政府工作报告\n\n没有附录。\n", encoding="utf-8")
+    (d / "README.md").write_text("# 说明\n", encoding="utf-8")
+    return d
+
+
+def _main(*argv):
+    from termkit.cli import main
+
+    return main(list(argv))
+
+
+def test_corpus_mode_writes_one_glossary_per_report_and_a_summary(reports, tmp_path, capsys):
+    out = tmp_path / "out"
+    assert _main("extract", str(reports), "-o", f"{out}/") == 0
+    assert sorted(p.name for p in out.iterdir()) == ["summary.json", "南岭市-2024.yaml", "南岭市-2025.yaml"]
+    g = read_file(out / "南岭市-2024.yaml")
+    assert [(t.id, t.scope, t.sources[0].document, t.sources[0].line) for t in g.terms] == [
+        ("南岭市-2024/双碳", "南岭市", "a/2023.md", 8), ("南岭市-2024/三旧", "南岭市", "a/2023.md", 10)]
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {k: summary[k] for k in ("reports", "appendices", "entries", "terms", "warnings", "failed")} == {
+        "reports": 3, "appendices": 2, "entries": 4, "terms": 4, "warnings": 1, "failed": 0}
+    assert summary["files"][0]["jurisdiction"] == ["南岭市", "meeting line 2"]
+    assert summary["files"][0]["date"] == ["2024-01-09", "meeting line 2"]
+    captured = capsys.readouterr()
+    assert captured.out.startswith("3 reports read, 2 appendices found, 4 entries, 4 terms")
+    assert captured.err == "termkit: warning: a/2024.md:9: item 2: suspect key '丰': one character\n"
+
+
+def test_corpus_mode_in_processes_gives_the_same_files(reports, tmp_path):
+    assert _main("extract", str(reports), "-o", str(tmp_path / "one") + "/") == 0
+    assert _main("extract", str(reports), "-o", str(tmp_path / "two") + "/", "--jobs", "2") == 0
+    for p in (tmp_path / "one").iterdir():
+        assert p.read_bytes() == (tmp_path / "two" / p.name).read_bytes()
+
+
+def test_corpus_mode_names_the_part_that_failed(reports, tmp_path, capsys):
+    (reports / "c.md").write_text("正文\n\n名词解释\n\n一段没有任何格式的文字\n", encoding="utf-8")
+    (reports / "d.md").write_bytes(b"\xff\xfe\x00\xd8")
+    assert _main("extract", str(reports), "-o", str(tmp_path / "out") + "/") == 1
+    err = capsys.readouterr().err.splitlines()
+    assert "termkit: c.md: a 名词解释 heading at line 3, but no numbered entry or 'headword：definition' line follows it" in err
+    assert any(line.startswith("termkit: ") and "d.md" in line for line in err)
+    assert all(line.startswith("termkit: ") for line in err)
+
+
+def test_a_directory_needs_an_output_directory(reports, capsys):
+    assert _main("extract", str(reports)) == 2
+    assert capsys.readouterr().err == "termkit: a directory among the inputs needs an output directory: give -o OUTDIR/\n"
+
+
+SHARED = ROOT.parent / "shared" / "corpus"
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/corpus is not here")
+def test_the_shared_corpus_in_corpus_mode(tmp_path, capsys):
+    """Aggregate facts only: hand-checked entry counts per file (no text of the corpus is stored)."""
+    counts = json.loads((CASES / "shared-corpus-counts.json").read_text(encoding="utf-8"))
+    start = time.perf_counter()
+    assert _main("extract", str(SHARED), "-o", str(tmp_path / "out") + "/") == 0
+    assert time.perf_counter() - start < 20
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    by_file = {r["file"]: r for r in summary["files"]}
+    found = {f: r["entries"] for f, r in by_file.items() if r["appendix"]}
+    assert set(found) == set(counts["files"])  # no appendix missed, none found where there is none
+    recovered = sum(min(found[f], n) for f, n in counts["files"].items())
+    assert recovered >= 0.95 * counts["total"]
+    right = sum(found[f] == n for f, n in counts["files"].items())
+    assert right >= 0.95 * len(counts["files"])
+    assert all(by_file[f]["jurisdiction"][0] for f in counts["files"])
+    for f in counts["files"]:
+        if f.startswith("provinces/"):
+            assert by_file[f]["jurisdiction"][0] == f.split("/")[1]
+
+
+def test_parallel_groups_go_to_their_own_terms():
+    t1, t2 = extract_terms("名词解释\n1. “四早”“四集中”：早发现、早报告、早隔离、早治疗；集中患者、集中专家、集中资源、集中救治。", "x.txt")
+    assert (t1.definition, t2.definition) == ("早发现、早报告、早隔离、早治疗", "集中患者、集中专家、集中资源、集中救治。")
+    assert [len(t.components[0].items) for t in (t1, t2)] == [4, 4]

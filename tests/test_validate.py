@@ -188,3 +188,41 @@ def test_a_key_with_very_many_counts_is_not_checked_item_by_item(tmp_path):
     [f] = validate_files([p])
     assert time.perf_counter() - start < 3
     assert f.code == "not-checkable" and f.message.endswith("20000 counts are more than 100 to check")
+
+
+# -- forms of real appendices (issue 13): no false count-mismatch, more counts recognized --------
+
+REAL_FORMS = [
+    # (entry as written in an appendix, expected code)
+    ("“四风”：即形式主义、官僚主义、享乐主义和奢靡之风。", "count-ok"),
+    ("轨道交通“四网融合”：干线铁路、城际铁路、市域（郊）铁路和城市轨道交通的融合。", "count-ok"),
+    ("“四早”：对确诊病例做到“早发现、早报告、早隔离、早治疗”。", "count-ok"),
+    ("“清四乱”：清理整治危及行洪安全、影响河湖健康的乱占、乱采、乱堆、乱建现象。", "count-ok"),
+    ("“双一流”：中国特色、世界一流的大学和优势学科。", "count-ok"),
+    ("“五个一工程奖”：一部好戏剧、一部好电视剧、一部好图书、一篇好文章、一首好歌。", "count-ok"),
+    ("“1+1+9”：“1”指一个中心；“1”指一个平台；“9”指九大产业集群。", "count-ok"),
+    ("“三重一大”：重大事项决策、重要干部任免、重大项目安排和大额度资金使用。", "not-checkable"),
+    ("“六稳六保”：稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期；保居民就业、保基本民生、保市场主体。", "not-checkable"),
+    ("“工业新十七条”：省政府联合十一个部门出台的政策措施。", "not-checkable"),
+    ("“一揽子计划”：包括财政、金融、就业、消费四方面措施。", "not-checkable"),
+    ("“千企行丝路”：每年组织企业到东南亚、南亚、中亚、中东欧开展活动。", "not-checkable"),
+    ("服务业“三百工程”：建设100个重大项目、培育100个重点企业、打造100个重点品牌。", "not-checkable"),
+    ("学前教育三年行动计划：新建、改建、扩建幼儿园1200所。", "not-checkable"),
+    ("“1+N”政策体系：“1”指实施意见，“N”指若干配套政策。", "count-ok"),
+    ("“两个15%”所得税：人才个税超过15%的部分免征；鼓励类企业减按15%征收。", "not-checkable"),
+    ("稳增长“18条”：省政府印发政策措施，提出强化财税、扩大投资、提振消费、稳定就业四方面。", "not-checkable"),
+    # a real disagreement in a flat list is still one
+    ("“五个统一”：统一规划、统一标准、统一建设、统一管理。", "count-mismatch"),
+    ("“三个转变”：由速度向质量转变、由要素驱动向创新驱动转变、由粗放向精细转变、由单一向协同转变。", "count-mismatch"),
+]
+
+
+@pytest.mark.parametrize("entry, code", REAL_FORMS)
+def test_real_count_forms(entry, code):
+    terms = extract_terms(f"名词解释\n1. {entry}", "x.txt")
+    assert [check_counts(t)[0] for t in terms] == [code], [check_counts(t) for t in terms]
+
+
+def test_several_terms_sharing_a_definition_are_not_refuted_by_its_groups():
+    terms = extract_terms("名词解释\n1. 四早、四集中：“四早”即早发现、早报告、早隔离、早治疗；“四集中”即集中患者、集中专家、集中资源、集中救治。", "x.txt")
+    assert [(t.key, check_counts(t)[0]) for t in terms] == [("四早", "count-ok"), ("四集中", "count-ok")]

@@ -3,14 +3,19 @@
 The steps, each a small function:
 
 1. :func:`find_appendix` finds the header line — 名词解释, 名 词 解 释, 名词注解,
-   有关名词解释, 附件：名词解释, 《政府工作报告》名词解释 … — and takes the
-   appendix to run from it to the end of the text (Traditional 名詞解釋 too), or to the next heading
-   (a Markdown ``#`` line or a 附件 line).
-2. :func:`split_entries` cuts the appendix into numbered entries. The first
-   numbered line fixes the style (``1.`` ``1、`` ``1．`` ``（1）`` ``(1)`` ``①``
-   ``（一）`` ``一、``); after it, only a line numbered in the same style with the
-   next number starts an entry, so a continuation line that happens to begin
-   ``5.5亿元`` or ``二、`` stays in its entry. Page-number lines (``— 23 —``,
+   有关名词解释, 名词解释和说明, 附件：名词解释, 附：名词解释, 《政府工作报告》名词解释,
+   and, after such a prefix or alone, 注释, 注 释, 附注, 缩略语, 词语解释; in ``**bold**``
+   or after ``##`` — and takes the appendix to run from it to the end of the text
+   (Traditional 名詞解釋 too), or to the next heading (a Markdown ``#`` line or a 附件 line).
+2. :func:`split_entries` removes Markdown (:func:`demark`: ``**``, list marks, HTML
+   comments) and cuts the appendix into numbered entries. The first
+   numbered line fixes the style (``1.`` ``1、`` ``1．`` ``（1）`` ``(1)`` ``[1]``
+   ``［1］`` ``〔1〕`` ``①`` ``（一）`` ``一、``); after it, only a line numbered in the
+   same style with the next number starts an entry, so a continuation line that
+   happens to begin ``5.5亿元`` or ``二、`` stays in its entry — but the next
+   number itself starts one even before a digit (``7.4E级``) or a quote
+   (``24“五证合一”``), one skipped number is passed over before a ``headword：``
+   line, and ⑳-style circles may run on as （21）. Page-number lines (``— 23 —``,
    ``- 23 -``, ``第 23 页``) belong to no entry and are dropped. Without any
    numbered line, every line of the form ``headword：definition`` starts an entry.
 3. :func:`clean` joins an entry's lines and removes PDF whitespace: every run of
@@ -18,10 +23,15 @@ The steps, each a small function:
    becomes one space.
 4. :func:`split_entry` divides an entry into headword and definition at the first
    ``：`` or ``:`` outside quotes and brackets, else the first ``，``, else
-   before a lead word; :func:`strip_lead` drops the lead word (即指, 是指, 即, 指, 是).
-5. :func:`key_of` takes the key: the quoted core where there is one
+   before a lead word, else after a short headword set off by a space (``三旧 城市…``)
+   or a quoted one run into its definition; :func:`strip_lead` drops the lead word
+   (即指, 是指, 即, 指, 是). A page reference in a headword (（《报告》第1页第13行）) goes.
+5. :func:`headword_keys` splits a headword that names several terms (“四早”“四集中”,
+   增强“八项本领”、提高“七种能力”; 六稳、六保 when the definition names each);
+   :func:`key_of` takes each key: the quoted core where there is one (not a
+   one-character core or a plan period: “丰”字型 → 丰字型)
    (“六九九六”工作机制 → 六九九六, 河湖“清四乱” → 清四乱); several quoted cores
-   joined only by + 、 和 are kept together (“承诺制”+“标准地” → 承诺制+标准地);
+   joined by + are kept together (“承诺制”+“标准地” → 承诺制+标准地);
    a trailing parenthesised abbreviation becomes an alias (地区生产总值(GDP)).
 6. :func:`components_of` finds sub-definitions — a quoted name at the start of
    a clause followed by a lead word (“六项制度”，即…；“九条铁规”，即…; “2”即…)
@@ -37,48 +47,70 @@ can trade the same characters, so none backtracks over a long run), and
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
 from ..glossary.model import Component, Context, GlossaryFile, Kind, Source, Term, to_json
+from .documents import ReportInfo, report_info
 from ..text.chars import FULLWIDTH_TO_ASCII, QUOTES, ascii_alnum
-from ..text.lists import TRAIL, depth_map, split_items
-from ..text.numerals import has_numeral_chars, key_parts, parse_numeral
+from ..text.lists import TRAIL, depth_map, list_readings, split_items, split_top
+from ..text.numerals import has_numeral_chars, is_ordinal_key, key_parts, numerals_in_key, parse_numeral
 
 
-#: A header line, matched with its whitespace removed (see :func:`_squeeze`):
-#: no quantifier here can run into another over the same characters.
-_HEADER = re.compile(
-    r"[#*]*(?:附件[0-9一二三四五六七八九十]*[:：、.．]?)?"
-    r"(?:《[^》]{1,30}》|[^，。,：:；;“”\"]{0,16}?)?"
-    r"(?:有[关關]|相[关關])?"
-    r"名[词詞](?:解[释釋]|[注註]解|[注註][释釋]|[释釋]义|解[读讀]|[说說]明)"
-    r"[*#:：]*"
+#: A header line, matched with its whitespace and Markdown marks removed (see :func:`_squeeze`):
+#: no quantifier here can run into another over the same characters. 注释, 附注, 缩略语 and
+#: 词语解释 count only after a structured prefix (附：, 附件, 《政府工作报告》, 有关 …);
+#: 名词… may follow a short free prefix (政府工作报告专业术语名词解释).
+_HEAD_PREFIX = (
+    r"(?:资料[:：])?(?:附件[0-9一二三四五六七八九十]*[:：、.．]?)?(?:附[:：])?"
 )
+_HEAD_TAIL = r"(?:[(（][^()（）]{0,24}[)）])?[:：]*"
+_HEADER = re.compile(
+    _HEAD_PREFIX
+    + r"(?:《[^》]{1,30}》|[^，。,：:；;“”\"]{0,16}?)?"
+    r"(?:有[关關]|相[关關]|主要|部分)?(?:内容)?(?:专业)?"
+    r"名[词詞](?:术语)?(?:解[释釋](?:和[说說]明)?|[注註]解|[注註][释釋]|[释釋]义|解[读讀]|[说說]明)"
+    + _HEAD_TAIL
+)
+_HEADER_SHORT = re.compile(
+    _HEAD_PREFIX
+    + r"(?:《[^》]{1,30}》)?(?:有[关關]|相[关關]|主要|部分)?(?:内容)?"
+    r"(?:[注註][释釋]|附[注註]|[词詞]语解[释釋]|缩略语|縮略語)"
+    + _HEAD_TAIL
+)
+_HEADER_CHARS = re.compile("[名释釋注註略]")
 _NEXT_HEADING = re.compile(r"#|附件[0-9一二三四五六七八九十]*[:：]?$")
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[—–\-－~～_]+\s*[0-9０-９]{1,4}\s*[—–\-－~～_]+|第\s*[0-9]{1,4}\s*页(?:\s*(?:[/，,]\s*)?共\s*[0-9]{1,4}\s*页)?|[0-9]{1,4})\s*$"
 )
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 
 
 def _squeeze(line: str) -> str:
-    """The line without whitespace (PDF text spaces out 名 词 解 释)."""
-    return "".join(line.split())
+    """The line without whitespace (PDF text spaces out 名 词 解 释), ``**`` and a leading ``#``/``-``."""
+    s = "".join(line.split()).replace("**", "")
+    return s.lstrip("#").removeprefix("-")
+
+
+def _is_header(line: str) -> bool:
+    """Whether a line is an appendix heading (名词解释, 注 释, ## 附注：, 附：名词解释 …)."""
+    if len(line) > 120 or not _HEADER_CHARS.search(line):
+        return False
+    s = _squeeze(line)
+    return bool(_HEADER.fullmatch(s) or _HEADER_SHORT.fullmatch(s))
 
 
 def _header_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each header line; only lines with a 名 are looked at, each once."""
+    """(start, end) of each header line; each line is looked at once."""
     out = []
-    i = text.find("名")
-    while i >= 0:
-        start = text.rfind("\n", 0, i) + 1
-        end = text.find("\n", i)
-        end = len(text) if end < 0 else end
-        if _HEADER.fullmatch(_squeeze(text[start:end])):
-            out.append((start, end))
-        i = text.find("名", end)
+    start = 0
+    for line in text.split("\n"):
+        if _is_header(line):
+            out.append((start, start + len(line)))
+        start += len(line) + 1
     return out
 
 
@@ -115,7 +147,7 @@ def _entry_follows(text: str, pos: int, within: int = 6) -> bool:
         start = max(pos, text.rfind("\n", pos, m.start()) + 1)
         end = text.find("\n", m.start(), stop)
         pos = stop if end < 0 else end
-        line = text[start:pos]
+        line = demark(text[start:pos])
         nb = _numbering(line)
         if (nb is not None and nb[1] == 1) or _UNNUMBERED.match(line):
             return True
@@ -134,6 +166,38 @@ def _appendix_end(text: str, pos: int) -> int:
 
 # -- entries ------------------------------------------------------------------
 
+_BOLD_HEAD = re.compile(r"^(\s*)\*\*([^*：:]{1,60}?)\*\*[ \u3000]*(?=[^\W_]|[“「『\"(（])")
+_BOLD_LINE = re.compile(r"^\s*\*\*([^*：:]{1,80})\*\*\s*$")
+_LIST_MARK = re.compile(r"^\s*[-*+][ \u3000]+")
+
+
+def demark(line: str) -> str:
+    """A line without its Markdown: ``**`` bold, a leading ``-`` list mark, an HTML comment.
+
+    A bold headword with no colon gets one (``**LED** 即…`` → ``LED：即…``), and so
+    does a whole bold numbered line (the headword of a definition that follows in
+    the next paragraph).
+
+    >>> demark("**1.“四上”企业：**指规模以上企业"), demark("**LED** 即发光二极管")
+    ('1.“四上”企业：指规模以上企业', 'LED：即发光二极管')
+    >>> demark("**3.“两重”“两新”**"), demark("<!-- （来源：网站） -->"), demark("- 资料：名词解释")
+    ('3.“两重”“两新”：', '', '资料：名词解释')
+    """
+    if "<!--" in line and _COMMENT.match(line):
+        return ""
+    if "**" in line:
+        m = _BOLD_LINE.match(line)
+        if m and _numbering(m.group(1)) is not None:
+            return m.group(1).strip() + "："
+        m = _BOLD_HEAD.match(line)
+        if m:
+            line = m.group(1) + m.group(2).rstrip() + "：" + line[m.end():]
+        line = line.replace("**", "")
+    if line[:1] in "-*+ \u3000" and _LIST_MARK.match(line) and not _PAGE_NUMBER.match(line):
+        line = line[_LIST_MARK.match(line).end():]
+    return line
+
+
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳㉑㉒㉓㉔㉕㉖㉗㉘㉙㉚㉛㉜㉝㉞㉟㊱㊲㊳㊴㊵㊶㊷㊸㊹㊺㊻㊼㊽㊾㊿"
 _CN = "[一二三四五六七八九十百千零〇]{1,7}"
 #: Numbering styles: (name, pattern). Matched on the width-folded line.
@@ -141,10 +205,15 @@ NUMBERING = (
     ("arabic-dot", re.compile(r"^\s*([0-9]+)\s*[.](?![0-9])\s*")),
     ("arabic-comma", re.compile(r"^\s*([0-9]+)\s*[、,，]\s*")),
     ("paren-arabic", re.compile(r"^\s*[(（]\s*([0-9]+)\s*[)）]\s*")),
+    ("bracket", re.compile(r"^\s*\[\s*([0-9]+)\s*\]\s*")),
+    ("tortoise", re.compile(r"^\s*〔\s*([0-9]+)\s*〕\s*")),
     ("circled", re.compile(r"^\s*([" + _CIRCLED + r"])\s*")),
     ("paren-chinese", re.compile(r"^\s*[(（]\s*(" + _CN + r")\s*[)）]\s*")),
     ("chinese-comma", re.compile(r"^\s*(" + _CN + r")\s*[、.](?!是)\s*")),
 )
+#: The expected number followed by a digit (``7.4E级``, ``14.2025年``) or by a quote
+#: with no mark at all (``24“五证合一”``): taken only when it is the next number.
+_LOOSE = re.compile(r"^\s*([0-9]+)\s*(?:[.、]\s*|(?=[“「『\"]))")
 
 
 def _numbering(line: str) -> tuple[str, int, int] | None:
@@ -152,8 +221,8 @@ def _numbering(line: str) -> tuple[str, int, int] | None:
 
     >>> _numbering("12. “1+2+15”主导"), _numbering("（3）河长制"), _numbering("②三化三制")
     (('arabic-dot', 12, 4), ('paren-arabic', 3, 3), ('circled', 2, 1))
-    >>> _numbering("5.5亿元"), _numbering("二十一、“三个务必”")
-    (None, ('chinese-comma', 21, 4))
+    >>> _numbering("5.5亿元"), _numbering("二十一、“三个务必”"), _numbering("［4］ 六稳")
+    (None, ('chinese-comma', 21, 4), ('bracket', 4, 4))
     """
     if not line or line.isspace():
         return None
@@ -169,20 +238,41 @@ def _numbering(line: str) -> tuple[str, int, int] | None:
 
 
 _UNNUMBERED = re.compile(r"^\s*[^\s：:，,。；]{1,30}(?:[：:]|[，,](?:即|是指|系指))")
+_HEADWORD_COLON = re.compile(r"^[^。；]{1,40}[：:]")
+
+
+def _loose(line: str, style: str | None, expected: int) -> tuple[str, int, int] | None:
+    """The expected arabic number where the strict styles refuse it (``7.4E级``, ``24“五证合一”``)."""
+    if style not in (None, "arabic-dot", "arabic-comma"):
+        return None
+    m = _LOOSE.match(line.translate(FULLWIDTH_TO_ASCII).replace("．", "."))
+    if m and int(m.group(1)[:6]) == expected:
+        return style or "arabic-dot", expected, m.end()
+    return None
 
 
 def _entry_lines(lines: list[str]) -> list[tuple[int, int, str]]:
-    """The lines that start entries: (line index, item number, prefix length)."""
+    """The lines that start entries: (line index, item number, prefix length).
+
+    After the first entry only the next number in the same style starts one —
+    or, for a line that reads ``headword：…``, the number after it (the source
+    skipped one) — and ⑳-style circles may run on as （21）.
+    """
     starts = []
     style = None
     expected = 1
     for i, line in enumerate(lines):
         nb = _numbering(line)
+        if nb is None or nb[1] != expected:
+            nb = _loose(line, style, expected) or nb
         if nb is None:
             continue
         if style is None and nb[1] == 1:
             style = nb[0]
-        if nb[0] == style and nb[1] == expected:
+        same = nb[0] == style or (style == "circled" and expected > 10 and nb[0] == "paren-arabic")
+        if same and nb[1] == expected + 1 and starts and _HEADWORD_COLON.match(line[nb[2]:]):
+            expected += 1  # a number skipped in the source
+        if same and nb[1] == expected:
             starts.append((i, expected, nb[2]))
             expected += 1
     if starts:
@@ -194,12 +284,15 @@ def _entry_lines(lines: list[str]) -> list[tuple[int, int, str]]:
 def split_entries(text: str) -> list[tuple[int, int, str]]:
     """The entries of an appendix text: (item number, 1-based line, raw entry text).
 
-    Page-number lines are dropped; the header line is not part of any entry.
+    Page-number lines and HTML comments are dropped, Markdown marks removed
+    (:func:`demark`); the header line is not part of any entry.
 
     >>> split_entries("名词解释\\n1. 甲：一\\n\\n— 2 —\\n\\n二\\n2. 乙：三")
     [(1, 2, '甲：一\\n\\n\\n\\n二'), (2, 7, '乙：三')]
     """
-    lines = text.split("\n")
+    lines = [demark(x) for x in text.split("\n")]
+    if lines and _is_header(lines[0]):
+        lines[0] = ""
     starts = _entry_lines(lines)
     out = []
     for k, (i, n, prefix) in enumerate(starts):
@@ -302,6 +395,7 @@ def split_entry(entry: str) -> tuple[str, str | None]:
 _QUOTED = re.compile(r"“([^“”]+)”|「([^「」]+)」|『([^『』]+)』|\"([^\"]+)\"|‘([^‘’]+)’|〝([^〝〞]+)〞|﹁([^﹁﹂]+)﹂")
 _ABBREV = re.compile(r"^(?P<name>.+?)[(（](?:简称|英文简称|英文缩写|缩写)?[:：]?(?P<abbr>[^()（）]{1,20})[)）]$")
 _CONNECTORS = set("+＋、和与及")
+_MID_ABBREV = re.compile(r"^(?P<name>[^（(“”]{2,30})[(（](?P<abbr>[A-Za-zＡ-Ｚａ-ｚ0-9]{2,12})[)）](?P<rest>[^（()）“”]{1,6})$")
 
 
 def _strip_quotes(s: str) -> str:
@@ -319,10 +413,16 @@ def key_of(headword: str) -> tuple[str, list[str], str, str]:
     ('承诺制+标准地+全代办', [], '', '')
     >>> key_of("地区生产总值（GDP）")
     ('地区生产总值', ['GDP'], '', '')
+    >>> key_of("政府与社会资本合作（PPP）模式")
+    ('政府与社会资本合作模式', ['PPP模式'], '', '')
     >>> key_of("「１＋２＋１５」体系")
     ('1+2+15', [], '', '体系')
     """
     aliases: list[str] = []
+    m = _MID_ABBREV.match(headword)
+    if m:  # 政府与社会资本合作（PPP）模式 → 政府与社会资本合作模式, alias PPP模式
+        aliases.append(m.group("abbr").translate(FULLWIDTH_TO_ASCII) + m.group("rest"))
+        headword = m.group("name") + m.group("rest")
     m = _ABBREV.match(headword)
     if m and _QUOTED.search(m.group("abbr")) is None:
         headword = m.group("name")
@@ -338,16 +438,99 @@ def key_of(headword: str) -> tuple[str, list[str], str, str]:
             and last.end() == len(headword)
             and all(x and set(x) <= _CONNECTORS for x in between)
         )
+        core = next((q for q in quoted if not _suspect(_core(q))), None)
         if joined:
             key = _strip_quotes(headword)
+        elif core is None:
+            key = headword  # “丰”字型+环线, “十三五”规划未达标指标: the core alone is no name
         else:
-            key = next(g for g in first.groups() if g is not None)
-            before, after = headword[: first.start()], headword[first.end() :]
+            key = _core(core)
+            before, after = headword[: core.start()], headword[core.end() :]
     else:
         key = headword
     key = _strip_quotes("".join(key.split())).translate(FULLWIDTH_TO_ASCII)
     aliases = [a for a in aliases if a and a != key]
     return key, aliases, _strip_quotes(before), _strip_quotes(after)
+
+
+def _core(m: re.Match) -> str:
+    return next(g for g in m.groups() if g is not None)
+
+
+_YEAR = re.compile(r"^(?:19|20)[0-9]{2}年?")
+_ASCII_SPACE = re.compile(r"[0-9A-Za-z] [0-9A-Za-z]")
+
+
+def _suspect(key: str) -> str:
+    """Why a key is no name a reader would use ('' when it is one).
+
+    >>> _suspect("丰"), _suspect("十三五规划未达标指标5项"), _suspect("2026年10件民生实事"), _suspect("双碳")
+    ('one character', 'a plan period or year with something appended', 'a plan period or year with something appended', '')
+    >>> _suspect("十三五")
+    'a plan period or year'
+    """
+    key = "".join(key.split())
+    if len(key) <= 1:
+        return "one character"
+    for n in range(min(len(key), 6), 1, -1):
+        head = key[:n]
+        if is_ordinal_key(head) and head[-1] == "五" or _YEAR.fullmatch(head):
+            return "a plan period or year" + (" with something appended" if n < len(key) else "")
+    return ""
+
+
+def headword_keys(headword: str, definition: str | None = None) -> list[str]:
+    """The headwords of the several terms one entry defines, or [headword] for one term.
+
+    Two or more quoted cores joined only by 、 和 与 及 (or nothing), with an
+    affix or a short verb around them, are separate terms; so are unquoted
+    ``A、B`` parts when the definition names each (“A”…, or A，即…).
+
+    >>> headword_keys("“公转铁”、“散改集”"), headword_keys("增强“八项本领”、提高“七种能力”")
+    (['“公转铁”', '“散改集”'], ['“八项本领”', '“七种能力”'])
+    >>> headword_keys("“承诺制”+“标准地”"), headword_keys("提前实现“十三五”规划的“两个翻番”目标")
+    (['“承诺制”+“标准地”'], ['提前实现“十三五”规划的“两个翻番”目标'])
+    >>> headword_keys("六稳、六保", "“六稳”即稳就业；“六保”即保居民就业"), headword_keys("两集中、两到位", "集中审批")
+    (['六稳', '六保'], ['两集中、两到位'])
+    """
+    quoted = list(_QUOTED.finditer(headword))
+    if len(quoted) >= 2:
+        between = [headword[x.end() : y.start()] for x, y in zip(quoted, quoted[1:])]
+        if all(_MULTI_BETWEEN.fullmatch(x) for x in between):
+            return [q.group() for q in quoted]
+        return [headword]
+    if quoted or not definition:
+        return [headword]
+    parts = split_top(headword, "、")
+    if 2 <= len(parts) <= 6 and all(2 <= len(p) <= 10 for p in parts) and all(
+        f"“{p}”" in definition or re.search(r"(?:^|[。；;，,])" + re.escape(p) + r"[，,：:]?(?:即|指|是指)", definition)
+        for p in parts
+    ):
+        return parts
+    if 2 <= len(parts) <= 6 and _counted_groups(parts, definition):
+        return parts
+    return [headword]
+
+
+def _counted_groups(parts: list[str], definition: str) -> bool:
+    """Whether each numeric part (六稳、六保) has its own ；-group listing as many items as it counts.
+
+    >>> _counted_groups(["六稳", "两保"], "稳就业、稳金融、稳外贸、稳外资、稳投资、稳预期；保居民就业、保基本民生。")
+    True
+    >>> _counted_groups(["严管入口", "放活岛内"], "严格把控入口；放活岛内要素。")
+    False
+    """
+    groups = split_top(definition.rstrip("。；;"), "；;")
+    if len(groups) != len(parts):
+        return False
+    for part, group in zip(parts, groups):
+        counts = numerals_in_key(part)
+        if len(counts) != 1 or counts[0] not in list_readings(group):
+            return False
+    return True
+
+
+_MULTI_BETWEEN = re.compile(r"[、和与及]?(?:[和与及]|[、，][\u4e00-\u9fff]{0,3})?|")
 
 
 # -- structure: components and items ------------------------------------------------
@@ -447,23 +630,93 @@ def _context(key: str, quoted: bool, before: str, after: str) -> Context:
     )
 
 
-def entry_term(number: int, line: int, raw: str, document: str, scope: str = "unknown") -> Term | None:
-    """One appendix entry as a Term, or None when it has no usable key."""
+_PAGE_REF = re.compile(r"[(（]《[^》]{1,20}》第[^()（）]{1,20}[)）]")
+_SPACE_HEAD = re.compile(r"^\s*([^\s：:，,。；、“”]{2,12})[ \u3000]+(?=[^\s：:])")
+_QUOTE_HEAD = re.compile(r"^“[^“”]{1,20}”(?=[\u4e00-\u9fff])")
+
+
+def _head_and_definition(raw: str) -> tuple[str, str | None]:
+    """An entry's headword and definition (lead word kept), from its raw text.
+
+    Without a colon, a short headword set off by a space (``三旧 城市旧厂区…``) or
+    a quoted headword followed directly by its definition (“六个稳”稳就业、…) counts.
+    """
     entry = clean(raw)
     headword, definition = split_entry(entry)
-    headword = headword.strip(TRAIL) or headword
+    if definition is None or (headword is entry[: len(headword)] and entry[len(headword) : len(headword) + 1] in "，,"):
+        m = _SPACE_HEAD.match(raw)
+        q = _QUOTE_HEAD.match(entry)
+        if m and not _HEADWORD_COLON.match(entry):
+            return m.group(1), clean(raw[m.end():])
+        if definition is None and q and len(entry) - q.end() >= 6:
+            return q.group(), entry[q.end():]
+    return headword, definition
+
+
+def entry_terms(number: int, line: int, raw: str, document: str, scope: str = "unknown",
+                name: str | None = None) -> list[Term]:
+    """One appendix entry as Terms: one for each term it defines ([] when it has no usable key).
+
+    >>> [(t.key, t.definition) for t in entry_terms(1, 1, "“四早”“四集中”：“四早”指早发现；“四集中”指集中救治。", "x")]
+    [('四早', '早发现'), ('四集中', '集中救治')]
+    >>> [(t.key, t.definition) for t in entry_terms(1, 1, "三旧 城市旧厂区、旧住宅区和城中村。", "x")]
+    [('三旧', '城市旧厂区、旧住宅区和城中村。')]
+    """
+    headword, definition = _head_and_definition(raw)
+    headword = _PAGE_REF.sub("", headword).strip(TRAIL) or headword
+    definition = strip_lead(definition).strip() if definition else None
+    heads = headword_keys(headword, definition)
+    subdefs = {}
+    if len(heads) > 1 and definition:
+        subdefs = {c.name: c.definition for c in components_of(definition)}
+        keys = [key_of(h)[0] for h in heads]
+        if not set(keys) <= set(subdefs):
+            subdefs = _parallel_groups(definition, keys)
+    out = []
+    for head in heads:
+        key = key_of(head)[0]
+        own = subdefs.get(key) if len(heads) > 1 else None
+        term = _term(number, line, head if len(heads) > 1 else headword, own or definition, document, scope, name)
+        if term is not None:
+            out.append(term)
+    return out
+
+
+def _parallel_groups(definition: str, keys: list[str]) -> dict[str, str]:
+    """The ；-groups (or sentences) of a definition, one per term, when there are as many as terms.
+
+    >>> _parallel_groups("早发现、早报告；集中患者、集中专家。", ["四早", "四集中"])
+    {'四早': '早发现、早报告', '四集中': '集中患者、集中专家。'}
+    >>> _parallel_groups("一句话。", ["甲", "乙"])
+    {}
+    """
+    for seps in ("；;", "。"):
+        groups = [g for g in split_top(definition.rstrip("。；;"), seps) if g]
+        if len(groups) == len(keys):
+            if seps == "。" and not all(k in g for k, g in zip(keys, groups)):
+                continue
+            tail = definition[len(definition.rstrip("。；;")):]
+            return {k: g + (tail if i == len(keys) - 1 else "") for i, (k, g) in enumerate(zip(keys, groups))}
+    return {}
+
+
+def entry_term(number: int, line: int, raw: str, document: str, scope: str = "unknown") -> Term | None:
+    """One appendix entry as a Term (the first it defines), or None when it has no usable key."""
+    terms = entry_terms(number, line, raw, document, scope)
+    return terms[0] if terms else None
+
+
+def _term(number: int, line: int, headword: str, definition: str | None, document: str, scope: str,
+          name: str | None = None) -> Term | None:
     key, aliases, before, after = key_of(headword)
     if not key or len(key) > _HEADWORD_MAX:
         return None
-    definition = strip_lead(definition).strip() if definition else None
     components = components_of(definition, key) if definition else []
     items = [] if components or not definition else split_items(definition)
-    if items and not components:
-        components = []
     quoted = _QUOTED.search(headword) is not None
     try:
         return Term(
-            id=f"{Path(document).stem or document}/{key}",
+            id=f"{name or Path(document).stem or document}/{key}",
             key=key,
             headword=headword,
             aliases=aliases,
@@ -481,6 +734,22 @@ def entry_term(number: int, line: int, raw: str, document: str, scope: str = "un
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+@dataclass(frozen=True)
+class Extraction:
+    """What :func:`extract_report` found in one report.
+
+    ``problem`` is None when entries were recognized, else one line saying which
+    part failed; ``warnings`` are lines about suspect keys and repeated entries.
+    """
+
+    terms: list[Term]
+    entries: int = 0
+    heading_line: int | None = None
+    warnings: list[str] = field(default_factory=list)
+    problem: str | None = None
+    info: ReportInfo | None = None
+
+
 def extract_terms(text: str, document: str) -> list[Term]:
     """The entries of the text's 名词解释 appendix as Terms, in order ([] when there is none).
 
@@ -496,27 +765,75 @@ def extract_terms(text: str, document: str) -> list[Term]:
     >>> [(t.id, t.key, t.definition, t.sources[0].line) for t in extract_terms(text, "r.txt")]
     [('r/双碳', '双碳', '碳达峰、碳中和。', 5), ('r/区实验中学', '区实验中学', '新建高中。', 6)]
     """
+    return extract_report(text, document).terms
+
+
+def _scope(text: str, info: ReportInfo) -> str:
+    if info.jurisdiction.value:
+        return info.jurisdiction.value
+    guess = guess_scope(text)
+    return "unknown" if guess[:1] in "我在日表年代" else guess
+
+
+def extract_report(text: str, document: str, path: str | None = None, name: str | None = None) -> Extraction:
+    """The appendix of one report as an :class:`Extraction`: terms, warnings, or the part that failed.
+
+    ``name`` (default: the document's stem) starts every id.
+    ``path`` (default: ``document``) is where the jurisdiction and year are read
+    from first (see :mod:`termkit.corpus.documents`); each term's scope is the jurisdiction.
+    An entry whose key repeats an earlier one's is keyed by its whole headword
+    (电子商务“单一窗口” after 国际贸易“单一窗口”), or left out with a warning.
+
+    >>> r = extract_report("名词解释\\n1. “丰”字型：指主干道。\\n2. “双百”：甲。\\n3. 某地“双百”：乙。", "x.md")
+    >>> [t.key for t in r.terms], r.warnings
+    (['丰字型', '双百', '某地双百'], [])
+    >>> extract_report("名词解释\\n\\n1. " + "没有冒号" * 12 + "\\n", "x.md").problem
+    'x.md: a 名词解释 heading at line 1, but none of its 1 entries has a usable headword'
+    """
     text = _SURROGATE.sub("\ufffd", text)
+    info = report_info(text, path or document)
     span = find_appendix(text)
     if span is None:
-        return []
+        heads = _header_lines(text)
+        if heads:
+            line = text.count("\n", 0, heads[-1][0]) + 1
+            return Extraction([], heading_line=line, info=info, problem=(
+                f"{document}: a 名词解释 heading at line {line}, but no numbered entry or "
+                "'headword：definition' line follows it"))
+        return Extraction([], info=info, problem=f"{document}: no 名词解释 appendix found")
     start, end = span
     first_line = text.count("\n", 0, start) + 1
-    scope = guess_scope(text)
+    scope = _scope(text, info)
     terms: list[Term] = []
+    warnings: list[str] = []
     seen_ids: set[str] = set()
     seen_forms: set[str] = set()
-    for number, line, raw in split_entries(text[start:end]):
-        term = entry_term(number, first_line + line - 1, raw, document, scope)
-        if term is None or term.id in seen_ids:
-            continue
-        forms = [f for f, _ in term.forms]
-        if any(f in seen_forms for f in forms):
-            continue
-        seen_ids.add(term.id)
-        seen_forms.update(forms)
-        terms.append(term)
-    return terms
+    entries = split_entries(text[start:end])
+    for number, line, raw in entries:
+        at = f"{document}:{first_line + line - 1}: item {number}"
+        for term in entry_terms(number, first_line + line - 1, raw, document, scope, name):
+            forms = [f for f, _ in term.forms]
+            if term.id in seen_ids or any(f in seen_forms for f in forms):
+                whole = _strip_quotes(clean(term.headword)).translate(FULLWIDTH_TO_ASCII)
+                again = _term(number, first_line + line - 1, whole, term.definition, document, scope, name)
+                if again is None or again.id in seen_ids or again.key in seen_forms:
+                    warnings.append(f"{at}: left out {term.key!r}: an earlier entry has the same key")
+                    continue
+                term = again
+                forms = [f for f, _ in term.forms]
+            why = _suspect(term.key)
+            if not why and _ASCII_SPACE.search(clean(term.headword)):
+                why = "the source writes it with a space between ASCII characters, which a key cannot hold"
+            if why:
+                warnings.append(f"{at}: suspect key {term.key!r}: {why}")
+            seen_ids.add(term.id)
+            seen_forms.update(forms)
+            terms.append(term)
+    problem = None
+    if not terms:
+        problem = (f"{document}: a 名词解释 heading at line {first_line}, but none of its "
+                   f"{len(entries)} entries has a usable headword")
+    return Extraction(terms, len(entries), first_line, warnings, problem, info)
 
 
 def _dump(model) -> dict:
@@ -546,3 +863,75 @@ def to_yaml(terms: list[Term], name: str, description: str | None = None) -> str
     if "version" in data:  # pragma: no cover - default is left out
         del data["version"]
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+
+
+# -- many reports: corpus mode ------------------------------------------------------
+
+REPORT_SUFFIXES = (".md", ".txt", ".markdown", ".text")
+
+
+def report_files(paths: list[str]) -> list[tuple[str, str]]:
+    """The report files under the given files and directories: (path, name to show), in order.
+
+    A directory contributes its ``.md`` and ``.txt`` files (README files left out),
+    sorted, each named by its path below the directory's parent
+    (``corpus/provinces/四川省/2014.md`` → ``provinces/四川省/2014.md`` for ``corpus``).
+    """
+    out = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if f.suffix.lower() in REPORT_SUFFIXES and f.is_file() and not f.stem.upper().startswith("README"):
+                    out.append((str(f), f.relative_to(path).as_posix()))
+        else:
+            out.append((p, path.name))
+    return out
+
+
+def output_stem(info: ReportInfo | None, shown: str) -> str:
+    """The glossary file's name for a report: jurisdiction and year, else the file's path.
+
+    >>> from termkit.corpus.documents import Decided
+    >>> output_stem(ReportInfo(Decided("南岭省", "path"), Decided("2020-05-09", "meeting line 3")), "a/2019.md")
+    '南岭省-2020'
+    >>> output_stem(ReportInfo(Decided(None, "unknown"), Decided(None, "unknown")), "x/报告.md")
+    'x-报告'
+    """
+    if info and info.jurisdiction.value:
+        year = info.date.value[:4] if info.date.value else "unknown"
+        return f"{info.jurisdiction.value}-{year}"
+    return re.sub(r"[\\/:\s]+", "-", str(Path(shown).with_suffix("")))
+
+
+def extract_file(task: tuple[str, str, str | None]) -> dict:
+    """One report of a corpus run: read, extracted, as YAML (a worker's task; picklable both ways).
+
+    Returns a dict: ``file``, ``stem``, ``jurisdiction``/``date`` (value and how),
+    ``entries``, ``terms``, ``warnings``, ``error`` (could not be read), ``problem``
+    (no appendix, or one whose entries were not recognized), ``yaml``.
+    """
+    from ..textio import InputError, read_document
+
+    path, shown, encoding = task
+    out: dict = {"file": shown, "path": path, "entries": 0, "terms": 0, "warnings": [], "yaml": None,
+                 "error": None, "problem": None, "appendix": False}
+    try:
+        doc = read_document(path, encoding)
+    except InputError as e:
+        out["error"] = str(e)
+        return out
+    if doc.warning:
+        out["warnings"].append(doc.warning)
+    stem = output_stem(report_info(doc.text, path), shown)
+    r = extract_report(doc.text, shown, path, name=stem)
+    out.update(
+        stem=stem, entries=r.entries, terms=len(r.terms), problem=r.problem,
+        appendix=r.heading_line is not None, heading_line=r.heading_line,
+        jurisdiction=[r.info.jurisdiction.value, r.info.jurisdiction.how],
+        date=[r.info.date.value, r.info.date.how],
+    )
+    out["warnings"] += r.warnings
+    if r.terms:
+        out["yaml"] = to_yaml(r.terms, stem, f"Extracted by termkit from the 名词解释 of {shown}; review before use.")
+    return out

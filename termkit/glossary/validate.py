@@ -32,6 +32,18 @@ items of a component named like the key itself (the flat enumeration that
    counts (two-match-one-obey as three parts) agree as well; any other number
    of parts disagrees.
 
+Only clear evidence refutes a count (issue 13: every count-mismatch on real
+appendices was false). A list refutes only when the definition is one flat
+、-list (:func:`termkit.text.lists.is_plain_list`), not ；-groups or sentences,
+and only when no other reading of it agrees (:func:`termkit.text.lists.list_readings`:
+a last 和 item, a quoted list inside, a lead-in clause, a shared ending). A total
+stated in the definition, list items that contain a label, and parts found in
+prose confirm a count but never refute it. A part counted 1 is one thing, whatever
+its list. Some numerals are not counts at all (:func:`not_counts`): N, X or 多
+(1+N, 一库多圃: the counts named by parts are still checked), 百/千/万 and numbers
+of 100 and more (三百工程, 千企行丝路), durations, rates and amounts (三年行动,
+双15%), and a lone 一 (一揽子, 一单制).
+
 A count with nothing to compare against is *unknown*. The result is
 ``count-mismatch`` when any count disagrees, ``count-ok`` when all agree, and
 ``not-checkable`` otherwise (digits with no parts; a definition in prose;
@@ -49,7 +61,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Literal, Optional
 
-from ..text.lists import stated_total
+from ..text.lists import is_plain_list, list_readings, stated_total
 from ..text.numerals import (
     MAX_DIGITS,
     KeyPart,
@@ -129,7 +141,7 @@ def part_size(c: Component) -> tuple[int | None, str]:
 
 
 def _weak(how: str) -> bool:
-    return "times in" in how
+    return "times in" in how or "states" in how
 
 
 def _compare(want: int, got: int | None, how: str, weak: bool = False) -> tuple[str, str]:
@@ -165,8 +177,11 @@ def _check_part(p: KeyPart, c: Component) -> tuple[str, str]:
     if named is not None:
         results.append(_compare(p.count, named, f"{named} in its name"))
     got, how = part_size(c)
-    if got is not None:
-        results.append(_compare(p.count, got, how, weak=_weak(how)))
+    if got is not None and p.count > 1:
+        weak = _weak(how) or not is_plain_list(c.definition)
+        if got != p.count and p.count in list_readings(c.definition):
+            got, how = p.count, f"{p.count} items read another way"
+        results.append(_compare(p.count, got, how, weak=weak))
     return _combine(f"{p.count} ↔ {c.name}", results or [("unknown", "nothing to compare")])
 
 
@@ -175,13 +190,14 @@ def _check_label(p: KeyPart, items: list[str], definition: str | None) -> tuple[
     if p.label.startswith("字"):
         result = _compare(p.count, characters(items) if items else None, f"{characters(items)} characters")
     elif p.label in _GENERIC:
-        result = _compare(p.count, len(items) if items else None, f"{len(items)} items")
+        result = _compare(p.count, len(items) if items else None, f"{len(items)} items",
+                          weak=not is_plain_list(definition))
     elif not p.label:
         result = ("unknown", "no label to look for")
     else:
         n = sum(p.label in i for i in items) if items else 0
-        if n:
-            result = _compare(p.count, n, f"{n} items with {p.label}")
+        if n:  # the label recurs in items, or is left out of some (三通一码, 两品一标): confirms only
+            result = _compare(p.count, n, f"{n} items with {p.label}", weak=True)
         else:
             n = (definition or "").count(p.label)
             result = _compare(p.count, n or None, f"{p.label} {n} times in the definition", weak=True)
@@ -217,6 +233,15 @@ def check_counts(term: Term) -> tuple[str, str] | None:
     parts = key_parts(term.key)
     if not parts:
         return None
+    own = [c for c in term.components if c.name == term.key]
+    named = [c for c in term.components if c.name != term.key]
+    why = not_counts(term.key, parts)
+    if why.startswith("N,"):  # 1+3+N: the counts named by parts are still checked
+        by_name = _match_by_name([p for p in parts if p.count > 0], named) if named else []
+        if by_name:
+            return _result(term.key, [_check_part(p, c) for p, c in by_name])
+    if why:
+        return "not-checkable", f"{term.key}: {why}"
     if len(parts) > MAX_COUNTS:
         return "not-checkable", f"{term.key}: {len(parts)} counts are more than {MAX_COUNTS} to check"
     own = [c for c in term.components if c.name == term.key]
@@ -224,14 +249,18 @@ def check_counts(term: Term) -> tuple[str, str] | None:
     named = [c for c in term.components if c.name != term.key]
     if len(parts) == 1:
         p = parts[0]
+        weak = not is_plain_list(term.definition)
         if items:
             got, how = len(items), f"{len(items)} items"
         elif named:
             got, how = len(named), f"{len(named)} parts"
+            weak = weak or all(numerals_in_key(c.name) for c in named)  # 三单 + 一网: the key's own pieces
         else:
             got = stated_total(term.definition)
-            how = f"its definition states {got}"
-        return _result(term.key, [_combine(str(p.count), [_compare(p.count, got, how)])])
+            how, weak = f"its definition states {got}", True
+        if got != p.count and p.count in list_readings(term.definition):
+            got, how, weak = p.count, f"{p.count} items read another way", False
+        return _result(term.key, [_combine(str(p.count), [_compare(p.count, got, how, weak=weak)])])
     if named and len(named) == len(parts):
         return _result(term.key, [_check_part(p, c) for p, c in zip(parts, named)])
     by_name = _match_by_name(parts, named)
@@ -240,9 +269,32 @@ def check_counts(term: Term) -> tuple[str, str] | None:
     if named:
         total = sum(p.count for p in parts)
         return _result(term.key, [_combine(
-            f"{len(parts)} counts totalling {total}", [_compare(total, len(named), f"{len(named)} parts")]
+            f"{len(parts)} counts totalling {total}",
+            [_compare(total, len(named), f"{len(named)} parts", weak=bool(term.definition))]
         )])
     return _result(term.key, [_check_label(p, items, term.definition) for p in parts])
+
+
+_OPEN_COUNT = re.compile(r"[+＋][NXnx]|[NXnx][+＋]|多")
+_SIZE_LABELS = ("年", "天", "日", "月", "周", "分钟", "小时", "%", "倍", "岁", "元", "万", "亿")
+_CJK_MAGNITUDE = re.compile("[百千万]")
+
+
+def not_counts(key: str, parts: list[KeyPart]) -> str:
+    """Why a key's numerals are not counts to check ('' when they are).
+
+    >>> [not_counts(k, key_parts(k)) for k in ["1+N", "一库多圃", "三百工程", "三年行动计划", "双15%", "一揽子", "三区三线"]]
+    ['N, X or 多 is an open number', 'N, X or 多 is an open number', '百, 千 and 万 here are magnitudes, not counts', 'a duration, rate or amount, not a count', 'a duration, rate or amount, not a count', '一 here means one single thing', '']
+    """
+    if _OPEN_COUNT.search(key):
+        return "N, X or 多 is an open number"
+    if any(p.count >= 100 for p in parts) and (_CJK_MAGNITUDE.search(key) or "+" not in key):
+        return "百, 千 and 万 here are magnitudes, not counts"
+    if any(p.label.startswith(_SIZE_LABELS) for p in parts):
+        return "a duration, rate or amount, not a count"
+    if [p.count for p in parts] == [1]:
+        return "一 here means one single thing"
+    return ""
 
 
 def _result(key: str, results: list[tuple[str, str]]) -> tuple[str, str]:

@@ -174,6 +174,8 @@ def _end_of_list(parts: list[str]) -> list[str]:
     ['简政放权', '放管结合', '优化服务']
     >>> _end_of_list(["绿色煤炭产业链", "数字装备制造产业链", "现代医药产业链"])
     ['绿色煤炭产业链', '数字装备制造产业链', '现代医药产业链']
+    >>> _end_of_list(["形式主义", "官僚主义", "享乐主义和奢靡之风"])
+    ['形式主义', '官僚主义', '享乐主义和奢靡之风']
     """
     last = parts[-1]
     i = last.rfind("的")
@@ -181,6 +183,9 @@ def _end_of_list(parts: list[str]) -> list[str]:
         parts = [*parts[:-1], last[:i]]
     common = _common_suffix(parts[:2])
     if common:
+        pieces = _SPLIT_AND.split(parts[-1], maxsplit=1)
+        if len(parts) > 2 and len(pieces) == 2 and pieces[0].endswith(common) and all(p.endswith(common) for p in parts[:-1]):
+            return parts  # 形式主义、官僚主义、享乐主义和奢靡之风: the 和 part is split later
         run = 2
         while run < len(parts) and parts[run].endswith(common):
             run += 1
@@ -215,3 +220,62 @@ def _trim_intro(parts: list[str]) -> list[str]:
         if len(parts[0]) > n and tail[0] == rest[0][0]:
             return [tail, *rest]
     return parts
+
+
+_QUOTED_LIST = re.compile(r"[“「『]([^“”「」『』]{2,200})[”」』]")
+
+
+def list_readings(text: str | None) -> set[int]:
+    """Every plausible number of items the text lists, read several ways.
+
+    The :func:`split_items` reading; each quoted 、-list inside it (做到“早发现、早报告、
+    早隔离、早治疗”); each ；-group's 、-list, with a last 和/及/以及 item split off; and
+    the whole 、-list so read. A count that agrees with none of these disagrees with
+    the text; one that agrees with any may be right.
+
+    >>> sorted(list_readings("对确诊病例做到“早发现、早报告、早隔离、早治疗”。"))
+    [4]
+    >>> sorted(list_readings("早发现、早报告、早隔离、早治疗；集中患者、集中专家、集中资源、集中救治。"))
+    [2, 4]
+    >>> sorted(list_readings("干线铁路、城际铁路、市域（郊）铁路和城市轨道交通的融合。"))
+    [3, 4]
+    """
+    if not text:
+        return set()
+    text = text.strip().rstrip(TRAIL)
+    out = set()
+    items = split_items(text)
+    if items:
+        out.add(len(items))
+    for m in _QUOTED_LIST.finditer(text):
+        n = len(split_top(m.group(1), "、"))
+        if n >= 2:
+            out.add(n)
+    for group in split_top(text, "；;"):
+        for sentence in split_top(group, "。，,：:"):
+            parts = split_top(sentence, "、")
+            if len(parts) < 2:
+                continue
+            last = _SPLIT_AND.split(parts[-1], maxsplit=1)
+            out.add(len(parts))
+            out.add(len(parts) + (len(last) == 2 and all(len(x) >= 2 for x in last)))
+            lead = max((i for i, x in enumerate(parts[:-1]) if "的" in x), default=0)
+            out.add(len(parts) - lead)  # 危及行洪安全、影响河湖健康的乱占、乱采 …: a lead-in clause
+            if re.search(r"[与和]", parts[0]):
+                out.add(len(parts) + 1)  # 社区与社会组织、社会工作者 …
+        tail = group.rsplit("的", 1)[-1] if "的" in group else ""
+        if len(_SPLIT_AND.split(tail, maxsplit=1)) == 2 and "、" not in tail:
+            out.add(2)  # 中国特色、世界一流的大学和优势学科
+    return out
+
+
+def is_plain_list(text: str | None) -> bool:
+    """Whether a definition is one flat 、-list (not groups or sentences): its items can refute a count.
+
+    >>> is_plain_list("形式主义、官僚主义、享乐主义和奢靡之风。"), is_plain_list("甲、乙；丙、丁。")
+    (True, False)
+    """
+    if not text:
+        return True
+    text = text.strip().rstrip(TRAIL)
+    return len(split_top(text, "。；;")) == 1 and len(split_top(text, "、")) > 1 and len(split_top(text, "，,")) == 1
