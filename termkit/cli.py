@@ -337,7 +337,7 @@ def _extract(args) -> int:
     name = args.name or ("stdin" if args.files[0] == "-" else Path(args.files[0]).stem)
     sources = ", ".join("standard input" if f == "-" else Path(f).name for f in args.files)
     try:
-        with atomic_write(args.output, inputs=[f for f in args.files if f != "-"]) as out:
+        with atomic_write(args.output, inputs=args.files) as out:
             out.write(to_yaml(terms, name, f"Extracted by termkit from the 名词解释 of {sources}; review before use."))
     except InputError as e:
         raise CLIError(str(e)) from None

@@ -360,14 +360,14 @@ def test_encoding_warnings_reach_stderr(tmp_path):
 
 def test_output_never_replaces_the_file_behind_standard_input(tmp_path):
     doc = tmp_path / "in.txt"
-    doc.write_text("实现双碳目标\n", encoding="utf-8")
-    for command in (["annotate"],):
+    doc.write_text("实现双碳目标。\n名词解释\n1. “双碳”：碳达峰、碳中和。\n", encoding="utf-8")
+    for command in (["annotate"], ["extract"]):
         for target in (str(doc), "/dev/stdin"):
             with open(doc, "rb") as stdin:
                 proc = subprocess.run([*termkit_command(), *command, "-", "-o", target], stdin=stdin,
                                       capture_output=True, env=env(), timeout=120)
             assert proc.returncode == 2 and "refusing to overwrite an input" in proc.stderr.decode(), (command, target)
-            assert doc.read_text(encoding="utf-8") == "实现双碳目标\n"
+            assert doc.read_text(encoding="utf-8").startswith("实现双碳目标。\n名词解释")
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown a symlink")
