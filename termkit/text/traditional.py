@@ -17,6 +17,11 @@ def _converter(config: str):
     return opencc.OpenCC(config)
 
 
+#: Characters Hong Kong writes otherwise than OpenCC's s2hk (線 → 綫, as in
+#: 三區三綫; 裡 → 裏): each Traditional spelling is learnt in both.
+HK_VARIANTS = str.maketrans({"線": "綫", "裡": "裏"})
+
+
 def traditional_forms(form: str) -> list[str]:
     """The distinct Traditional-script spellings of a Simplified form.
 
@@ -30,6 +35,8 @@ def traditional_forms(form: str) -> list[str]:
     ['十大平臺']
     >>> traditional_forms("智能+"), traditional_forms("信息化")
     ([], ['資訊化'])
+    >>> traditional_forms("三区三线")
+    ['三區三線', '三區三綫']
     """
     out = []
     for config in TRADITIONAL_CONFIGS:
@@ -39,4 +46,5 @@ def traditional_forms(form: str) -> list[str]:
         if _converter("t2s").convert(converted) == converted:
             continue  # another Simplified word, not a spelling of this one
         out.append(converted)
+    out += [v for v in (t.translate(HK_VARIANTS) for t in out) if v not in out]
     return out
