@@ -448,3 +448,15 @@ def test_corpus_sources_point_at_real_lines():
             window = "".join(c for c in window if c not in QUOTES + " *")  # as the matcher skips them
             forms = [t.key, *t.aliases, *t.variants]
             assert any(f in window for f in forms), f"{t.id}: {s.document} line {s.line} does not mention it"
+
+
+def test_kinds_follow_the_curation_rules():
+    """glossaries/README.md: a formula whose numerals count its parts is a
+    numeric-slogan, not an abbreviation; only national terms have national ids."""
+    from termkit.glossary.validate import check_counts
+
+    for t in Glossary.load():
+        checked = check_counts(t)
+        if checked is not None and checked[0] == "count-ok":
+            assert t.kind.value != "abbreviation", f"{t.id}: its numerals count its parts"
+        assert (t.id.split("/")[0] == "national") == (t.scope == "national"), f"{t.id}: scope {t.scope}"
