@@ -98,15 +98,25 @@ def jsonl_records(
     >>> line[:40], json.loads(line)["text"]
     ('{"file": "a.txt", "start": 3, "end": 7, ', '两个维护')
     """
-    head = '{"file": ' + _string(name) + ', "start": '
+    head = '{"file": ' + _json(name) + ', "start": '
     suffix = ', "offsets": "bytes"}\n' if byte_spans is not None else "}\n"
     lines = []
     for n, m in enumerate(mentions):
         start, end = (m.start, m.end) if byte_spans is None else byte_spans[n]
         tail = _tail((m.id, m.key, m.headword, m.definition, m.form, m.normalizations)) + suffix
-        lines.append(f"{head}{int(start)}, \"end\": {int(end)}, \"text\": {_string(m.text)}{tail}")
-    out = "".join(lines)
+        # Most texts equal their form: those are encoded once, as the tails are.
+        text = _form_json(m.text) if m.text == m.form else _json(m.text)
+        lines.append(f"{head}{int(start)}, \"end\": {int(end)}, \"text\": {text}{tail}")
+    return "".join(lines)
+
+
+def _json(value: str) -> str:
+    """A str as a JSON string, lone surrogates escaped (see :func:`_escape`)."""
+    out = _string(value)
     return _SURROGATE.sub(_escape, out) if _SURROGATE.search(out) else out
+
+
+_form_json = lru_cache(maxsize=1 << 16)(_json)
 
 
 _string = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
@@ -139,7 +149,8 @@ def _tail(shared: tuple) -> str:
     tid, key, headword, definition, form, steps = shared
     fields = {"id": tid, "key": key, "headword": headword, "definition": definition, "form": form,
               "normalizations": list(steps)}
-    return ", " + json.dumps(fields, ensure_ascii=False)[1:-1]
+    out = ", " + json.dumps(fields, ensure_ascii=False)[1:-1]
+    return _SURROGATE.sub(_escape, out) if _SURROGATE.search(out) else out
 
 
 _CSS = """
