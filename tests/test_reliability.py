@@ -102,8 +102,13 @@ def test_output_to_a_closed_descriptor_is_an_error(tmp_path):
 
 # -- 3. another user's symlink in /tmp, a read-only target ------------------------------
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown a symlink")
-def test_a_foreign_symlink_in_a_sticky_directory_is_not_followed(tmp_path):
+needs_root = pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0,
+                                reason="needs root to chown a symlink")
+
+
+def foreign_link(tmp_path) -> tuple[Path, Path]:
+    """A victim's file, and a link to it that nobody (uid 65534) owns in a
+    sticky world-writable directory, as another user's link in /tmp."""
     shared = tmp_path / "shared"
     shared.mkdir()
     shared.chmod(0o1777)
@@ -111,7 +116,13 @@ def test_a_foreign_symlink_in_a_sticky_directory_is_not_followed(tmp_path):
     victim.write_text("precious\n")
     link = shared / "out.jsonl"
     link.symlink_to(victim)
-    os.lchown(link, 65534, 65534)  # nobody's link
+    os.lchown(link, 65534, 65534)
+    return victim, link
+
+
+@needs_root
+def test_a_foreign_symlink_in_a_sticky_directory_is_not_followed(tmp_path):
+    victim, link = foreign_link(tmp_path)
     for command in (["annotate", str(SEED)], ["extract", str(SEED)]):
         proc = run(*command, "-o", str(link), cwd=tmp_path)
         assert proc.returncode == 2 and "symlink another user owns" in one_line_error(proc)
@@ -370,16 +381,9 @@ def test_output_never_replaces_the_file_behind_standard_input(tmp_path):
             assert doc.read_text(encoding="utf-8").startswith("实现双碳目标。\n名词解释")
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() != 0, reason="needs root to chown a symlink")
+@needs_root
 def test_a_chain_of_links_ending_in_a_foreign_one_is_not_followed(tmp_path):
-    shared = tmp_path / "shared"
-    shared.mkdir()
-    shared.chmod(0o1777)
-    victim = tmp_path / "victim.txt"
-    victim.write_text("precious\n")
-    foreign = shared / "out.jsonl"
-    foreign.symlink_to(victim)
-    os.lchown(foreign, 65534, 65534)
+    victim, foreign = foreign_link(tmp_path)
     mine = tmp_path / "mine"
     mine.symlink_to(foreign)
     proc = run("annotate", str(SEED), "-o", str(mine), cwd=tmp_path)
