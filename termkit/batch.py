@@ -295,13 +295,24 @@ def _pool(jobs: int, job: "AnnotateJob", tmpdir: str, claims=None):
     pool.shutdown(wait=True)
 
 
-def _claim(claims, c: int) -> bool:
-    """Claim chunk ``c`` for this process: False if another process has it."""
-    with claims.get_lock():
+def _claim(claims, c: int, pool=None) -> bool:
+    """Claim chunk ``c`` for this process: False if another process has it.
+
+    A worker killed while it held the claims' lock (the OOM killer, or the
+    pool ending the others once one died) never releases it: this process
+    (which passes its ``pool``) waits for the lock only while the pool is
+    whole, and raises WorkerError once it is broken, instead of hanging."""
+    lock = claims.get_lock()
+    while not lock.acquire(timeout=0.2):
+        if pool is not None and getattr(pool, "_broken", False):
+            raise WorkerError("a worker process died before it finished (killed, or out of memory?)")
+    try:
         if claims[c]:
             return False
         claims[c] = 1
         return True
+    finally:
+        lock.release()
 
 
 def _worker_files(c: int, tasks: list[tuple[str, int, str]]) -> list[tuple] | None:
@@ -364,7 +375,7 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
     mine: set[int] = set()  # chunks this process claimed
 
     def claim(c: int) -> bool:
-        if c in mine or _claim(claims, c):
+        if c in mine or _claim(claims, c, pool):
             mine.add(c)
             return True
         return False
@@ -402,8 +413,12 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
                     if progress is not None:
                         progress.update(1)
         except BaseException:
-            with claims.get_lock():  # the workers skip whatever is left
-                claims[:] = b"\x01" * len(chunks)
+            lock = claims.get_lock()
+            if lock.acquire(timeout=1):  # the workers skip whatever is left (unless one died holding it)
+                try:
+                    claims[:] = b"\x01" * len(chunks)
+                finally:
+                    lock.release()
             for buffer, _ in held.values():
                 buffer.close()
             raise

@@ -224,21 +224,25 @@ def test_parallel_equals_serial_whoever_is_slow(tmp_path, monkeypatch, jobs, bin
         assert path_taken(), f"slow {where}: the rarer path was never taken"
 
 
-def test_a_dead_worker_is_an_error_not_a_hang(tmp_path):
+@pytest.mark.parametrize("holding_the_lock", [False, True])
+def test_a_dead_worker_is_an_error_not_a_hang(tmp_path, holding_the_lock):
     """A worker killed mid-run (by the OOM killer, say) ends the run at once
-    with WorkerError; the main process must not wait for it forever."""
+    with WorkerError; the main process must not wait for it forever, not even
+    when the worker died holding the lock on the shared claims."""
     import subprocess
     import sys
 
     script = tmp_path / "die.py"
+    grab = "            batch._CLAIMS.get_lock().acquire()\n" if holding_the_lock else ""
     script.write_text(
         "import os, signal, sys, time\n"
-        "from termkit import Annotator, Glossary\n"
+        "from termkit import Annotator, Glossary, batch\n"
         "from termkit.batch import AnnotateJob, WorkerError, run_parallel\n"
         "MAIN = os.getpid()\n"
         "class Dying(AnnotateJob):\n"
         "    def run(self, path, index, out, progress=None):\n"
         "        if os.getpid() != MAIN:\n"
+        + grab +
         "            os.kill(os.getpid(), signal.SIGKILL)  # at a worker's first file\n"
         "        time.sleep(0.02)  # so that this process cannot do every file first\n"
         "        super().run(path, index, out, progress)\n"
