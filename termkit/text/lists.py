@@ -235,7 +235,7 @@ def list_readings(text: str | None) -> set[int]:
 
     >>> sorted(list_readings("对确诊病例做到“早发现、早报告、早隔离、早治疗”。"))
     [4]
-    >>> sorted(list_readings("早发现、早报告、早隔离、早治疗；集中患者、集中专家、集中资源、集中救治。"))
+    >>> sorted(list_readings("早立项、早审批、早开工、早投产；集中用地、集中资金、集中人才、集中服务。"))
     [2, 4]
     >>> sorted(list_readings("干线铁路、城际铁路、市域（郊）铁路和城市轨道交通的融合。"))
     [3, 4]
