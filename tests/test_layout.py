@@ -16,12 +16,13 @@ PACKAGE = Path(__file__).resolve().parent.parent / "termkit"
 #: What each part may import from termkit (besides itself and these).
 ALLOWED = {
     "text": {"native", "cache"},
-    "glossary": {"text", "cache"},
-    "match": {"text", "glossary", "native", "cache", "render"},  # render: Annotator.expand's shortcut
-    "render": {"text", "glossary", "match", "textio"},
+    "glossary": {"text", "cache", "scope"},
+    "match": {"text", "glossary", "native", "cache", "render", "scope"},  # render: Annotator.expand's shortcut
+    "render": {"text", "glossary", "match", "textio", "scope"},
     "textio": set(),
     "batch": {"match", "render", "textio"},
-    "corpus": {"text", "glossary", "match", "textio"},
+    "corpus": {"text", "glossary", "match", "textio", "scope"},
+    "scope": set(),
     "cache": set(),
     "native": set(),
 }
