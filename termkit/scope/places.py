@@ -26,11 +26,14 @@ How a name is read:
    directly or through its prefecture). Blanks between the parts are skipped.
    A name that starts below the province (长治市, 上党区) is completed upward
    when the table holds it once: 上党区 is 山西省长治市上党区.
-3. A part the table cannot place — unknown (高新区), or held more than once
-   below the place read so far (朝阳区: 北京 and 长春 each have one) — ends
-   the reading: the rest of the name becomes one final part, below the
-   ancestors all its candidates share. A name that starts with no known
-   place is a place of its own, at the top: ``Place((name,))``.
+3. A part the table cannot place ends the reading, and the rest of the name
+   becomes one final part: below the place read so far when the part is
+   unknown there (长治市高新区 → 山西省, 长治市, 高新区); below the ancestors
+   all its holders share when the table holds it more than once there
+   (朝阳区: 北京 and 长春 each have one, so it is ``Place(("朝阳区",))``;
+   江苏鼓楼区: 南京 and 徐州 each have one, so it is 江苏省, 鼓楼区). A name
+   that starts with no known place is a place of its own, at the top:
+   ``Place((name,))``.
 
 Municipalities (北京市, 上海市, 天津市, 重庆市) have their districts directly
 below them, as do provinces their county-level cities (河南省济源市). A
