@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .. import cache
 from ..cache import digest
-from .checks import check_terms
+from .checks import check_terms, where_and_when
 from .files import GlossaryError, _read_bytes, bundled_files, parse_file, read_terms_list
 from .model import Kind, Source, Term, term_from_json, to_json, trusted
 
@@ -30,7 +30,7 @@ class Glossary:
             term = checked.problems[0].term
             where = f"{self._origins[term.id]}: " if term.id in self._origins else ""
             raise GlossaryError(where + checked.problems[0].message)
-        self._by_id, self._by_form = checked.by_id, checked.by_form
+        self._by_id, self._by_form, self._shared = checked.by_id, checked.by_form, checked.shared
 
     # -- construction -------------------------------------------------
     @classmethod
@@ -125,19 +125,28 @@ class Glossary:
         return cls(terms)
 
     def overlay(self, other: "Glossary") -> "Glossary":
-        """This glossary with ``other`` laid over it: a term of this one that
-        shares an id or a surface form with a term of ``other`` gives way to it.
+        """This glossary with ``other`` laid over it: a term of this one gives
+        way to a term of ``other`` with its id, or with one of its surface
+        forms in the same scope and period, or with one of its forms and no
+        scope (``unknown``).
 
         This is how ``--glossary`` files add to the bundled glossary: a user's
-        own entry for 六九九六 replaces the bundled one instead of clashing.
+        own entry for 六九九六 replaces the bundled one instead of clashing,
+        while a district's own 三个一批 stands beside the national one.
 
         >>> base = Glossary.from_keys(["双碳", "三区三线"])
         >>> [t.id for t in base.overlay(Glossary.from_keys(["三区三线"]))]
         ['adhoc/双碳', 'adhoc/三区三线']
         """
         taken_ids = {t.id for t in other}
-        taken_forms = {f for t in other for f, _ in t.forms}
-        kept = [t for t in self if t.id not in taken_ids and not any(f in taken_forms for f, _ in t.forms)]
+        taken = {(f, where_and_when(t)) for t in other for f, _ in t.forms}
+        unscoped = {f for t in other if t.scope == "unknown" for f, _ in t.forms}
+
+        def gives_way(t: Term) -> bool:
+            mine = where_and_when(t)
+            return t.id in taken_ids or any(f in unscoped or (f, mine) in taken for f, _ in t.forms)
+
+        kept = [t for t in self if not gives_way(t)]
         origins = {**{t.id: self._origins[t.id] for t in kept if t.id in self._origins}, **other._origins}
         return Glossary([*kept, *other], origins=origins)
 
@@ -161,6 +170,18 @@ class Glossary:
         """The term with this id, or whose key, alias or variant is ``query``."""
         q = query.strip()
         return self._by_id.get(q) or self._by_form.get(q)
+
+    def terms_with_form(self, form: str) -> tuple[Term, ...]:
+        """Every term whose key, alias or variant is ``form``, in entry order
+        (several where terms of different scopes or periods share it).
+
+        >>> Glossary.from_keys(["双碳"]).terms_with_form("双碳")[0].id
+        'adhoc/双碳'
+        """
+        if form in self._shared:
+            return self._shared[form]
+        term = self._by_form.get(form)
+        return () if term is None else (term,)
 
     def origin(self, term_id: str) -> str | None:
         """The file a term was loaded from, if any."""

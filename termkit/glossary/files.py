@@ -152,7 +152,10 @@ def complete_entry(entry: object, glossary: str, document: str, line: int | None
     source = {"document": document, **({"line": line} if line else {})}
     defaults = {"id": f"{glossary}/{entry['key']}", "headword": entry["key"], "kind": "other", "scope": "unknown",
                 "sources": [source]}
-    return {**defaults, **entry}
+    entry = {**defaults, **entry}
+    if type(entry.get("period")) is int:  # period: 2023 in YAML is a number
+        entry["period"] = str(entry["period"])
+    return entry
 
 
 def read_terms_list(path: str | Path) -> GlossaryFile:

@@ -43,6 +43,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import Annotated, Any, Optional, Union, get_args, get_origin, get_type_hints
 
+from ..scope.resolve import clean_period
 from ..text.chars import QUOTES
 
 
@@ -102,6 +103,7 @@ NonEmpty = Annotated[str, _Rule(min_length=1)]
 Key = Annotated[str, _Rule(lambda v: check_surface(v, "key"))]
 Form = Annotated[str, _Rule(lambda v: check_surface(v, "alias or variant"))]
 Definition = Annotated[Optional[str], _Rule(_blank_to_none)]
+Period = Annotated[str, _Rule(clean_period)]
 
 # Set while pydantic validates, and while termkit builds entries it knows are
 # valid (its cache, ad-hoc keys): construction then skips validation.
@@ -229,6 +231,7 @@ class Term(_Entry):
     definition: Definition = None  #: the source's own text, or null
     components: tuple[Component, ...] = field(default_factory=tuple)
     scope: NonEmpty  #: who coined it: national, 山西省, 长治市上党区
+    period: Optional[Period] = None  #: the years this definition holds: 2021-2025, 2023-, -2020, 2023
     sources: Annotated[tuple[Source, ...], _Rule(min_length=1)]
     en: Optional[str] = None  #: an established English rendering
     context: Context = field(default_factory=Context)
@@ -292,7 +295,7 @@ def term_from_json(data: Any) -> Term:
     ValueError, never a wrong term.
 
     >>> t = term_from_json({"id": "t/双碳", "key": "双碳", "headword": "双碳", "aliases": [], "variants": [],
-    ...     "kind": "abbreviation", "definition": None, "components": [], "scope": "national",
+    ...     "kind": "abbreviation", "definition": None, "components": [], "scope": "national", "period": None,
     ...     "sources": [{"document": "r.txt", "item": None, "line": 3, "note": None}], "en": None,
     ...     "context": {"quoted": False, "followed_by": [], "preceded_by": [], "not_followed_by": [],
     ...                 "not_preceded_by": []}})
