@@ -25,14 +25,35 @@ from .textio import ByteMapper
 
 class Doc(NamedTuple):
     """What a format knows of a document: its ``name`` (the path as given),
-    its ``index`` among the inputs, whether there are ``several``, and its
-    ``encoding`` and ``bom`` (for byte offsets)."""
+    its ``index`` among the inputs, whether there are ``several``, its
+    ``encoding`` and ``bom`` (for byte offsets), and where and when it is
+    from (``scope``, ``date``: None where unknown) with how each was decided
+    (``scope_how``, ``date_how``: ``given``, ``manifest``, ``path``,
+    ``meeting line 3``, …)."""
 
     name: str
     index: int = 0
     several: bool = False
     encoding: str = "utf-8"
     bom: bytes = b""
+    scope: str | None = None
+    date: str | None = None
+    scope_how: str = "unknown"
+    date_how: str = "unknown"
+
+    def about(self) -> dict:
+        """Where and when the document is from, as the ``document`` record says it."""
+        return {"scope": self.scope, "scope_how": self.scope_how, "date": self.date, "date_how": self.date_how}
+
+    def line(self) -> str:
+        """Where and when the document is from, in one line for people.
+
+        >>> Doc("a.txt", scope="长治市上党区", scope_how="meeting line 3").line()
+        'from 长治市上党区 (meeting line 3), date unknown'
+        """
+        where = f"from {self.scope} ({self.scope_how})" if self.scope else "place unknown"
+        when = f"{self.date} ({self.date_how})" if self.date else "date unknown"
+        return f"{where}, {when}"
 
 
 class Format(NamedTuple):
@@ -62,13 +83,18 @@ def register(fmt: Format) -> Format:
 # -- jsonl -----------------------------------------------------------------------
 
 def write_jsonl(ann: Annotator, pieces: Iterable[str], doc: Doc, *, overlapping: bool = False,
-                offsets: str = "chars") -> Iterator[str]:
+                offsets: str = "chars", documents: bool = False) -> Iterator[str]:
     """The mentions of a document as jsonl (:func:`jsonl_records`), 1,000 at
-    a time; ``offsets="bytes"`` gives byte offsets into the raw file."""
+    a time; ``offsets="bytes"`` gives byte offsets into the raw file. With
+    ``documents``, a first record ``{"file": ..., "document": {"scope": ...,
+    "scope_how": ..., "date": ..., "date_how": ...}}`` says where and when
+    the document is from."""
+    if documents:
+        yield document_record(doc)
     mapper = ByteMapper(pieces, doc.encoding, doc.bom, CONTEXT) if offsets == "bytes" else None
     batch: list[Mention] = []
     spans: list[tuple[int, int]] = []
-    for m in ann.find_stream(mapper or pieces, overlapping=overlapping):
+    for m in ann.find_stream(mapper or pieces, overlapping=overlapping, scope=doc.scope, date=doc.date):
         batch.append(m)
         if mapper is not None:
             spans.append(mapper.span(m))
@@ -76,6 +102,16 @@ def write_jsonl(ann: Annotator, pieces: Iterable[str], doc: Doc, *, overlapping:
             yield jsonl_records(doc.name, batch, spans if mapper else None)
             batch, spans = [], []
     yield jsonl_records(doc.name, batch, spans if mapper else None)
+
+
+def document_record(doc: Doc) -> str:
+    """The jsonl record saying where and when a document is from.
+
+    >>> document_record(Doc("a.txt", date="2023", date_how="path"))
+    '{"file": "a.txt", "document": {"scope": null, "scope_how": "unknown", "date": "2023", "date_how": "path"}}\\n'
+    """
+    about = _SURROGATE.sub(_escape, json.dumps(doc.about(), ensure_ascii=False))
+    return '{"file": ' + _json(doc.name) + ', "document": ' + about + "}\n"
 
 
 def jsonl_records(
@@ -86,7 +122,9 @@ def jsonl_records(
     Fields: ``file``, ``start``, ``end`` (code points into the decoded text,
     or bytes into the raw file when ``byte_spans`` is given, with
     ``"offsets": "bytes"``), ``text``, ``id``, ``key``, ``headword``,
-    ``definition``, ``form``, ``normalizations``.
+    ``definition``, ``form``, ``normalizations``; and, where the form has
+    candidates (terms of several places or periods, or of another place),
+    ``ambiguous`` and ``candidates`` (see :class:`~termkit.match.Mention`).
 
     Each line is what ``json.dumps(record, ensure_ascii=False)`` writes,
     except that lone surrogates are escaped (see :func:`_escape`), so that
@@ -103,7 +141,8 @@ def jsonl_records(
     lines = []
     for n, m in enumerate(mentions):
         start, end = (m.start, m.end) if byte_spans is None else byte_spans[n]
-        tail = _tail((m.id, m.key, m.headword, m.definition, m.form, m.normalizations)) + suffix
+        tail = _tail((m.id, m.key, m.headword, m.definition, m.form, m.normalizations, m.candidates,
+                      m.ambiguous)) + suffix
         # Most texts equal their form: those are encoded once, as the tails are.
         text = _form_json(m.text) if m.text == m.form else _json(m.text)
         lines.append(f"{head}{int(start)}, \"end\": {int(end)}, \"text\": {text}{tail}")
@@ -146,9 +185,11 @@ def printable(name: str) -> str:
 @lru_cache(maxsize=1 << 16)
 def _tail(shared: tuple) -> str:
     """What the records of one form with one set of steps share, encoded once."""
-    tid, key, headword, definition, form, steps = shared
+    tid, key, headword, definition, form, steps, candidates, ambiguous = shared
     fields = {"id": tid, "key": key, "headword": headword, "definition": definition, "form": form,
               "normalizations": list(steps)}
+    if candidates:
+        fields.update(ambiguous=ambiguous, candidates=list(candidates))
     out = ", " + json.dumps(fields, ensure_ascii=False)[1:-1]
     return _SURROGATE.sub(_escape, out) if _SURROGATE.search(out) else out
 
@@ -168,14 +209,36 @@ mark.term .tip { display: none; position: absolute; left: 0; top: 1.8em; z-index
 mark.term:hover .tip, mark.term:focus .tip, mark.term:focus-within .tip { display: block; }
 .tip b { display: block; }
 .tip .none { color: #888; font-style: italic; }
+.tip .cand { display: block; margin-top: .3em; }
+mark.term.ambiguous { background: #e8e0ff; border-bottom-color: #64c; }
+.about { color: #666; font-size: .9em; }
 """
 
 
-def _tip(m: Mention) -> str:
+def _tip(m: Mention, glossary=None) -> str:
+    extra = f' <small>({html.escape(", ".join(m.normalizations))})</small>' if m.normalizations else ""
+    if m.ambiguous:
+        return (f"<b>{html.escape(m.headword)}</b>{extra}<span class=\"none\">ambiguous: which place's term "
+                f"this is is not known</span>" + "".join(
+                    f"<span class=\"cand\">{html.escape(line)}</span>" for line in candidate_lines(m, glossary)))
     gloss = explanation(m.term) if m.term is not None else (m.definition or "")
     body = html.escape(gloss) if gloss else '<span class="none">no definition in the sources</span>'
-    extra = f' <small>({html.escape(", ".join(m.normalizations))})</small>' if m.normalizations else ""
     return f"<b>{html.escape(m.headword)}</b>{extra}{body}"
+
+
+def candidate_lines(m: Mention, glossary=None) -> list[str]:
+    """An ambiguous mention's candidates, one line each: id, scope, period and
+    explanation (those ``glossary`` holds; else the id alone)."""
+    out = []
+    for tid in m.candidates:
+        t = glossary[tid] if glossary is not None and tid in glossary else None
+        if t is None:
+            out.append(tid)
+            continue
+        when = f", {t.period}" if t.period else ""
+        gloss = explanation(t)
+        out.append(f"{tid} ({t.scope}{when})" + (f": {gloss}" if gloss else ""))
+    return out
 
 
 def html_head(title: str) -> str:
@@ -197,10 +260,16 @@ def html_section(name: str, text: str, mentions: Iterable[Mention], index: int =
     return "".join(html_stream(name, [Window(text, 0, list(mentions), len(text))], index))
 
 
-def html_stream(name: str, windows: Iterable[Window], index: int = 0) -> Iterator[str]:
+def html_stream(name: str, windows: Iterable[Window], index: int = 0, glossary=None,
+                about: str | None = None) -> Iterator[str]:
     """:func:`html_section` of a text read in windows
-    (:meth:`~termkit.match.annotator.Annotator.scan`), as consecutive pieces."""
-    yield f"<section>\n<h1>{html.escape(printable(name))}</h1>\n<div class=\"doc\">"
+    (:meth:`~termkit.match.annotator.Annotator.scan`), as consecutive pieces;
+    ``about`` says where and when the document is from; ``glossary`` gives
+    ambiguous mentions' candidates their explanations."""
+    yield f"<section>\n<h1>{html.escape(printable(name))}</h1>\n"
+    if about:
+        yield f"<p class=\"about\">{html.escape(about)}</p>\n"
+    yield "<div class=\"doc\">"
     last = 0  # the section holds the text up to here
     n = 0
     for w in windows:
@@ -209,10 +278,12 @@ def html_stream(name: str, windows: Iterable[Window], index: int = 0) -> Iterato
             tip_id = f"d{index}-t{n}"
             n += 1
             parts.append(html.escape(w.text[last - w.start : m.start - w.start]))
+            what = (f'class="term ambiguous" tabindex="0" data-candidates="{html.escape(" ".join(m.candidates))}"'
+                    if m.ambiguous else f'class="term" tabindex="0" data-id="{html.escape(m.id)}"')
             parts.append(
-                f'<mark class="term" tabindex="0" data-id="{html.escape(m.id)}" '
+                f'<mark {what} '
                 f'aria-describedby="{tip_id}">{html.escape(m.text)}'
-                f'<span class="tip" role="tooltip" id="{tip_id}">{_tip(m)}</span></mark>'
+                f'<span class="tip" role="tooltip" id="{tip_id}">{_tip(m, glossary)}</span></mark>'
             )
             last = m.end
         if w.settled > last:
@@ -228,8 +299,10 @@ def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) ->
 
 
 def write_html(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:
-    """One document as a section of the page."""
-    return html_stream(doc.name, ann.scan(pieces), doc.index)
+    """One document as a section of the page (saying where and when it is
+    from, where that is known)."""
+    about = doc.line() if doc.scope or doc.date else None
+    return html_stream(doc.name, ann.scan(pieces, scope=doc.scope, date=doc.date), doc.index, ann.glossary, about)
 
 
 # -- inline and footnotes ----------------------------------------------------------
@@ -250,15 +323,16 @@ def _components_text(components: Sequence[Component]) -> str:
 
 
 def expand(ann: Annotator, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *,
-           context: int = CONTEXT) -> Iterator[str]:
+           context: int = CONTEXT, scope: str | None = None, date: str | None = None) -> Iterator[str]:
     """A text, arriving in pieces, with its terms explained, as consecutive
-    pieces (see :meth:`Annotator.expand`, which joins them)."""
+    pieces (see :meth:`Annotator.expand`, which joins them). An ambiguous
+    mention is explained as such, with its candidates' ids."""
     if style not in ("inline", "footnotes"):
         raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
     last = 0  # the result holds the text up to here
-    numbers: dict[str, int] = {}
-    used: list[Term] = []
-    for w in ann.scan(pieces, context=context):
+    numbers: dict[str | tuple, int] = {}
+    used: list[Term | Mention] = []
+    for w in ann.scan(pieces, context=context, scope=scope, date=date):
         out = []
         for m in w.mentions:
             # After a quoted term, the note goes after its closing quote: “清化收”（…）
@@ -267,14 +341,15 @@ def expand(ann: Annotator, pieces: Iterable[str], style: Literal["inline", "foot
                 end += 1
             out.append(w.text[last - w.start : end - w.start])
             last = end
-            first = m.id not in numbers
+            which = m.id if not m.ambiguous else (m.form, m.candidates)
+            first = which not in numbers
             if first:
-                numbers[m.id] = len(numbers) + 1
-                used.append(m.term)
+                numbers[which] = len(numbers) + 1
+                used.append(m if m.ambiguous else m.term)
             if style == "footnotes":
-                out.append(f"[{numbers[m.id]}]")
+                out.append(f"[{numbers[which]}]")
             elif first:
-                gloss = explanation(m.term)
+                gloss = _ambiguous(m) if m.ambiguous else explanation(m.term)
                 if gloss:
                     out.append(f"（{gloss}）")
         if w.settled > last:
@@ -285,23 +360,30 @@ def expand(ann: Annotator, pieces: Iterable[str], style: Literal["inline", "foot
     if style == "footnotes" and used:
         notes = ["\n\n名词解释\n"]
         for n, t in enumerate(used, 1):
-            gloss = explanation(t)
+            gloss = _ambiguous(t) if isinstance(t, Mention) else explanation(t)
             notes.append(f"\n{n}. {t.headword}" + (f"：{gloss}" if gloss else ""))
         yield "".join(notes)
 
 
+def _ambiguous(m: Mention) -> str:
+    """What an inline note or a footnote says of an ambiguous mention."""
+    return "ambiguous: " + ", ".join(m.candidates)
+
+
 def _expanded(style: str) -> Callable[..., Iterator[str]]:
-    def write(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:
+    def write(ann: Annotator, pieces: Iterable[str], doc: Doc, *, documents: bool = False) -> Iterator[str]:
         if doc.several:
             yield f"==> {printable(doc.name)} <==\n"
-        yield from expand(ann, pieces, style)
+        if documents:
+            yield f"[{doc.line()}]\n"
+        yield from expand(ann, pieces, style, scope=doc.scope, date=doc.date)
         yield "\n"
 
     return write
 
 
-register(Format("jsonl", "one JSON object per mention (default)", write_jsonl, ("overlapping", "offsets")))
-register(Format("inline", "definitions in （…） after first mentions", _expanded("inline")))
-register(Format("footnotes", "numbered notes and a 名词解释 list", _expanded("footnotes")))
+register(Format("jsonl", "one JSON object per mention (default)", write_jsonl, ("overlapping", "offsets", "documents")))
+register(Format("inline", "definitions in （…） after first mentions", _expanded("inline"), ("documents",)))
+register(Format("footnotes", "numbered notes and a 名词解释 list", _expanded("footnotes"), ("documents",)))
 register(Format("html", "a standalone page, definitions on hover and focus", write_html, (),
                 lambda title: html_head(title), HTML_TAIL))

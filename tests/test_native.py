@@ -139,7 +139,7 @@ def test_mentions_twins_agree(text, overlapping, shift, constrained):
     ann = CONSTRAINED if constrained else ANNOTATOR
     view = View(text, ann.normalization)
     matches = ann._select(view, overlapping)
-    assert full(ann._mentions(view, matches, shift)) == full(ann._mentions_python(view, matches, shift))
+    assert full(ann._mentions(view, matches, shift)) == full(ann._mentions_python(view, matches, shift, ann._payload))
 
 
 @pytest.mark.slow

@@ -33,7 +33,9 @@ from typing import Literal, NamedTuple, Optional
 
 from .. import cache, native
 from ..glossary import Glossary
-from ..glossary.model import Term
+from ..glossary.model import Context, Term, trusted
+from ..scope.places import Place, place
+from ..scope.resolve import document_year, period_years, resolve, scope_place
 from ..text.chars import ascii_alnum, fold_width, is_quote
 from ..text.normalize import STEPS, Normalization, View
 from ..text.traditional import TRADITIONAL_CONFIGS, traditional_forms
@@ -66,6 +68,12 @@ class Mention(NamedTuple):
     (a key, alias, variant or Traditional spelling of one); ``normalizations``
     lists, in the order of :data:`termkit.text.normalize.STEPS`, what it took to
     find it; ``term`` is the glossary entry.
+
+    Where the form belongs to several terms (of different places or
+    periods), or to a term of another place than the document's,
+    ``candidates`` holds their ids (see :mod:`termkit.scope.resolve`). A
+    mention that no rule decides is ``ambiguous``: its ``id``, ``term`` and
+    ``definition`` are None, and ``key`` and ``headword`` are its form.
     """
 
     start: int
@@ -78,6 +86,8 @@ class Mention(NamedTuple):
     form: str
     normalizations: tuple[str, ...] = ()
     term: Optional[Term] = None
+    candidates: tuple[str, ...] = ()
+    ambiguous: bool = False
 
     # A mention is the term ``id`` at ``start:end``: equal and hashable on
     # those three (as spaCy's Span is on start, end and label), whatever the
@@ -95,8 +105,9 @@ class Mention(NamedTuple):
         return hash((self[0], self[1], self[3]))
 
     def to_dict(self) -> dict:
-        """The JSON-ready record (the jsonl contract, less ``file``)."""
-        return {
+        """The JSON-ready record (the jsonl contract, less ``file``): with
+        ``ambiguous`` and ``candidates`` only where there are candidates."""
+        out = {
             "start": self.start,
             "end": self.end,
             "text": self.text,
@@ -107,6 +118,10 @@ class Mention(NamedTuple):
             "form": self.form,
             "normalizations": list(self.normalizations),
         }
+        if self.candidates:
+            out["ambiguous"] = self.ambiguous
+            out["candidates"] = list(self.candidates)
+        return out
 
 
 #: Where a mention's steps stand in a form's payload (the fields of a Mention
@@ -127,16 +142,43 @@ class _StepTable(NamedTuple):
     width: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Form:
     """A surface form in the automaton, with what a mention of it reports."""
 
-    term: Term
+    terms: list  # the terms it is a form of: one, or several of different scopes or periods
     label: str  # the form reported: as the glossary writes it, or its Traditional spelling
     steps: frozenset  # normalizations every match of it needs (traditional, variant)
-    check: bool  # whether candidates need the validity check
+    context: Context  # the rule of its term; for a shared form, see _shared_context
     ascii_head: bool
     ascii_tail: bool
+    check: bool  # whether candidates need the validity check
+    suffixes: tuple = ()  # the context's strings as the view spells them: after, before, not after, not before
+
+    @property
+    def term(self) -> Term:
+        return self.terms[0]
+
+
+def _shared_context(contexts: list[Context]) -> Context:
+    """One rule for a form of several terms: an occurrence counts where one
+    of their rules would count it, as nearly as one rule can say so (a veto
+    holds only where every rule has it; any unconstrained rule leaves the
+    occurrence unconstrained; otherwise any of their constraints will do).
+
+    >>> _shared_context([Context(quoted=True), Context(followed_by=("机制",))]).followed_by
+    ('机制',)
+    """
+    if len(contexts) == 1:
+        return contexts[0]
+    vetoes = [set(c.not_followed_by) for c in contexts], [set(c.not_preceded_by) for c in contexts]
+    not_after, not_before = (tuple(sorted(set.intersection(*v))) for v in vetoes)
+    with trusted():
+        if not all(c.constrained for c in contexts):
+            return Context(not_followed_by=not_after, not_preceded_by=not_before)
+        union = lambda name: tuple(dict.fromkeys(x for c in contexts for x in getattr(c, name)))  # noqa: E731
+        return Context(quoted=any(c.quoted for c in contexts), followed_by=union("followed_by"),
+                       preceded_by=union("preceded_by"), not_followed_by=not_after, not_preceded_by=not_before)
 
 
 class Annotator:
@@ -159,7 +201,6 @@ class Annotator:
         self.glossary = glossary
         self.normalization = normalization
         self._forms: list[_Form] = []
-        self._suffixes: dict[str, tuple[tuple[str, ...], ...]] = {}  # after, before, not after, not before
         index: dict[str, int] = {}
         norm = normalization
         self._traditional: dict[str, list[str]] = {}
@@ -178,41 +219,65 @@ class Annotator:
         traditional = self._traditional
         spellings: list[tuple[Term, str, str, bool, bool]] = []  # own forms first, then Traditional
         for term in glossary:
-            ctx = term.context
-            if ctx.checked:
-                self._suffixes[term.id] = tuple(
-                    self._spellings(x)
-                    for x in (ctx.followed_by, ctx.preceded_by, ctx.not_followed_by, ctx.not_preceded_by)
-                )
             for form, variant in term.forms:
                 if not variant or norm.variants:
                     spellings.append((term, form, form, False, variant))
         if traditional:
             spellings += [(t, f, trad, True, v) for t, f, _, _, v in list(spellings) for trad in traditional[f]]
+        shared = []
         for term, form, spelling, trad, variant in spellings:
             key = fold_width(spelling) if norm.width else spelling
-            if key in index:
-                continue  # a Traditional spelling that is some term's own form: the form wins
+            label = key if trad else form
+            i = index.get(key)
+            if i is not None:
+                # A form of several terms (of different scopes or periods) is one
+                # entry holding them all; a Traditional spelling that is some
+                # term's own form is that form.
+                f = self._forms[i]
+                if f.label == label and f.steps == static_steps[trad, variant] and all(t is not term for t in f.terms):
+                    f.terms.append(term)
+                    shared.append(i)
+                continue
             index[key] = len(self._forms)
             head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
-            label = key if trad else form
             check = head or tail or term.context.checked
-            self._forms.append(_Form(term, label, static_steps[trad, variant], check, head, tail))
+            self._forms.append(_Form([term], label, static_steps[trad, variant], term.context, head, tail, check))
+        for i in shared:
+            f = self._forms[i]
+            f.context = _shared_context([t.context for t in f.terms])
+            f.check = f.ascii_head or f.ascii_tail or f.context.checked
+        suffixes: dict[int, tuple] = {}  # after, before, not after, not before, by context
+        for f in self._forms:
+            ctx = f.context
+            if ctx.checked:
+                if id(ctx) not in suffixes:
+                    suffixes[id(ctx)] = tuple(
+                        self._spellings(x)
+                        for x in (ctx.followed_by, ctx.preceded_by, ctx.not_followed_by, ctx.not_preceded_by)
+                    )
+                f.suffixes = suffixes[id(ctx)]
         self._keys = list(index)
-        # What every mention of form i carries besides its span and text.
+        # Forms whose term depends on where and when a document is from: those
+        # of several terms, and those of a term of one place.
+        self._scoped = [i for i, f in enumerate(self._forms)
+                        if len(f.terms) > 1 or scope_place(f.terms[0].scope) is not None]
+        # What every mention of form i carries besides its span and text, in a
+        # document of unknown place and date; other documents: _payload_for().
         self._payload = [
             (f.term.id, f.term.key, f.term.headword, f.term.definition, f.label,
-             tuple(x for x in STEPS if x in f.steps), f.term)
+             tuple(x for x in STEPS if x in f.steps), f.term, (), False)
             for f in self._forms
         ]
+        for i in self._scoped:
+            self._payload[i] = self._resolved(i, None, None)
+        self._payloads: dict[tuple, list] = {}
         # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
         # context; and the context as (quoted, constrained, followed_by, preceded_by,
         # not_followed_by, not_preceded_by).
         self._rules = (
-            bytes(f.ascii_head | f.ascii_tail << 1 | f.term.context.checked << 2 for f in self._forms),
+            bytes(f.ascii_head | f.ascii_tail << 1 | f.context.checked << 2 for f in self._forms),
             [
-                (f.term.context.quoted, f.term.context.constrained, *self._suffixes[f.term.id])
-                if f.term.context.checked else None
+                (f.context.quoted, f.context.constrained, *f.suffixes) if f.context.checked else None
                 for f in self._forms
             ],
         )
@@ -228,6 +293,35 @@ class Annotator:
         )
         self._maxlen = max(map(len, self._keys), default=1)
         self.engine = make_engine(engine, self._keys)
+
+    def _resolved(self, i: int, where: Place | None, year: int | None) -> tuple:
+        """The payload of form ``i`` in a document from ``where`` in ``year``."""
+        f = self._forms[i]
+        steps = tuple(x for x in STEPS if x in f.steps)
+        terms = f.terms
+        k = resolve([(scope_place(t.scope), period_years(t.period)) for t in terms], where, year)
+        ids = tuple(t.id for t in terms) if len(terms) > 1 or k is None else ()
+        if k is None:
+            return (None, f.label, f.label, None, f.label, steps, None, ids, True)
+        t = terms[k]
+        return (t.id, t.key, t.headword, t.definition, f.label, steps, t, ids, False)
+
+    def _payload_for(self, scope: "str | Place | None", date: "str | int | None") -> list:
+        """Every form's payload in a document of this scope and date (see
+        :mod:`termkit.scope.resolve`), computed once per place and year."""
+        where = place(scope) if isinstance(scope, str) else scope
+        year = document_year(date)
+        if (where is None and year is None) or not self._scoped:
+            return self._payload
+        payload = self._payloads.get((where, year))
+        if payload is None:
+            payload = list(self._payload)
+            for i in self._scoped:
+                payload[i] = self._resolved(i, where, year)
+            if len(self._payloads) >= 64:
+                self._payloads.clear()
+            self._payloads[where, year] = payload
+        return payload
 
     def _spellings(self, strings: list[str]) -> tuple[str, ...]:
         out: list[str] = []
@@ -249,10 +343,10 @@ class Annotator:
             return False
         if f.ascii_tail and e < len(vt) and ascii_alnum(vt[e]):
             return False
-        ctx = f.term.context
+        ctx = f.context
         if not ctx.checked:
             return True
-        after, before, not_after, not_before = self._suffixes[f.term.id]
+        after, before, not_after, not_before = f.suffixes
         if not_after and vt.startswith(not_after, e):
             return False
         if not_before and any(vt.endswith(b, 0, s) for b in not_before):
@@ -279,7 +373,8 @@ class Annotator:
         return a >= 0 and b < len(text) and is_quote(text[a]) and is_quote(text[b])
 
     def find(
-        self, text: str, *, overlapping: bool = False, start: int = 0, stop: int | None = None, offset: int = 0
+        self, text: str, *, overlapping: bool = False, start: int = 0, stop: int | None = None, offset: int = 0,
+        scope: "str | Place | None" = None, date: "str | int | None" = None,
     ) -> list[Mention]:
         """Every mention of a glossary term in ``text``, in text order.
 
@@ -293,6 +388,11 @@ class Annotator:
         context rules and for terms running past ``stop``), and ``offset`` is
         added to every offset (where ``text`` stands in the larger text).
 
+        ``scope`` and ``date`` say where and when the text is from (a place
+        such as ``长治市上党区`` or ``national``; ``2023`` or ``2023-06-16``):
+        they decide which term a form of several terms, or of a term of one
+        place, stands for (see :mod:`termkit.scope.resolve`).
+
         >>> ann = Annotator(Glossary.from_keys(["双碳", "碳达峰"]))
         >>> [(m.start, m.text) for m in ann.find("双碳达峰", start=1)]
         [(1, '碳达峰')]
@@ -301,8 +401,9 @@ class Annotator:
         """
         if not isinstance(text, str):
             raise TypeError(f"find() takes a str, not {type(text).__name__}")
+        payload = self._payload_for(scope, date)
         view = View(text, self.normalization)
-        return self._mentions(view, self._select(view, overlapping, start, stop), shift=offset)
+        return self._mentions(view, self._select(view, overlapping, start, stop), offset, payload)
 
     def _select(self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None) -> list[Match]:
         """The selected view matches whose original start lies in ``[lo, hi)``.
@@ -375,7 +476,8 @@ class Annotator:
         return out
 
     def find_stream(
-        self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False
+        self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False,
+        scope: "str | Place | None" = None, date: "str | int | None" = None,
     ) -> Iterator[Mention]:
         """Mentions in a long text that arrives in consecutive pieces, such as
         chunks read from a large file; offsets index the whole text.
@@ -384,13 +486,15 @@ class Annotator:
         provided no candidate, with the breaks and quotation marks inside it
         and the context its term requires, spans more than ``context``
         characters. Memory stays about one piece plus ``2 * context``
-        characters. See :meth:`scan` for the windows it reads.
+        characters. See :meth:`scan` for the windows it reads, and
+        :meth:`find` for ``scope`` and ``date``.
         """
-        for window in self.scan(pieces, context=context, overlapping=overlapping):
+        for window in self.scan(pieces, context=context, overlapping=overlapping, scope=scope, date=date):
             yield from window.mentions
 
     def scan(
-        self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False
+        self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False,
+        scope: "str | Place | None" = None, date: "str | int | None" = None,
     ) -> Iterator["Window"]:
         """A long text in consecutive pieces, read as a series of
         :class:`Window` objects: each holds the text from ``Window.start`` on and
@@ -408,6 +512,7 @@ class Annotator:
         """
         if context < 1:
             raise ValueError(f"context must be at least 1 character, not {context}")
+        payload = self._payload_for(scope, date)
         buf = ""  # the text from absolute offset `base` on
         base = 0
         p = 0  # the next mention starts at or after p
@@ -422,7 +527,7 @@ class Annotator:
             if end - p >= (1 if final else context):
                 lo = max(base, p - context)
                 view = View(buf[lo - base :], self.normalization)
-                found = self._mentions(view, self._select(view, overlapping, p - lo, end - lo), shift=lo)
+                found = self._mentions(view, self._select(view, overlapping, p - lo, end - lo), lo, payload)
                 p = end if overlapping or not found else max(end, found[-1].end)
             elif not final:
                 continue
@@ -431,23 +536,25 @@ class Annotator:
             buf = buf[cut - base :]
             base = cut
 
-    def _mentions(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
-        """Mentions of view matches, with offsets into the original (+ ``shift``)."""
+    def _mentions(self, view: View, matches: list[Match], shift: int = 0, payload: list | None = None) -> list[Mention]:
+        """Mentions of view matches, with offsets into the original (+ ``shift``),
+        carrying each form's ``payload`` (by default, that of a document of
+        unknown place and date)."""
+        payload = self._payload if payload is None else payload
         if native.module is None:
-            return self._mentions_python(view, matches, shift)
+            return self._mentions_python(view, matches, shift, payload)
         return native.module.mentions(
             matches, view.original, view.starts, view.shifts, shift, view.width_changed,
-            self._payload, Mention, self._steps,
+            payload, Mention, self._steps,
         )
 
-    def _mentions_python(self, view: View, matches: list[Match], shift: int = 0) -> list[Mention]:
+    def _mentions_python(self, view: View, matches: list[Match], shift: int, payload: list) -> list[Mention]:
         """:meth:`_mentions` in Python (``termkit._native.mentions`` is its twin).
 
         This is the hot loop: view offsets are mapped back inline, and a
         mention whose span holds nothing skipped or folded is built from its
         form's precomputed fields in one tuple operation.
         """
-        payload = self._payload
         original = view.original
         starts, shifts = view.starts, view.shifts
         folded = view.width_changed
@@ -466,12 +573,12 @@ class Annotator:
             if b - a == e - s and not folded:
                 append(new(Mention, (a + shift, b + shift, text) + payload[i]))
             else:
-                append(self._mention(a + shift, b + shift, text, e - s, i))
+                append(self._mention(a + shift, b + shift, text, e - s, payload[i]))
         return out
 
-    def _mention(self, a: int, b: int, text: str, view_len: int, i: int) -> Mention:
+    def _mention(self, a: int, b: int, text: str, view_len: int, fields: tuple) -> Mention:
         """A mention whose span needed a skip or a fold: find out which."""
-        tid, key, headword, definition, label, static, term = self._payload[i]
+        static = fields[_PAYLOAD_STEPS]
         steps = set(static)
         if b - a != view_len:
             if any(c.isspace() for c in text):
@@ -481,10 +588,11 @@ class Annotator:
         if self.normalization.width and fold_width(text) != text:
             steps.add("width")
         ordered = tuple(x for x in STEPS if x in steps)
-        return tuple.__new__(Mention, (a, b, text, tid, key, headword, definition, label, ordered, term))
+        return tuple.__new__(Mention, (a, b, text, *fields[:_PAYLOAD_STEPS], ordered, *fields[_PAYLOAD_STEPS + 1:]))
 
     # -- expansion ----------------------------------------------------
-    def expand(self, text: str, style: Literal["inline", "footnotes"] = "inline") -> str:
+    def expand(self, text: str, style: Literal["inline", "footnotes"] = "inline", *,
+               scope: "str | Place | None" = None, date: "str | int | None" = None) -> str:
         """The text with its terms explained.
 
         ``inline``: at its first mention a term is followed by （its definition）,
@@ -494,7 +602,8 @@ class Annotator:
 
         ``footnotes``: every mention is followed by a numbered marker ``[n]``
         (numbered in order of first mention), and a 名词解释 list of the terms
-        used is appended.
+        used is appended. An ambiguous mention (see :meth:`find` for ``scope``
+        and ``date``) is noted as such, with its candidates.
 
         >>> g = Glossary.from_keys(["双碳"])
         >>> Annotator(g).expand("实现双碳目标", style="footnotes")
@@ -504,10 +613,11 @@ class Annotator:
             raise TypeError(f"expand() takes a str, not {type(text).__name__}")
         if style not in ("inline", "footnotes"):
             raise ValueError(f"unknown style {style!r}: choose inline or footnotes")
-        return "".join(self.expand_stream([text], style=style, context=max(1, len(text))))
+        return "".join(self.expand_stream([text], style=style, context=max(1, len(text)), scope=scope, date=date))
 
     def expand_stream(
-        self, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *, context: int = CONTEXT
+        self, pieces: Iterable[str], style: Literal["inline", "footnotes"] = "inline", *, context: int = CONTEXT,
+        scope: "str | Place | None" = None, date: "str | int | None" = None,
     ) -> Iterator[str]:
         """:meth:`expand` of a long text that arrives in pieces, as consecutive
         pieces of the result (``"".join`` of them is ``expand`` of the whole
@@ -516,7 +626,7 @@ class Annotator:
         used for ``footnotes``. (The formats live in :mod:`termkit.render`.)"""
         from ..render import expand
 
-        return expand(self, pieces, style, context=context)
+        return expand(self, pieces, style, context=context, scope=scope, date=date)
 
 
 class Window(NamedTuple):
