@@ -19,12 +19,16 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
+from itertools import chain
 
 from .match import Annotator
 from .textio import InputError
 
 #: A large file is cut into segments of about this many bytes for ``--jobs``.
 SEGMENT_BYTES = 4 << 20
+
+#: Where and when a file is from is read from its path and this many characters of its start.
+HEAD_CHARS = 16384
 #: Encodings in which a line feed byte is always a whole character, so that a
 #: file can be cut after any b"\n" (no GB18030 or Big5 trail byte is 0x0A).
 _LINE_SAFE = {"utf-8", "gb18030", "big5"}
@@ -37,13 +41,19 @@ class AnnotateJob:
 
     def __init__(self, make_annotator: Callable[[], Annotator], *, format: str = "jsonl",
                  encoding: str | None = None, offsets: str = "chars", overlapping: bool = False,
-                 headers: bool = False):
+                 headers: bool = False, locate: Callable[[str, str], dict] | None = None,
+                 documents: bool = False):
         self.make_annotator = make_annotator
         self.format = format
         self.encoding = encoding
         self.offsets = offsets
         self.overlapping = overlapping
         self.headers = headers
+        #: ``locate(path, head)``: where and when a file is from, as the Doc
+        #: fields scope, scope_how, date, date_how, from its path and the
+        #: start of its text (None: unknown, as for a text without scopes).
+        self.locate = locate
+        self.documents = documents  # write where and when each file is from
         self._annotator: Annotator | None = None
 
     def __getstate__(self):
@@ -88,11 +98,26 @@ class AnnotateJob:
         from .render import FORMATS, Doc
 
         fmt = FORMATS[self.format]
-        doc = Doc(path, index, self.headers, stream.encoding, stream.bom)
-        options = {"overlapping": self.overlapping, "offsets": self.offsets}
-        pieces = _Progressed(stream, progress, out)
-        for piece in fmt.write(self.annotator, pieces, doc, **{k: options[k] for k in fmt.options}):
+        pieces = iter(_Progressed(stream, progress, out))
+        head: list[str] = []
+        if self.locate is not None:  # read the start of the text to see where it is from
+            for piece in pieces:
+                head.append(piece)
+                if sum(map(len, head)) >= HEAD_CHARS:
+                    break
+        doc = self.doc(path, index, stream.encoding, stream.bom, "".join(head)[:HEAD_CHARS])
+        options = {"overlapping": self.overlapping, "offsets": self.offsets, "documents": self.documents}
+        for piece in fmt.write(self.annotator, chain(head, pieces), doc, **{k: options[k] for k in fmt.options}):
             part.write(piece)
+
+    def doc(self, path: str, index: int, encoding: str, bom: bytes, head: str) -> "Doc":
+        """What the formats know of a file (:class:`~termkit.render.Doc`), where
+        and when it is from included (from ``locate`` and ``head``, the
+        start of its text)."""
+        from .render import Doc
+
+        where = self.locate(path, head) if self.locate is not None else {}
+        return Doc(path, index, self.headers, encoding, bom, **where)
 
 
 class _Progressed:
@@ -517,14 +542,15 @@ def _worker_count(task: tuple[str, str, int, int]) -> tuple[int | None, str | No
 
 
 def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int], i: int, char_base: int,
-                      tmpdir: str, min_start: int | None = None, context: int = 1 << 16):
+                      tmpdir: str, min_start: int | None = None, context: int = 1 << 16, where: tuple = (None, None)):
     """Phase 2: the mentions that start in segment ``i``, written as jsonl to a
     part file; returns ``(part, end of the last mention)`` (code points).
 
     The segment is read with up to ``context`` bytes of whole lines on either
     side, so that context constraints and terms running past its end are
     seen. Mentions are selected as if the text began at ``min_start`` (default:
-    the segment's start): :meth:`Annotator.find` with ``start``.
+    the segment's start): :meth:`Annotator.find` with ``start``; ``where``
+    is the file's scope and date.
     """
     from .render import jsonl_records
     from .textio import Document, byte_offsets
@@ -559,7 +585,8 @@ def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int
     lo = len(left_text)
     shift = char_base - lo  # window offset -> file offset
     begin = lo if min_start is None else max(lo, min_start - shift)
-    mentions = job.annotator.find(text, start=begin, stop=lo + len(seg_text), offset=shift)
+    mentions = job.annotator.find(text, start=begin, stop=lo + len(seg_text), offset=shift,
+                                  scope=where[0], date=where[1])
     spans = None
     if job.offsets == "bytes":
         window = Document(path, text, encoding, b"")
@@ -572,8 +599,8 @@ def _annotate_segment(job: AnnotateJob, path: str, encoding: str, cuts: list[int
 
 
 def _worker_segment(task):
-    path, encoding, cuts, i, char_base, tmpdir = task
-    return _annotate_segment(_WORKER_JOB, path, encoding, cuts, i, char_base, tmpdir)
+    path, encoding, cuts, i, char_base, tmpdir, where = task
+    return _annotate_segment(_WORKER_JOB, path, encoding, cuts, i, char_base, tmpdir, where=where)
 
 
 def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[str], None],
@@ -592,15 +619,21 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
     try:
         with TextStream(path, job.encoding) as stream:
             encoding, bom, warning = stream.encoding, stream.bom, stream.warning
+            head = next(iter(stream), "")[:HEAD_CHARS] if job.locate is not None else ""
     except InputError as e:
         fail(str(e))
         return 1
+    doc = job.doc(path, 0, encoding, bom, head)
     cuts = None
     if encoding in _LINE_SAFE:  # not e.g. UTF-16
         cuts = _cuts(path, len(bom), os.path.getsize(path), segment_bytes, encoding)
     if cuts is None:  # read it as one stream, in bounded memory
         return run_serial(job, [path], out, fail, warn)
     _report(None, warning, fail, warn)
+    if job.documents:
+        from .render import document_record
+
+        out.write(document_record(doc))
     n = len(cuts) - 1
     raw = _raw_output(out)
     progress = progress_bar(n, "segment")
@@ -613,12 +646,13 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
         bases = [0]
         for c, _ in counts[:-1]:
             bases.append(bases[-1] + c)
-        tasks = [(path, encoding, cuts, i, bases[i], tmpdir) for i in range(n)]
+        tasks = [(path, encoding, cuts, i, bases[i], tmpdir, (doc.scope, doc.date)) for i in range(n)]
         last_end = 0
         for i, (part, end) in enumerate(pool.map(_worker_segment, tasks)):
             if last_end > bases[i]:  # the previous segment's last mention reaches in: redo
                 os.unlink(part)
-                part, end = _annotate_segment(job, path, encoding, cuts, i, bases[i], tmpdir, min_start=last_end)
+                part, end = _annotate_segment(job, path, encoding, cuts, i, bases[i], tmpdir, min_start=last_end,
+                                              where=(doc.scope, doc.date))
             _copy_part(part, out, raw)
             if end is not None:
                 last_end = max(last_end, end)

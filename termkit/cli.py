@@ -58,6 +58,8 @@ examples:
   termkit annotate --terms words.txt report.txt   # a plain list: one term a line, optional TAB definition
   termkit annotate --encoding gb18030 --offsets bytes old-report.txt
   termkit annotate -j 2 -o corpus.jsonl reports/*.txt   # two processes
+  termkit annotate --scope 长治市上党区 --date 2023 report.txt   # say where and when it is from
+  termkit annotate --manifest reports.csv --documents reports/*.md   # each file's place and date
 """
 
 def _add_glossary_options(p: argparse.ArgumentParser) -> None:
@@ -114,6 +116,22 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="annotate in N processes: many files at once, or one large file in segments "
                    "(output stays in input order); at most as many as the processors termkit may use")
+    w = a.add_argument_group(
+        "where and when", "A form that terms of several places or years share (or a term of one place) "
+        "stands for the term of the document's own place, the most specific that contains it, and year; "
+        "where none applies the mention is ambiguous and lists its candidates. Each file's place and "
+        "date are given, read from a manifest, or detected from its path and first lines.")
+    w.add_argument("--scope", metavar="PLACE", default="auto",
+                   help="where every file is from (长治市上党区, 山西省, national), 'auto' to detect it for "
+                   "each file (default), or 'none' for no place")
+    w.add_argument("--date", metavar="YYYY[-MM[-DD]]", help="when every file is from (default: detected)")
+    w.add_argument("--manifest", metavar="CSV",
+                   help="a CSV with a header row naming path, scope, date (and type, title): each file's place "
+                   "and date, before detection")
+    w.add_argument("--documents", action="store_true",
+                   help="say where and when each file is from, and how that was decided: a jsonl record "
+                   '{"file", "document"} before its mentions, a line under its name for inline and footnotes '
+                   "(html always says it)")
     from .text.normalize import STEP_TABLE
 
     for name, _, text in STEP_TABLE:
@@ -221,6 +239,25 @@ class _AnnotatorSpec:
             raise CLIError(str(e)) from None
 
 
+def _locator(args):
+    """Where and when each file is from, by the where-and-when options."""
+    from .corpus.locate import Locator
+
+    manifest = None
+    if args.manifest:
+        from .corpus.manifest import ManifestError, read_manifest
+
+        try:
+            manifest = read_manifest(args.manifest)
+        except (ManifestError, OSError) as e:
+            raise CLIError(str(e) if isinstance(e, ManifestError) else f"{args.manifest}: {e.strerror}") from None
+    scope = None if args.scope in ("auto", "none") else args.scope
+    try:
+        return Locator(scope=scope, date=args.date, manifest=manifest, detect=args.scope != "none")
+    except ValueError as e:
+        raise CLIError(f"--date: {e}") from None
+
+
 def _annotate(args) -> int:
     from .batch import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
     from .render import FORMATS, printable
@@ -238,7 +275,8 @@ def _annotate(args) -> int:
     _check_encoding(args.encoding)
     jobs = min(args.jobs, usable_cpus())
     job = AnnotateJob(_AnnotatorSpec(args), format=args.format, encoding=args.encoding, offsets=args.offsets,
-                      overlapping=args.overlapping, headers=len(args.files) > 1)
+                      overlapping=args.overlapping, headers=len(args.files) > 1, locate=_locator(args),
+                      documents=args.documents)
     job.compile()  # once, up front: a bad glossary fails before any output
     # The compiled glossary lives as long as the process: keep it out of the
     # garbage collector's full passes, which otherwise rescan it again and
