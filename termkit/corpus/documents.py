@@ -33,6 +33,7 @@ from __future__ import annotations
 import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from ..text.numerals import DIGITS, parse_numeral
@@ -147,10 +148,12 @@ def _first_date(s: str) -> str | None:
     return next((d for d in map(_date_of, found) if d), None)
 
 
-def _head(text: str) -> list[tuple[int, str]]:
-    """The first lines, numbered from 1, without Markdown bold marks, heading marks or surrounding spaces."""
+@lru_cache(maxsize=4)
+def _head(text: str) -> tuple[tuple[int, str], ...]:
+    """The first lines, numbered from 1, without Markdown bold marks, heading marks or surrounding spaces
+    (kept for the few texts last asked about: each source of :func:`report_info` reads them)."""
     lines = text.split("\n", _HEAD_LINES)[:_HEAD_LINES]
-    return [(i, line.replace("*", "").strip().lstrip("#> ").strip()) for i, line in enumerate(lines, 1)]
+    return tuple((i, line.replace("*", "").strip().lstrip("#> ").strip()) for i, line in enumerate(lines, 1))
 
 
 def _meeting_lines(text: str, headings: bool = False):
