@@ -1,13 +1,27 @@
-"""Where and when a report is from: its jurisdiction and its date, each with how it was decided.
+"""Where and when a document is from: its jurisdiction and its date, each with how it was decided.
 
-Sources, most trusted first (the body text is never one: 我代表省人民政府 names no place):
+Documents are government work reports, notices, speeches and news items. Sources, most trusted
+first; the body text beyond the head is never one (我代表省人民政府 names no place):
 
 - jurisdiction: a place named in the file path (``provinces/四川省/2014.md``,
   ``长沙市-2024.md``); the meeting line (``——2024年1月9日在长沙市第十六届人民代表大会
-  第三次会议上``); the front matter's ``title:``; an official's line (``云南省省长 李纪恒``).
+  第三次会议上``, ``在甘肃省十届人大三次会议上``) or the adopted line of a notice
+  (``（2023年6月16日长治市第十六届人民代表大会常务委员会第五次会议通过）``); the title
+  (the front matter's ``title:``, else the first line); a 红头 header (``长治市人民政府文件``,
+  ``长治市上党区人民政府关于…的通知``) or the line ``我代表长治市上党区人民政府``; an official's
+  line (``云南省省长 李纪恒``); last, a news dateline (``本报长治市6月16日电``,
+  ``（上党区融媒体中心）``): where a newspaper is published or a dispatch was filed is weak
+  evidence, and only a place name counts (``新华社北京3月5日电`` names none).
   A meeting of the 全国人民代表大会 is 中华人民共和国.
-- date: the meeting line (the day the report was delivered, Arabic or Chinese
-  numerals); a year in the title; a year in the path.
+- date: the meeting line or the adopted line (Arabic or Chinese numerals); a news dateline's
+  month and day (``新华社北京3月5日电``, ``本报讯（记者 X）6月16日``) with the year from a
+  date line, the title or the path; a date line in the head (``2023-06-16``, ``2023.6.16``,
+  ``（2023年6月16日 某某）``, ``发布时间：2023/06/16 10:30``); a date or year in the title;
+  a date or year in the file name. ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``: always a real date.
+
+``how`` names the source and its line: ``path``, ``title``, ``meeting line 3``,
+``adopted line 2``, ``title line 1``, ``header line 1``, ``government line 9``,
+``official line 5``, ``dateline line 2``, ``date line 1``.
 
 >>> info = report_info("——2024年1月9日在长沙市第十六届人民代表大会第三次会议上\\n正文", "reports/2023.md")
 >>> info.jurisdiction, info.date
@@ -16,8 +30,10 @@ Sources, most trusted first (the body text is never one: 我代表省人民政�
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import PurePath
 
 from ..text.numerals import DIGITS, parse_numeral
@@ -40,25 +56,47 @@ class ReportInfo:
 _UNKNOWN = Decided(None, "unknown")
 _PLACE = r"(?![年月日在])[\u4e00-\u9fff]{1,10}?(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟|旗)"
 _BOUND = r"(?:^|(?<=[\s0-9年月日（(—\-_/*：:]))"
-_MEETING = re.compile(r"在(" + _PLACE + r"|全国|第[一二三四五六七八九十0-9]+届全国)第?[一二三四五六七八九十0-9]*届?人民代表大会")
+_MEETING = re.compile(
+    r"(?:在|^[—\-－]*)(" + _PLACE + r"|全国|(?:中华人民共和国)?第[一二三四五六七八九十0-9]+届全国)第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)"
+)
 _OFFICIAL = re.compile(
     _BOUND + r"(" + _PLACE + r")(?:人民政府)?(?:代理|代)?(?:省长|市长|区长|县长|州长|主席|旗长|盟长)"
 )
-_TITLE_PLACE = re.compile(_BOUND + r"(" + _PLACE + r")(?:人民政府)?(?:政府工作报告|.{0,4}长)")
+_REPORT = r"(?:人民政府)?(?:(?:19|20)[0-9]{2}年度?)?《?(?:政府)?工作报告"
+_TITLE_PLACE = re.compile(_BOUND + r"(" + _PLACE + r")(?:" + _REPORT + r"|(?:人民政府)?.{0,4}长)")
+#: The first line as a title names a place only before 政府工作报告 (代省长 is no place).
+_TITLE_LINE = re.compile(r"^(" + _PLACE + r")" + _REPORT)
 #: A place in a path: a whole folder or file name, or one followed by a year, a separator or 政府工作报告.
 _PATH_PLACE = re.compile(_BOUND + "(" + _PLACE + r")(?=$|[-_. 0-9（(]|年|人民政府|政府工作报告)")
+#: A 红头 header (长治市人民政府文件, 长治市上党区人民政府关于…的通知), and a speech on a government's behalf.
+_HEADER = re.compile(r"^(" + _PLACE + r")人民政府(?:办公室|办公厅)?(?:文件|关于|令|公告|通告|通知|决定)")
+_ON_BEHALF = re.compile(r"(?:我代表|受)(" + _PLACE + r")人民政府")
+#: Who adopted a notice: ``长治市第十六届人民代表大会常务委员会``, ``长治市人民政府``.
+_ADOPTER = re.compile(r"^(" + _PLACE + r")(?:第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)|人民政府)")
 _GENERIC = {"省", "市", "县", "区", "州", "自治区", "全市", "全省", "全区", "全县", "本市", "我市", "我省", "我区"}
 _CN_DIGIT = "〇零○0一二三四五六七八九"
+_NUM = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = re.compile(
-    r"([0-9]{4}|[" + _CN_DIGIT + r"]{4})\s*年\s*([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*月"
-    r"\s*(?:([0-9]{1,2}|[一二三四五六七八九十]{1,3})\s*日)?"
+    r"([0-9]{4}|[" + _CN_DIGIT + r"]{4})\s*年\s*" + _NUM + r"\s*月"
+    r"\s*(?:" + _NUM + r"\s*[日号])?"
 )
+_ISO = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})([-./_])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])")
+_COMPACT = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?![0-9])")
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
+_MONTH_DAY = _NUM + r"\s*月\s*" + _NUM + r"\s*日"
+#: A newspaper, agency, site or station: 本报, 新华社, 长治日报, 上党区融媒体中心.
+_ORG = r"[\u4e00-\u9fff]{0,12}?(?:社|报|网|台|融媒体中心|新闻中心)"
+_DISPATCH = re.compile(r"^[（(【]?(" + _ORG + r")([\u4e00-\u9fff]{0,10}?)\s*" + _MONTH_DAY + r"\s*电")
+_NEWS = re.compile(r"^[（(【]?(" + _ORG + r")讯\s*(?:[（(][^）)]{0,40}[）)])?\s*(?:" + _MONTH_DAY + r")?")
+_CREDIT = re.compile(r"^[（(【](?:来源[：:])?(" + _ORG + r")[）)】]$")
+_ORG_PLACE = re.compile(r"(" + _PLACE + r")(?:日报|晚报|报|融媒体中心|新闻中心|广播电视台|电视台|台|网)")
 _HEAD_LINES = 40
+#: A meeting line is a heading: no longer than this, and no 。 in it (a sentence that mentions a meeting is not one).
+_HEADING_CHARS = 80
 
 
 def _place(name: str) -> str | None:
-    return None if name in _GENERIC or name.startswith(("我", "全", "本")) else name
+    return None if name in _GENERIC or name.startswith(("我", "全", "本", "第")) else name
 
 
 def _title(text: str) -> str | None:
@@ -75,14 +113,114 @@ def _year(s: str) -> int | None:
     return None if None in digits else int("".join(map(str, digits)))
 
 
-def _meeting_lines(text: str):
-    for i, line in enumerate(text.split("\n", _HEAD_LINES)[:_HEAD_LINES], 1):
+def _format(y: int | None, m: int | None = None, d: int | None = None) -> str | None:
+    """``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, always a real date (a bad day is left out); None if the year or month is bad.
+
+    >>> _format(2023, 6, 16), _format(2023, 2, 30), _format(2023), _format(2023, 13, 1), _format(1850)
+    ('2023-06-16', '2023-02', '2023', None, None)
+    """
+    if y is None or not 1900 <= y <= 2100:
+        return None
+    if m is None:
+        return f"{y:04d}"
+    if not 1 <= m <= 12:
+        return None
+    if d is None or not 1 <= d <= calendar.monthrange(y, m)[1]:
+        return f"{y:04d}-{m:02d}"
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _date_of(m: re.Match) -> str | None:
+    if m.re is _DATE:
+        return _format(_year(m.group(1)), parse_numeral(m.group(2)), m.group(3) and parse_numeral(m.group(3)))
+    if m.re is _ISO:
+        return _format(int(m.group(1)), int(m.group(3)), int(m.group(4)))
+    return _format(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _first_date(s: str) -> str | None:
+    """The first valid date in ``s`` (2023年6月16日, 二〇二三年六月, 2023-06-16, 2023.6.16, 20230616).
+
+    >>> _first_date("通知（2023.6.16）"), _first_date("二〇一三年一月二十五日"), _first_date("2023年13月，2024-02-29")
+    ('2023-06-16', '2013-01-25', '2024-02-29')
+    """
+    found = sorted((m for p in (_DATE, _ISO, _COMPACT) for m in p.finditer(s)), key=lambda m: m.start())
+    return next((d for d in map(_date_of, found) if d), None)
+
+
+@lru_cache(maxsize=4)
+def _head(text: str) -> tuple[tuple[int, str], ...]:
+    """The first lines, numbered from 1, without Markdown bold marks, heading marks or surrounding spaces
+    (kept for the few texts last asked about: each source of :func:`report_info` reads them)."""
+    lines = text.split("\n", _HEAD_LINES)[:_HEAD_LINES]
+    return tuple((i, line.replace("*", "").strip().lstrip("#> ").strip()) for i, line in enumerate(lines, 1))
+
+
+def _meeting_lines(text: str, headings: bool = False):
+    """Lines that name a meeting; with ``headings``, only those that are headings, not sentences
+    (a sentence's date is often an earlier meeting's; its place is the same congress's)."""
+    for i, line in _head(text):
         if "人民代表大会" in line or "会议上" in line:
-            yield i, line
+            if not headings or (len(line) <= _HEADING_CHARS and "。" not in line):
+                yield i, line
+
+
+def _adopted_lines(text: str):
+    """Lines such as ``（2023年6月16日长治市第十六届人民代表大会常务委员会第五次会议通过）``: (number, date, adopter)."""
+    for i, line in _head(text):
+        if line[:1] in "（(" and re.search(r"(?:通过|批准)[）)]$", line):
+            m = _DATE.search(line) or _ISO.search(line)
+            if m and _date_of(m):
+                yield i, _date_of(m), line[m.end():].lstrip(" ，,")
+
+
+def _title_line(text: str) -> tuple[int, str] | None:
+    """The first line of the text that holds something, after any front matter."""
+    head = _head(text)
+    if head and head[0][1] == "---":
+        end = next((k for k, (_, line) in enumerate(head[1:], 1) if line == "---"), len(head))
+        head = head[end + 1:]
+    return next(((i, line) for i, line in head if line and not line.startswith("<!--")), None)
+
+
+def _dateline(text: str):
+    """A news dateline in the head: (line number, month, day, place); month and day None when not given.
+
+    >>> _dateline("标题\\n本报长治市6月16日电（记者 某某）"), _dateline("新华社北京3月5日电")
+    ((2, 6, 16, '长治市'), (1, 3, 5, None))
+    >>> _dateline("本报讯（记者 某某）六月十六日，"), _dateline("正文\\n（上党区融媒体中心）"), _dateline("正文")
+    ((1, 6, 16, None), (2, None, None, '上党区'), None)
+    """
+    for i, line in _head(text):
+        m = _DISPATCH.match(line)
+        if m:
+            place = m.group(2) if re.fullmatch(_PLACE, m.group(2)) and _place(m.group(2)) else _org_place(m.group(1))
+            return i, parse_numeral(m.group(3)), parse_numeral(m.group(4)), place
+        m = _NEWS.match(line)
+        if m:
+            month_day = (parse_numeral(m.group(2)), parse_numeral(m.group(3))) if m.group(2) else (None, None)
+            return (i, *month_day, _org_place(m.group(1)))
+        m = _CREDIT.match(line)
+        if m and _org_place(m.group(1)):
+            return i, None, None, _org_place(m.group(1))
+    return None
+
+
+def _org_place(org: str) -> str | None:
+    m = _ORG_PLACE.fullmatch(org)
+    return _place(m.group(1)) if m else None
+
+
+def _in_head(text: str, pattern: re.Pattern, how: str) -> Decided | None:
+    for i, line in _head(text):
+        m = pattern.search(re.sub(r"\s", "", line) if pattern is _HEADER else line)
+        if m and _place(m.group(1)):
+            return Decided(m.group(1), f"{how} line {i}")
+    return None
 
 
 def jurisdiction(text: str, path: str | None = None) -> Decided:
-    """The jurisdiction whose report this is, and how it was decided.
+    """The jurisdiction whose document this is, and how it was decided.
 
     >>> jurisdiction("我代表省人民政府", "provinces/四川省/2014.md")
     Decided(value='四川省', how='path')
@@ -92,6 +230,12 @@ def jurisdiction(text: str, path: str | None = None) -> Decided:
     Decided(value='广东省', how='title')
     >>> jurisdiction("政府工作报告\\n\\n**东莞市市长 吕成蹊**\\n"), jurisdiction("我代表省人民政府")
     (Decided(value='东莞市', how='official line 3'), Decided(value=None, how='unknown'))
+    >>> jurisdiction("长治市上党区人民政府文件\\n\\n上党政发〔2023〕1号\\n")
+    Decided(value='长治市上党区', how='header line 1')
+    >>> jurisdiction("政府工作报告\\n\\n各位代表：\\n\\n现在，我代表长治市上党区人民政府向大会报告工作。")
+    Decided(value='长治市上党区', how='government line 5')
+    >>> jurisdiction("某某会议召开\\n\\n本报长治市6月16日电 今天……"), jurisdiction("新华社北京3月5日电")
+    (Decided(value='长治市', how='dateline line 3'), Decided(value=None, how='unknown'))
     """
     if path:
         for part in reversed(PurePath(path).parts):
@@ -104,43 +248,95 @@ def jurisdiction(text: str, path: str | None = None) -> Decided:
             name = "中华人民共和国" if m.group(1).endswith("全国") else _place(m.group(1))
             if name:
                 return Decided(name, f"meeting line {i}")
+    for i, _, adopter in _adopted_lines(text):
+        m = _ADOPTER.match(adopter)
+        if m and _place(m.group(1)):
+            return Decided(m.group(1), f"adopted line {i}")
+    for pattern, how in ((_HEADER, "header"), (_ON_BEHALF, "government")):
+        found = _in_head(text, pattern, how)
+        if found:
+            return found
     title = _title(text)
     if title:
         m = _MEETING.search(title) or _TITLE_PLACE.search(title)
         if m and _place(m.group(1)):
             return Decided(m.group(1), "title")
-    for i, line in enumerate(text.split("\n", _HEAD_LINES)[:_HEAD_LINES], 1):
-        m = _OFFICIAL.search(line.replace("*", ""))
+    first = _title_line(text)
+    if first:
+        m = _TITLE_LINE.search(first[1])
         if m and _place(m.group(1)):
-            return Decided(m.group(1), f"official line {i}")
+            return Decided(m.group(1), f"title line {first[0]}")
+    found = _in_head(text, _OFFICIAL, "official")
+    if found:
+        return found
+    news = _dateline(text)
+    if news and news[3]:
+        return Decided(news[3], f"dateline line {news[0]}")
     return _UNKNOWN
 
 
+def _date_line(line: str) -> str | None:
+    """The date of a line that is a date and little else: ``2023-06-16``, ``（2006年1月16日 某某）``, ``发布时间：2023/06/16 10:30``."""
+    s = re.sub(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*", "", line.lstrip("（(【[—-－ "))
+    m = _DATE.match(s) or _ISO.match(s)
+    if not m:
+        return None
+    tail = s[m.end():]
+    return None if len(tail) > 30 or re.search(r"[，。；,;、]", tail) else _date_of(m)
+
+
+def _year_for(month: int, day: int, sources: list[tuple[str | None, str]]) -> tuple[int, str] | None:
+    """The year of a dateline's month and day: from the first source that has one. A full date that
+    comes before the month and day in its year (published 2024-01-02, datelined 12月31日) gives the year before."""
+    for value, how in sources:
+        if value:
+            y = int(value[:4])
+            if len(value) > 4 and (month, day) > (int(value[5:7]), int(value[8:10] or 31)):
+                y -= 1
+            return y, how
+    return None
+
+
 def report_date(text: str, path: str | None = None) -> Decided:
-    """The date the report was delivered (``YYYY-MM-DD``, or ``YYYY`` when only the year is known).
+    """The date of the document (``YYYY-MM-DD``, or ``YYYY-MM``/``YYYY`` when that is all that is known).
 
     >>> report_date("——二〇一三年一月二十五日在云南省第十二届人民代表大会第一次会议上")
     Decided(value='2013-01-25', how='meeting line 1')
     >>> report_date("正文", "provinces/四川省/2014.md"), report_date("正文")
     (Decided(value='2014', how='path'), Decided(value=None, how='unknown'))
+    >>> report_date("关于某事的通知\\n（2023年6月16日长治市人民政府第12次常务会议通过）")
+    Decided(value='2023-06-16', how='adopted line 2')
+    >>> report_date("标题\\n\\n2023.6.16\\n\\n正文"), report_date("新华社北京3月5日电", "news/2024-03-06.md")
+    (Decided(value='2023-06-16', how='date line 3'), Decided(value='2024-03-05', how='dateline line 1, year from path'))
     """
-    for i, line in _meeting_lines(text):
-        m = _DATE.search(line)
-        if m:
-            y, mo, d = _year(m.group(1)), parse_numeral(m.group(2)), m.group(3) and parse_numeral(m.group(3))
-            if y and 1949 <= y <= 2100 and mo and 1 <= mo <= 12:
-                value = f"{y:04d}-{mo:02d}" + (f"-{d:02d}" if d and 1 <= d <= 31 else "")
-                return Decided(value, f"meeting line {i}")
+    for i, line in _meeting_lines(text, headings=True):
+        value = _first_date(line)
+        if value:
+            return Decided(value, f"meeting line {i}")
+    for i, value, _ in _adopted_lines(text):
+        return Decided(value, f"adopted line {i}")
+    dated = next(((i, v) for i, line in _head(text) if (v := _date_line(line))), None)
     title = _title(text)
-    if title and _YEAR.search(title):
-        return Decided(_YEAR.search(title).group(1), "title")
-    if path:
-        m = _YEAR.search(PurePath(path).name)
-        if m:
-            return Decided(m.group(1), "path")
+    in_title = title and (_first_date(title) or (_YEAR.search(title) and _YEAR.search(title).group(1)))
+    name = PurePath(path).name if path else ""
+    in_path = _first_date(name) or (_YEAR.search(name) and _YEAR.search(name).group(1))
+    news = _dateline(text)
+    if news and news[1]:
+        i, month, day, _ = news
+        year = _year_for(month, day, [(dated and dated[1], f"date line {dated and dated[0]}"),
+                                      (in_title, "title"), (in_path, "path")])
+        value = year and _format(year[0], month, day)
+        if value:
+            return Decided(value, f"dateline line {i}, year from {year[1]}")
+    if dated:
+        return Decided(dated[1], f"date line {dated[0]}")
+    if in_title:
+        return Decided(in_title, "title")
+    if in_path:
+        return Decided(in_path, "path")
     return _UNKNOWN
 
 
 def report_info(text: str, path: str | None = None) -> ReportInfo:
-    """The report's jurisdiction and date (see :func:`jurisdiction` and :func:`report_date`)."""
+    """The document's jurisdiction and date (see :func:`jurisdiction` and :func:`report_date`)."""
     return ReportInfo(jurisdiction(text, path), report_date(text, path))
