@@ -389,7 +389,7 @@ def _extract_corpus(args) -> int:
     from pathlib import Path
 
     from .batch import progress_bar
-    from .corpus.extract import extract_file, report_files
+    from .corpus.extract import extract_file, renamed, report_files
     from .textio import InputError, atomic_write
 
     if "-" in args.files:
@@ -409,6 +409,7 @@ def _extract_corpus(args) -> int:
     jobs = min(args.jobs, usable_cpus(), len(tasks))
     bar = progress_bar(len(tasks), "report")
     reports, used, failures = [], set(), 0
+    first_of: dict[str, str] = {}  # the report each glossary name was first given to
     pool = multiprocessing.get_context("spawn").Pool(jobs) if jobs > 1 else None
     try:
         results = pool.imap(extract_file, tasks, chunksize=4) if pool else map(extract_file, tasks)
@@ -421,6 +422,12 @@ def _extract_corpus(args) -> int:
                 while stem in used:
                     stem, k = f"{r['stem']}-{k}", k + 1
                 used.add(stem)
+                if stem != r["stem"]:  # two reports of one place and year: ids name the file
+                    _warn(f"{r['file']}: another report ({first_of[r['stem']]}) is also of {r['stem']}: "
+                          f"written as {stem}.yaml; where both define a term, load only one of them")
+                    r["yaml"] = renamed(r["yaml"], r["stem"], stem)
+                    r["stem"] = stem
+                first_of.setdefault(stem, r["file"])
                 r["output"] = f"{stem}.yaml"
                 try:
                     with atomic_write(str(outdir / r["output"]), inputs=[r["path"]]) as out:

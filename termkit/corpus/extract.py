@@ -47,7 +47,7 @@ can trade the same characters, so none backtracks over a long run), and
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -780,7 +780,8 @@ def extract_report(text: str, document: str, path: str | None = None, name: str 
 
     ``name`` (default: the document's stem) starts every id.
     ``path`` (default: ``document``) is where the jurisdiction and year are read
-    from first (see :mod:`termkit.corpus.documents`); each term's scope is the jurisdiction.
+    from first (see :mod:`termkit.corpus.documents`); each term's scope is the
+    jurisdiction, and its period starts in the report's year (``2023-``).
     An entry whose key repeats an earlier one's is keyed by its whole headword
     (电子商务“单一窗口” after 国际贸易“单一窗口”), or left out with a warning.
 
@@ -829,6 +830,8 @@ def extract_report(text: str, document: str, path: str | None = None, name: str 
             seen_ids.add(term.id)
             seen_forms.update(forms)
             terms.append(term)
+    if info.date.value:  # the definitions hold from the report's year on (until a later report's)
+        terms = [replace(t, period=f"{info.date.value[:4]}-") for t in terms]
     problem = None
     if not terms:
         problem = (f"{document}: a 名词解释 heading at line {first_line}, but none of its "
@@ -862,6 +865,10 @@ def to_yaml(terms: list[Term], name: str, description: str | None = None) -> str
     data = _dump(GlossaryFile(glossary=name, description=description, terms=list(terms)))
     if "version" in data:  # pragma: no cover - default is left out
         del data["version"]
+    return _yaml_text(data)
+
+
+def _yaml_text(data: dict) -> str:
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
 
 
@@ -902,6 +909,31 @@ def output_stem(info: ReportInfo | None, shown: str) -> str:
         year = info.date.value[:4] if info.date.value else "unknown"
         return f"{info.jurisdiction.value}-{year}"
     return re.sub(r"[\\/:\s]+", "-", str(Path(shown).with_suffix("")))
+
+
+def renamed(yaml_text: str, old: str, new: str) -> str:
+    """A glossary file that :func:`to_yaml` wrote under the name ``old``, named
+    ``new``: its ``glossary:`` and the ``old/`` that starts every id.
+
+    >>> t = Term(id="南岭省-2020/双碳", key="双碳", headword="双碳", kind="other", scope="南岭省",
+    ...          sources=[Source(document="r.txt")])
+    >>> print(renamed(to_yaml([t], "南岭省-2020"), "南岭省-2020", "南岭省-2020-2"), end="")
+    glossary: 南岭省-2020-2
+    terms:
+    - id: 南岭省-2020-2/双碳
+      key: 双碳
+      headword: 双碳
+      kind: other
+      scope: 南岭省
+      sources:
+      - document: r.txt
+    """
+    data = yaml.safe_load(yaml_text)
+    data["glossary"] = new
+    for term in data["terms"]:
+        if term["id"].startswith(old + "/"):
+            term["id"] = new + term["id"][len(old):]
+    return _yaml_text(data)
 
 
 def extract_file(task: tuple[str, str, str | None]) -> dict:

@@ -13,8 +13,8 @@ or ``unknown``) and an optional ``period`` (the years its definition holds:
 3. Among several terms of that scope, the period decides: the terms whose
    period holds the document's year, and of those the one whose period starts
    latest (no start counts as the earliest); if none holds it, the one whose
-   period ended last before the year. A year that leaves two terms tied, or
-   no known year, leaves them tied.
+   period ended last before the year, or else (all start after it) the one
+   that starts first. Two terms still tied, or no known year, leave them tied.
 4. Nothing is chosen by chance: a tie, or no term that applies, makes the
    mention *ambiguous*, and it lists the candidates. One exception keeps the
    behaviour of a glossary without scopes: a form of one term, in a document
@@ -106,13 +106,14 @@ def _by_period(tied: list[int], candidates: Sequence[Candidate], year: int | Non
             return -1 if years is None or years[0] is None else years[0]
         best = max(map(start, holding))
         winners = [i for i in holding if start(i) == best]
-    else:
-        ended = [i for i in tied if candidates[i][1] is not None and candidates[i][1][1] is not None
-                 and candidates[i][1][1] < year]
-        if not ended:
-            return None
-        best = max(candidates[i][1][1] for i in ended)
-        winners = [i for i in ended if candidates[i][1][1] == best]
+    else:  # every period ended before the year or starts after it: the nearest in time
+        ended = [i for i in tied if candidates[i][1][1] is not None and candidates[i][1][1] < year]
+        if ended:
+            best = max(candidates[i][1][1] for i in ended)
+            winners = [i for i in ended if candidates[i][1][1] == best]
+        else:
+            best = min(candidates[i][1][0] for i in tied)
+            winners = [i for i in tied if candidates[i][1][0] == best]
     return winners[0] if len(winners) == 1 else None
 
 
