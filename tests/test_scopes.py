@@ -264,3 +264,13 @@ def test_the_provinces_appendices_together(tmp_path):
                     assert m.term.scope == where.name
                 seen["own" if m.term.scope == where.name else "national"] += 1
     assert all(n > 100 for n in seen.values()), seen
+
+
+def test_overlay_keeps_other_years_of_a_place_and_replaces_the_timeless(tmp_path):
+    base = [{"id": "old/双百", "key": "双百", "scope": "长治市上党区", "period": "2021-2022"},
+            {"id": "any/双百", "key": "双百", "scope": "长治市潞州区"}]
+    mine = [{"id": "new/双百", "key": "双百", "scope": "上党区", "period": "2023-"},
+            {"id": "mine/双百", "key": "双百", "scope": "长治市潞州区", "period": "2024-"}]
+    merged = Glossary.from_files([write_glossary(tmp_path, base, "base")]).overlay(
+        Glossary.from_files([write_glossary(tmp_path, mine, "mine")]))
+    assert [t.id for t in merged.terms_with_form("双百")] == ["old/双百", "new/双百", "mine/双百"]

@@ -127,8 +127,9 @@ class Glossary:
     def overlay(self, other: "Glossary") -> "Glossary":
         """This glossary with ``other`` laid over it: a term of this one gives
         way to a term of ``other`` with its id, or with one of its surface
-        forms in the same scope and period, or with one of its forms and no
-        scope (``unknown``).
+        forms and no scope (``unknown``), or with one of its forms in the same
+        scope and either the same period or no period on one side (a term
+        without a period holds at every time).
 
         This is how ``--glossary`` files add to the bundled glossary: a user's
         own entry for 六九九六 replaces the bundled one instead of clashing,
@@ -139,12 +140,20 @@ class Glossary:
         ['adhoc/双碳', 'adhoc/三区三线']
         """
         taken_ids = {t.id for t in other}
-        taken = {(f, where_and_when(t)) for t in other for f, _ in t.forms}
+        taken: dict[tuple[str, str], set] = {}  # (form, place) -> the periods of other's terms
+        for t in other:
+            scope, period = where_and_when(t)
+            for f, _ in t.forms:
+                taken.setdefault((f, scope), set()).add(period)
         unscoped = {f for t in other if t.scope == "unknown" for f, _ in t.forms}
 
         def gives_way(t: Term) -> bool:
-            mine = where_and_when(t)
-            return t.id in taken_ids or any(f in unscoped or (f, mine) in taken for f, _ in t.forms)
+            scope, period = where_and_when(t)
+            for f, _ in t.forms:
+                periods = taken.get((f, scope), ())
+                if f in unscoped or period in periods or (periods and (period is None or None in periods)):
+                    return True
+            return t.id in taken_ids
 
         kept = [t for t in self if not gives_way(t)]
         origins = {**{t.id: self._origins[t.id] for t in kept if t.id in self._origins}, **other._origins}
