@@ -184,7 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     gl.add_argument("--format", choices=("text", "jsonl"), default="text")
     _add_glossary_options(gl)
-    gs = gsub.add_parser("show", help="show one term in full",
+    gs = gsub.add_parser("show", help="show a term in full (every term of a form that several places or years define)",
                          epilog="examples:\n  termkit glossary show 六九九六\n  termkit glossary show shangdang/清化收",
                          formatter_class=argparse.RawDescriptionHelpFormatter)
     gs.add_argument("key", help="the term's key, alias, variant or id")
@@ -502,6 +502,8 @@ def _term_text(term, origin: str | None) -> str:
     if term.variants:
         lines.append(f"  variants:   {'、'.join(term.variants)}")
     lines += [f"  kind:       {term.kind.value}", f"  scope:      {term.scope}"]
+    if term.period:
+        lines.append(f"  period:     {term.period}")
     if term.en:
         lines.append(f"  en:         {term.en}")
     lines.append(f"  definition: {term.definition if term.definition else '(none in the sources)'}")
@@ -544,13 +546,15 @@ def _glossary(args) -> int:
                 gloss = gloss[:40] + "…" if len(gloss) > 40 else gloss
                 print(f"{t.key}\t{t.scope}\t{t.id}\t{gloss}")
         return EXIT_OK
-    term = glossary.find_term(args.key)
-    if term is None:
+    key = args.key.strip()
+    terms = [glossary[key]] if key in glossary else list(glossary.terms_with_form(key))
+    if not terms:
         raise CLIError(f"no term with key, alias or id {args.key!r} (see 'termkit glossary list')", EXIT_INPUT)
-    if args.format == "json":
-        print(json.dumps(to_json(term), ensure_ascii=False, indent=2))
+    if args.format == "json":  # one term: the term; several of one form (places, years): a list
+        data = to_json(terms[0]) if len(terms) == 1 else [to_json(t) for t in terms]
+        print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        print(_term_text(term, glossary.origin(term.id)))
+        print("\n\n".join(_term_text(t, glossary.origin(t.id)) for t in terms))
     return EXIT_OK
 
 

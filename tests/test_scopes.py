@@ -274,3 +274,16 @@ def test_overlay_keeps_other_years_of_a_place_and_replaces_the_timeless(tmp_path
     merged = Glossary.from_files([write_glossary(tmp_path, base, "base")]).overlay(
         Glossary.from_files([write_glossary(tmp_path, mine, "mine")]))
     assert [t.id for t in merged.terms_with_form("双百")] == ["old/双百", "new/双百", "mine/双百"]
+
+
+def test_glossary_show_lists_every_term_of_a_form(tmp_path):
+    from test_cli import run
+
+    glossary = write_glossary(tmp_path, CASES["terms"])
+    proc = run("glossary", "show", "三个一批", "--no-default-glossary", "-g", str(glossary), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout.decode()
+    assert out.count("  id:") == 3 and "period:     2023-" in out and "scope:      长治市潞州区" in out
+    one = run("glossary", "show", "luzhou/三个一批", "--format", "json", "--no-default-glossary", "-g", str(glossary),
+              cwd=tmp_path)
+    assert json.loads(one.stdout)["id"] == "luzhou/三个一批"
