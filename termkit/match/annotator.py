@@ -35,7 +35,7 @@ from .. import cache, native
 from ..glossary import Glossary
 from ..glossary.model import Context, Term, trusted
 from ..scope.places import Place, place
-from ..scope.resolve import document_year, period_years, resolve, scope_place
+from ..scope.resolve import document_year, everywhere, period_years, resolve, scope_place
 from ..text.chars import ascii_alnum, fold_width, is_quote
 from ..text.normalize import STEPS, Normalization, View
 from ..text.traditional import TRADITIONAL_CONFIGS, traditional_forms
@@ -259,8 +259,7 @@ class Annotator:
         self._keys = list(index)
         # Forms whose term depends on where and when a document is from: those
         # of several terms, and those of a term of one place.
-        self._scoped = [i for i, f in enumerate(self._forms)
-                        if len(f.terms) > 1 or scope_place(f.terms[0].scope) is not None]
+        self._scoped = [i for i, f in enumerate(self._forms) if len(f.terms) > 1 or not everywhere(f.term.scope)]
         # What every mention of form i carries besides its span and text, in a
         # document of unknown place and date; other documents: _payload_for().
         self._payload = [
@@ -269,7 +268,8 @@ class Annotator:
             for f in self._forms
         ]
         for i in self._scoped:
-            self._payload[i] = self._resolved(i, None, None)
+            if len(self._forms[i].terms) > 1:  # (one term: its own, in a document of no known place)
+                self._payload[i] = self._resolved(i, None, None)
         self._payloads: dict[tuple, list] = {}
         # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
         # context; and the context as (quoted, constrained, followed_by, preceded_by,

@@ -48,7 +48,7 @@ Reading never raises, and is idempotent: ``place(place(x).name) == place(x)``.
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import NamedTuple, Optional
 
 #: Names of the whole country.
@@ -150,7 +150,7 @@ def _shared(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
 def _table() -> tuple[dict[str, tuple[tuple[str, ...], ...]], int]:
     """Every name of ``places.tsv`` (and each province's short name) -> the
     paths it names, and the longest name's length."""
-    text = resources.files(__package__).joinpath("places.tsv").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "places.tsv").read_text(encoding="utf-8")
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     current = {code: name for code, name, *former in rows if not former}
     names = {code: name for code, name, *_ in rows[::-1]} | current   # a code's current name first

@@ -36,7 +36,7 @@ import re
 from collections.abc import Sequence
 from typing import Optional
 
-from .places import NATIONAL, Place, contains, place
+from .places import NATIONAL, NATIONAL_NAMES, UNKNOWN_NAMES, Place, contains, place
 
 #: A period as a glossary writes it: ``2023``, ``2021-2025``, ``2023-``, ``-2020``.
 PERIOD_PATTERN = r"^(?:[0-9]{4}(?:-(?:[0-9]{4})?)?|-[0-9]{4})$"
@@ -80,8 +80,21 @@ def period_years(period: str | None) -> Years | None:
     return first, (int(hi) if hi else None) if sep else first
 
 
+def everywhere(scope: str) -> bool:
+    """Whether a term of this scope applies everywhere (``national``, ``unknown``),
+    told without reading the table of places (at start-up).
+
+    >>> everywhere("national"), everywhere(" Unknown "), everywhere("长治市上党区")
+    (True, True, False)
+    """
+    name = scope.strip().lower()
+    return not name or name in NATIONAL_NAMES or name in UNKNOWN_NAMES
+
+
 def scope_place(scope: str) -> Place | None:
     """The place of a term's scope; None where it applies everywhere (``national``, ``unknown``)."""
+    if everywhere(scope):
+        return None
     p = place(scope)
     return None if p is None or p == NATIONAL else p
 
