@@ -23,6 +23,7 @@ ALLOWED = {
     "batch": {"match", "render", "textio"},
     "corpus": {"text", "glossary", "match", "textio", "scope"},
     "scope": set(),
+    "columnar": {"match"},
     "cache": set(),
     "native": set(),
 }
