@@ -115,3 +115,33 @@ def mentions_frame(annotator: Annotator, docs: Mapping | Iterable, **options):
     import pandas as pd
 
     return pd.DataFrame(mention_columns(annotator, docs, **options), columns=list(COLUMNS))
+
+
+def csv_to_parquet(source, sink, *, block_size: int = 1 << 22) -> int:
+    """Convert ``termkit annotate --format csv`` output (a binary file
+    object or path) to Parquet in ``sink``, batch by batch in bounded memory:
+    integer offsets, ``ambiguous`` a bool, ``normalizations`` and
+    ``candidates`` lists, empty cells null. Returns the number of rows.
+    Needs pyarrow."""
+    import pyarrow as pa
+    import pyarrow.csv as pcsv
+    import pyarrow.parquet as pq
+
+    from .render import CSV_COLUMNS
+
+    lists = ("normalizations", "candidates")
+    types = {"start": pa.int64(), "end": pa.int64(), "ambiguous": pa.bool_(),
+             **{c: pa.string() for c in CSV_COLUMNS if c not in ("start", "end", "ambiguous")}}
+    schema = pa.schema([(c, pa.list_(pa.string()) if c in lists else types[c]) for c in CSV_COLUMNS])
+    reader = pcsv.open_csv(
+        source, read_options=pcsv.ReadOptions(block_size=block_size),
+        convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=True,
+                                            true_values=["true"], false_values=["false"]))
+    rows = 0
+    with pq.ParquetWriter(sink, schema) as writer:
+        for batch in reader:
+            columns = [pa.array([v.split("|") if v else [] for v in batch.column(c).to_pylist()], pa.list_(pa.string()))
+                       if c in lists else batch.column(c) for c in CSV_COLUMNS]
+            writer.write_batch(pa.record_batch(columns, schema=schema))
+            rows += batch.num_rows
+    return rows

@@ -95,3 +95,39 @@ def test_an_annotator_crosses_into_spawned_processes():
     with multiprocessing.get_context("spawn").Pool(2) as pool:
         got = pool.map(_find_in_child, [(ANNOTATOR, t) for t in texts])
     assert got == [[tuple(m)[:9] for m in ANNOTATOR.find(t)] for t in texts]
+
+
+def test_csv_rows_are_the_jsonl_records(tmp_path):
+    import csv
+    import io
+    import json
+
+    from test_cli import run
+
+    files = [str(p) for p in SEEDS]
+    records = [json.loads(x) for x in run("annotate", *files, cwd=tmp_path).stdout.decode().splitlines()]
+    proc = run("annotate", "-f", "csv", *files, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = list(csv.DictReader(io.StringIO(proc.stdout.decode("utf-8"), newline="")))
+    assert len(rows) == len(records) > 400
+    for row, rec in zip(rows, records):
+        assert (row["file"], int(row["start"]), int(row["end"]), row["text"], row["id"] or None) == (
+            rec["file"], rec["start"], rec["end"], rec["text"], rec["id"])
+        assert (row["normalizations"].split("|") if row["normalizations"] else []) == rec["normalizations"]
+        assert row["ambiguous"] == ("true" if rec.get("ambiguous") else "false")
+
+
+def test_csv_to_parquet_keeps_every_row(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from termkit.columnar import csv_to_parquet
+    from test_cli import run
+
+    source = tmp_path / "m.csv"
+    source.write_bytes(run("annotate", "-f", "csv", "--scope", "山西省", *map(str, SEEDS), cwd=tmp_path).stdout)
+    assert csv_to_parquet(str(source), str(tmp_path / "m.parquet"), block_size=4096) > 400
+    table = pq.read_table(tmp_path / "m.parquet")
+    expected = [m for p in SEEDS for m in ANNOTATOR.find(p.read_text(encoding="utf-8"), scope="山西省")]
+    assert table.column("text").to_pylist() == [m.text for m in expected]
+    assert table.column("candidates").to_pylist() == [list(m.candidates) for m in expected]
+    assert table.column("normalizations").to_pylist() == [list(m.normalizations) for m in expected]
+    assert table.column("id").to_pylist() == [m.id for m in expected]

@@ -23,7 +23,7 @@ ALLOWED = {
     "batch": {"match", "render", "textio"},
     "corpus": {"text", "glossary", "match", "textio", "scope"},
     "scope": set(),
-    "columnar": {"match"},
+    "columnar": {"match", "render"},
     "cache": set(),
     "native": set(),
 }
