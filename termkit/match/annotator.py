@@ -483,6 +483,24 @@ class Annotator:
                 k -= 1
         return out
 
+    def explain(
+        self, text: str, *, scope: "str | Place | None" = None, date: "str | int | None" = None,
+        overlapping: bool = False,
+    ) -> list:
+        """Every candidate occurrence in ``text`` with its verdict: why it was,
+        or was not, tagged (a list of :class:`~termkit.match.explain.Verdict`,
+        see :mod:`termkit.match.explain`). Those ``kept`` or ``ambiguous`` are
+        what :meth:`find` returns with the same arguments. Slow: for a person
+        asking why, not for corpora.
+
+        >>> ann = Annotator(Glossary.from_keys(["1236"]))
+        >>> [(v.text, v.verdict) for v in ann.explain("G1236 和 1236")]
+        [('1236', 'ascii-boundary'), ('1236', 'kept')]
+        """
+        from .explain import explain
+
+        return explain(self, text, scope=scope, date=date, overlapping=overlapping)
+
     def find_stream(
         self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False,
         scope: "str | Place | None" = None, date: "str | int | None" = None,
