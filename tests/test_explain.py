@@ -19,6 +19,7 @@ from termkit.match.explain import By, TooLarge, write_explain
 from termkit.render import Doc
 from termkit.text.normalize import View
 from test_annotate import ALPHABET, CJK, EXACT, keys_st, make, reference, text_st
+from test_cli import lines, run
 from test_native import pure_python
 
 C_MODULE = [True, False] if termkit.native.module is not None else [False]
@@ -268,3 +269,56 @@ def test_the_writer_refuses_a_document_too_large(monkeypatch):
     assert len(list(write_explain(ann, ["实现双碳", "目标"], Doc("a.txt")))) == 1
     with pytest.raises(TooLarge, match="a.txt: too large for --explain"):
         list(write_explain(ann, ["实现双碳", "目标", "。。。"], Doc("a.txt")))
+
+
+# -- the command -----------------------------------------------------------------------------
+
+GLOSSARY = """glossary: mine
+terms:
+  - {id: sd/清化收, key: 清化收, headword: 清化收, kind: abbreviation, scope: 长治市上党区, sources: [{document: notes}]}
+  - {id: n/清化收, key: 清化收, headword: 清化收, kind: abbreviation, scope: national, sources: [{document: notes}]}
+  - id: n/12345
+    key: "12345"
+    headword: "12345"
+    kind: numeric-slogan
+    scope: national
+    context: {quoted: true}
+    sources: [{document: notes}]
+"""
+
+
+def test_annotate_explain(tmp_path):
+    g = tmp_path / "mine.yaml"
+    g.write_text(GLOSSARY, encoding="utf-8")
+    doc = tmp_path / "doc.txt"
+    text = "推进清化收，拨打12345热线，落实“12345”机制"
+    doc.write_text(text, encoding="utf-8")
+    proc = run("annotate", "--explain", "--no-default-glossary", "-g", str(g), "--scope", "上党区", "--date", "2023",
+               str(doc), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    records = lines(proc)
+    assert [list(r)[0] for r in records] == ["file"] * 4
+    assert [(r["text"], r["id"], r["verdict"]) for r in records] == [
+        ("清化收", "sd/清化收", "kept"), ("清化收", "n/清化收", "scope"),
+        ("12345", "n/12345", "context"), ("12345", "n/12345", "kept")]
+    assert records[1]["by"] == {"id": "sd/清化收", "start": 2, "end": 5}
+    assert "2023" in records[0]["reason"] and all(text[r["start"] : r["end"]] == r["text"] for r in records)
+    # Detected from the first lines where not given, as for the mentions.
+    doc.write_text("四川省某县政府工作报告\n" + text, encoding="utf-8")
+    records = lines(run("annotate", "--explain", "--no-default-glossary", "-g", str(g), str(doc), cwd=tmp_path))
+    assert [(r["id"], r["verdict"]) for r in records][:2] == [("sd/清化收", "scope"), ("n/清化收", "kept")]
+
+
+def test_annotate_explain_errors(tmp_path):
+    doc = tmp_path / "doc.txt"
+    doc.write_text("实现双碳目标", encoding="utf-8")
+    proc = run("annotate", "--explain", "--format", "html", str(doc), cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == b""
+    assert proc.stderr.decode() == "termkit: --explain writes jsonl: it cannot be used with --format html\n"
+    big = tmp_path / "big.txt"
+    with open(big, "wb") as f:
+        f.truncate((64 << 20) + 1)  # sparse: nothing is written
+    proc = run("annotate", "--explain", str(doc), str(big), cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == b""
+    err = proc.stderr.decode()
+    assert err.startswith(f"termkit: {big}: too large for --explain (over 64 MiB)") and err.count("\n") == 1
