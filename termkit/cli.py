@@ -60,6 +60,7 @@ examples:
   termkit annotate -j 2 -o corpus.jsonl reports/*.txt   # two processes
   termkit annotate --scope 长治市上党区 --date 2023 report.txt   # say where and when it is from
   termkit annotate --manifest reports.csv --documents reports/*.md   # each file's place and date
+  termkit annotate --explain report.txt | grep 三区三线   # why each occurrence was tagged or not
 """
 
 def _add_glossary_options(p: argparse.ArgumentParser) -> None:
@@ -113,6 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help="jsonl offsets in code points of the decoded text (default) or bytes of the raw file")
     a.add_argument("--overlapping", action="store_true",
                    help="jsonl: report every occurrence, not only the leftmost-longest ones")
+    a.add_argument("--explain", action="store_true",
+                   help="instead of the mentions, every candidate occurrence with its verdict (kept, ambiguous, "
+                   "ascii-boundary, context, overlap, scope), the reason and the mention that won, as jsonl: to "
+                   "find out why a term was or was not tagged. Reads each file whole, in one process: for looking "
+                   "into a document (at most 64 MiB), not for corpora")
     a.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="annotate in N processes: many files at once, or one large file in segments "
                    "(output stays in input order); at most as many as the processors termkit may use")
@@ -260,6 +266,7 @@ def _locator(args):
 
 def _annotate(args) -> int:
     from .batch import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
+    from .match.explain import TooLarge
     from .render import FORMATS, printable
     from .textio import InputError, atomic_write
 
@@ -268,13 +275,15 @@ def _annotate(args) -> int:
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1")
     fmt = FORMATS[args.format]
+    if args.explain:
+        fmt = _explain_format(args)
     for option, given in (("offsets", args.offsets != "chars"), ("overlapping", args.overlapping)):
         if given and option not in fmt.options:
             takes = ", ".join(f.name for f in FORMATS.values() if option in f.options)
             raise CLIError(f"--{option} applies to --format {takes} only")
     _check_encoding(args.encoding)
-    jobs = min(args.jobs, usable_cpus())
-    job = AnnotateJob(_AnnotatorSpec(args), format=args.format, encoding=args.encoding, offsets=args.offsets,
+    jobs = 1 if args.explain else min(args.jobs, usable_cpus())
+    job = AnnotateJob(_AnnotatorSpec(args), format=fmt.name, encoding=args.encoding, offsets=args.offsets,
                       overlapping=args.overlapping, headers=len(args.files) > 1, locate=_locator(args),
                       documents=args.documents)
     job.compile()  # once, up front: a bad glossary fails before any output
@@ -302,7 +311,8 @@ def _annotate(args) -> int:
             if failures == len(files):
                 left = "" if args.output == "-" else f"; {args.output} left as it was"
                 raise CLIError(f"no input could be read{left}", EXIT_INPUT)
-    except (InputError, WorkerError) as e:  # refusing to overwrite an input, the output failed, a worker died
+    except (InputError, WorkerError, TooLarge) as e:
+        # refusing to overwrite an input, the output failed, a worker died, a document too large for --explain
         raise CLIError(str(e)) from None
     except BrokenPipeError:
         raise
@@ -311,6 +321,18 @@ def _annotate(args) -> int:
 
         raise CLIError(f"{args.output}: cannot write: {_reason(e)}") from None
     return EXIT_INPUT if failures else EXIT_OK
+
+
+def _explain_format(args):
+    """The format --explain writes: jsonl of verdicts, of files small enough to read whole."""
+    from .match.explain import MAX_BYTES, explain_format, too_large
+
+    if args.format != "jsonl":
+        raise CLIError(f"--explain writes jsonl: it cannot be used with --format {args.format}")
+    for path in args.files:
+        if path != "-" and os.path.isfile(path) and os.path.getsize(path) > MAX_BYTES:
+            raise CLIError(too_large(path))
+    return explain_format()
 
 
 def _check_encoding(encoding: str | None) -> None:

@@ -344,32 +344,39 @@ class Annotator:
 
     # -- matching -----------------------------------------------------
     def _valid(self, view: View, m: Match) -> bool:
+        """Whether candidate ``m`` is valid (``is_valid`` in termkit._native is its twin)."""
+        return self._rejection(view, m) is None
+
+    def _rejection(self, view: View, m: Match) -> str | None:
+        """Which rule rejects candidate ``m``: ``ascii-head``, ``ascii-tail``,
+        ``not_followed_by``, ``not_preceded_by`` or ``context`` (the context
+        its rule asks for is not there); None where it is valid."""
         s, e, i = m
         f = self._forms[i]
         if not f.check:
-            return True
+            return None
         vt = view.text
         if f.ascii_head and s > 0 and ascii_alnum(vt[s - 1]):
-            return False
+            return "ascii-head"
         if f.ascii_tail and e < len(vt) and ascii_alnum(vt[e]):
-            return False
+            return "ascii-tail"
         ctx = f.context
         if not ctx.checked:
-            return True
+            return None
         after, before, not_after, not_before = f.suffixes
         if not_after and vt.startswith(not_after, e):
-            return False
+            return "not_followed_by"
         if not_before and any(vt.endswith(b, 0, s) for b in not_before):
-            return False
+            return "not_preceded_by"
         if not ctx.constrained:
-            return True
+            return None
         if ctx.quoted and self._quoted(view, s, e):
-            return True
+            return None
         if after and vt.startswith(after, e):
-            return True
+            return None
         if before and any(vt.endswith(b, 0, s) for b in before):
-            return True
-        return False
+            return None
+        return "context"
 
     @staticmethod
     def _quoted(view: View, s: int, e: int) -> bool:
@@ -425,10 +432,11 @@ class Annotator:
         vt = view.text
         vlo = view.from_original(lo) if lo else 0
         vhi = len(vt) if hi is None else view.from_original(hi)
-        forms, valid = self._forms, self._valid
+        forms, rejected = self._forms, self._rejection
         if overlapping:
             return sorted(
-                m for m in self.engine.overlapping(vt) if vlo <= m[0] < vhi and (not forms[m[2]].check or valid(view, m))
+                m for m in self.engine.overlapping(vt)
+                if vlo <= m[0] < vhi and (not forms[m[2]].check or not rejected(view, m))
             )
         greedy = self.engine.longest(vt)
         if native.module is None:
@@ -448,7 +456,7 @@ class Annotator:
         matches are trusted again.
         """
         vt = view.text
-        forms, valid = self._forms, self._valid
+        forms, rejected = self._forms, self._rejection
         out: list[Match] = []
         k = 0
         n = len(greedy)
@@ -458,7 +466,7 @@ class Annotator:
             s, e, i = greedy[k]
             if s >= vhi:
                 break
-            if s >= p and (not forms[i].check or valid(view, greedy[k])):
+            if s >= p and (not forms[i].check or not rejected(view, greedy[k])):
                 out.append(greedy[k])
                 p = e
                 k += 1
@@ -469,7 +477,7 @@ class Annotator:
             cands = [
                 m
                 for m in ((a + p, b + p, j) for a, b, j in self.engine.overlapping(vt[p:end]))
-                if m[0] < min(limit, vhi) and (not forms[m[2]].check or valid(view, m))
+                if m[0] < min(limit, vhi) and (not forms[m[2]].check or not rejected(view, m))
             ]
             for m in select_longest(cands):
                 out.append(m)
@@ -484,6 +492,24 @@ class Annotator:
                 # selection from p; keep redoing the window from p.
                 k -= 1
         return out
+
+    def explain(
+        self, text: str, *, scope: "str | Place | None" = None, date: "str | int | None" = None,
+        overlapping: bool = False,
+    ) -> list:
+        """Every candidate occurrence in ``text`` with its verdict: why it was,
+        or was not, tagged (a list of :class:`~termkit.match.explain.Verdict`,
+        see :mod:`termkit.match.explain`). Those ``kept`` or ``ambiguous`` are
+        what :meth:`find` returns with the same arguments. Slow: for a person
+        asking why, not for corpora.
+
+        >>> ann = Annotator(Glossary.from_keys(["1236"]))
+        >>> [(v.text, v.verdict) for v in ann.explain("G1236 和 1236")]
+        [('1236', 'ascii-boundary'), ('1236', 'kept')]
+        """
+        from .explain import explain
+
+        return explain(self, text, scope=scope, date=date, overlapping=overlapping)
 
     def find_stream(
         self, pieces: Iterable[str], *, context: int = CONTEXT, overlapping: bool = False,
