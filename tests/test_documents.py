@@ -172,3 +172,10 @@ def test_the_provinces_of_the_shared_corpus():
 def test_the_state_council_reports_are_the_nations():
     infos = [report_info(text) for _, _, text in _corpus("state-council")]
     assert sum(i.jurisdiction.value == "中华人民共和国" for i in infos) >= 0.95 * len(infos)
+
+
+def test_a_sentence_ending_in_a_province_word_is_no_place():
+    """A meeting line's "place" must read as one: 大会听取了省人大常委会… names none."""
+    text = "开幕\n\n大会听取了省人大常委会副主任作的关于某某条例的说明。\n大会审查了省人民政府关于计划的报告。\n"
+    assert jurisdiction(text).value is None
+    assert jurisdiction("——2024年1月9日在南岭市第十六届人民代表大会第三次会议上\n").value == "南岭市"

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePath
 
+from ..scope.places import known
 from ..text.numerals import DIGITS, parse_numeral
 
 
@@ -95,8 +96,14 @@ _HEAD_LINES = 40
 _HEADING_CHARS = 80
 
 
+#: What a place's name does not hold, where the table of places does not know it: 大会听取了省 is no place.
+_NOT_A_PLACE = re.compile(r"[了的在与及对向为是听审议作由将把被从]")
+
+
 def _place(name: str) -> str | None:
-    return None if name in _GENERIC or name.startswith(("我", "全", "本", "第")) else name
+    if name in _GENERIC or name.startswith(("我", "全", "本", "第")):
+        return None
+    return name if known(name) or not _NOT_A_PLACE.search(name) else None
 
 
 def _title(text: str) -> str | None:

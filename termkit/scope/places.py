@@ -137,6 +137,19 @@ def place(name: str) -> Optional[Place]:
     return Place(path)
 
 
+def known(name: str) -> bool:
+    """Whether ``name`` reads wholly as places of the table (or the country).
+
+    >>> known("长治市上党区"), known("上党区"), known("national"), known("长治市高新区"), known("大会听取了省")
+    (True, True, True, False, False)
+    """
+    p = place(name)
+    if p is None:
+        return False
+    index, _ = _table()
+    return all(part in index for part in p.path)
+
+
 def _shared(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     """The ancestors all the paths share (a path's own last name is not shared)."""
     first = paths[0]
