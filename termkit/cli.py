@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import io
 import json
 import os
 import sys
@@ -103,8 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("files", nargs="+", metavar="FILE", help="text files to annotate, or - for standard input")
     from .render import FORMATS
 
-    a.add_argument("--format", "-f", choices=tuple(FORMATS), default="jsonl",
-                   help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values()))
+    a.add_argument("--format", "-f", choices=(*FORMATS, "parquet"), default="jsonl",
+                   help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
+                   + "; parquet: the csv's rows as a Parquet file, typed (needs pyarrow: termkit[arrow])")
     a.add_argument("--output", "-o", metavar="PATH", default="-",
                    help="write here (atomically) instead of standard output")
     _add_glossary_options(a)
@@ -274,7 +276,10 @@ def _annotate(args) -> int:
         raise CLIError("standard input (-) can be read only once")
     if args.jobs < 1:
         raise CLIError("--jobs must be at least 1")
-    fmt = FORMATS[args.format]
+    parquet = args.format == "parquet"
+    if parquet:
+        _check_parquet(args)
+    fmt = FORMATS["csv" if parquet else args.format]
     if args.explain:
         fmt = _explain_format(args)
     for option, given in (("offsets", args.offsets != "chars"), ("overlapping", args.overlapping)):
@@ -298,7 +303,9 @@ def _annotate(args) -> int:
     failures = 0
     try:
         # Inputs include the glossary files: -o must never overwrite either.
-        with atomic_write(args.output, inputs=[*files, *args.glossary, *args.terms]) as out:
+        with atomic_write(args.output, inputs=[*files, *args.glossary, *args.terms]) as final:
+            # Parquet is made from the csv, written first to a temporary file.
+            out = _temporary_text() if parquet else final
             title = printable(files[0]) if len(files) == 1 else f"{len(files)} documents"
             out.write(fmt.head(f"termkit: {title}"))
             if jobs > 1 and len(files) == 1 and segmentable(job, files[0]):
@@ -311,6 +318,13 @@ def _annotate(args) -> int:
             if failures == len(files):
                 left = "" if args.output == "-" else f"; {args.output} left as it was"
                 raise CLIError(f"no input could be read{left}", EXIT_INPUT)
+            if parquet:
+                from .columnar import csv_to_parquet
+
+                out.flush()
+                out.buffer.seek(0)
+                final.flush()
+                csv_to_parquet(out.buffer, final.buffer)
     except (InputError, WorkerError, TooLarge) as e:
         # refusing to overwrite an input, the output failed, a worker died, a document too large for --explain
         raise CLIError(str(e)) from None
@@ -321,6 +335,23 @@ def _annotate(args) -> int:
 
         raise CLIError(f"{args.output}: cannot write: {_reason(e)}") from None
     return EXIT_INPUT if failures else EXIT_OK
+
+
+def _check_parquet(args) -> None:
+    """Usage errors of --format parquet: pyarrow missing, binary output to a terminal."""
+    import importlib.util
+
+    if importlib.util.find_spec("pyarrow") is None:
+        raise CLIError("--format parquet needs pyarrow: pip install 'termkit[arrow]'")
+    if args.output == "-" and sys.stdout is not None and sys.stdout.isatty():
+        raise CLIError("--format parquet writes binary data: give -o FILE.parquet (or redirect the output)")
+
+
+def _temporary_text():
+    """A UTF-8 text stream on a nameless temporary file, its bytes at ``.buffer``."""
+    import tempfile
+
+    return io.TextIOWrapper(tempfile.TemporaryFile("w+b"), encoding="utf-8", newline="")
 
 
 def _explain_format(args):

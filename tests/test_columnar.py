@@ -131,3 +131,24 @@ def test_csv_to_parquet_keeps_every_row(tmp_path):
     assert table.column("candidates").to_pylist() == [list(m.candidates) for m in expected]
     assert table.column("normalizations").to_pylist() == [list(m.normalizations) for m in expected]
     assert table.column("id").to_pylist() == [m.id for m in expected]
+
+
+def test_annotate_format_parquet(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    import json
+
+    from test_cli import run
+
+    files = [str(p) for p in SEEDS]
+    out = tmp_path / "m.parquet"
+    proc = run("annotate", "-f", "parquet", "-j", "2", *files, "-o", str(out), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    records = [json.loads(x) for x in run("annotate", *files, cwd=tmp_path).stdout.decode().splitlines()]
+    table = pq.read_table(out)
+    assert table.column("start").to_pylist() == [r["start"] for r in records]
+    assert table.column("file").to_pylist() == [r["file"] for r in records]
+    assert table.column("definition").to_pylist() == [r["definition"] for r in records]
+    piped = run("annotate", "-f", "parquet", files[0], cwd=tmp_path)  # standard output, not a terminal
+    assert piped.returncode == 0 and piped.stdout[:4] == b"PAR1"
+    bad = run("annotate", "-f", "parquet", str(tmp_path / "missing.txt"), "-o", str(out), cwd=tmp_path)
+    assert bad.returncode == 1 and pq.read_table(out).num_rows == len(records)  # left as it was
