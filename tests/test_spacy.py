@@ -151,6 +151,38 @@ def test_other_components_spans_are_laid_again_on_split_tokens():
     assert [s.text for s in doc.spans["termkit"]] == ["三区三线"]
 
 
+def test_tokens_annotated_before_termkit_are_split_in_place():
+    nlp = spacy.blank("zh")
+    nlp.tokenizer = ChunkTokenizer(nlp.vocab, 3)
+
+    @spacy.Language.component("tag_and_mark")
+    def tag(doc):
+        for t in doc:
+            t.tag_ = "W"
+        doc.ents = [Span(doc, 0, 1, label="ORG")]  # 科学划
+        return doc
+
+    nlp.add_pipe("tag_and_mark")
+    nlp.add_pipe("termkit")
+    doc = nlp("科学划定三区三线")
+    assert [(t.text, t.tag_) for t in doc] == [("科学划", "W"), ("定", "W"), ("三区", "W"), ("三线", "W")]
+    assert [(e.text, e.label_) for e in doc.ents] == [("科学划", "ORG")]
+    assert [s.text for s in doc.spans["termkit"]] == ["三区三线"]
+
+
+def test_a_split_doc_keeps_its_user_data():
+    nlp = pipeline(words=3)
+    doc = nlp.make_doc("推进项目建设“四全工作法”")
+    doc._.termkit_scope = "山西省"
+    doc._.termkit_date = 2024
+    doc.cats = {"report": 1.0}
+    new = nlp.get_pipe("termkit")(doc)
+    assert new is not doc  # made in one pass: use the Doc the component returns
+    doc = new
+    assert [s.label_ for s in doc.spans["termkit"]] == [AMBIGUOUS]
+    assert (doc._.termkit_scope, doc._.termkit_date, doc.cats) == ("山西省", 2024, {"report": 1.0})
+
+
 # -- config -------------------------------------------------------------------
 
 def test_normalization_off_finds_fewer_mentions():
