@@ -17,7 +17,10 @@ NaN) has no mentions; a value that is not a string is a TypeError.
 
 from __future__ import annotations
 
-import pandas as pd
+try:
+    import pandas as pd
+except ImportError:
+    raise ImportError("termkit.integrations.pandas needs pandas: pip install 'termkit[pandas]'") from None
 
 from ..columnar import COLUMNS, mention_columns
 from ..match import Annotator

@@ -17,7 +17,10 @@ that Polars' own string functions (``str.find_many``) report.
 
 from __future__ import annotations
 
-import polars as pl
+try:
+    import polars as pl
+except ImportError:
+    raise ImportError("termkit.integrations.polars needs polars: pip install 'termkit[polars]'") from None
 
 from ..columnar import mention_columns
 from ..match import Annotator

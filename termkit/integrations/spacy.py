@@ -41,15 +41,8 @@ is imported only when a component is built.
 from __future__ import annotations
 
 import tempfile
-import unittest
 from pathlib import Path
 from typing import Optional, Union
-
-
-class SpacyMissing(unittest.SkipTest):
-    """spaCy is not installed. A SkipTest (not an ImportError, which pytest
-    reports as a collection error), so that a test run without spaCy skips
-    this module: ``pytest --doctest-modules`` imports every module."""
 
 
 try:
@@ -59,7 +52,7 @@ try:
     from spacy.language import Language
     from spacy.tokens import Doc, Span, SpanGroup
 except ImportError:
-    raise SpacyMissing("termkit.integrations.spacy needs spaCy: pip install 'termkit[spacy]'") from None
+    raise ImportError("termkit.integrations.spacy needs spaCy: pip install 'termkit[spacy]'") from None
 
 #: The label of a mention that no rule decides (its candidates are in ``span._.termkit``).
 AMBIGUOUS = "ambiguous"
