@@ -18,7 +18,7 @@ from termkit.match import VERDICTS, Verdict
 from termkit.match.explain import By, TooLarge, write_explain
 from termkit.render import Doc
 from termkit.text.normalize import View
-from test_annotate import ALPHABET, CJK, EXACT, keys_st, make, reference, text_st
+from test_annotate import ALPHABET, CJK, EXACT, keys_st, make, random_rules, reference, text_st
 from test_cli import lines, run
 from test_native import pure_python
 
@@ -80,18 +80,7 @@ def against_reference(c_module, keys, text, data, overlapping, alphabet):
     """Exact matching with random context rules and vetoes: what is rejected
     (ascii-boundary, context) is exactly what the reference finds invalid,
     and what is kept is the reference's selection."""
-    strings = st.lists(st.text(alphabet, min_size=1, max_size=2), min_size=1, max_size=2)
-    constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
-    suffixes = {k: data.draw(strings) for k in constrained}
-    vetoed = data.draw(st.lists(st.sampled_from(keys), unique=True))
-    vetoes = {k: (data.draw(st.just([]) | strings), data.draw(st.just([]) | strings)) for k in vetoed}
-    terms = []
-    for k in keys:
-        context = {"followed_by": suffixes[k]} if k in suffixes else {}
-        if k in vetoes:
-            context.update(not_followed_by=vetoes[k][0], not_preceded_by=vetoes[k][1])
-        terms.append(make(key=k, context=context, scope="national"))
-    ann = Annotator(Glossary(terms), normalization=EXACT)
+    ann = Annotator(Glossary(random_rules(keys, data, alphabet, scope="national")), normalization=EXACT)
     with twin(c_module):
         verdicts = check(ann, text, overlapping=overlapping)
     valid = set(reference(keys, text, True, suffixes, vetoes))
