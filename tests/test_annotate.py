@@ -97,9 +97,10 @@ def test_offsets_index_the_original(keys, text):
         assert text[m.start : m.end] == m.text
 
 
-def random_rules(keys, data, alphabet, **fields) -> list:
+def random_rules(keys, data, alphabet, **fields) -> tuple[list, dict, dict]:
     """Terms of ``keys``, some constrained by random followed_by strings and
-    some vetoed by random not_followed_by / not_preceded_by strings."""
+    some vetoed by random not_followed_by / not_preceded_by strings; with
+    those strings, as :func:`reference` takes them."""
     strings = st.lists(st.text(alphabet, min_size=1, max_size=2), min_size=1, max_size=2)
     constrained = data.draw(st.lists(st.sampled_from(keys), unique=True))
     suffixes = {k: data.draw(strings) for k in constrained}
@@ -111,13 +112,14 @@ def random_rules(keys, data, alphabet, **fields) -> list:
         if k in vetoes:
             context.update(not_followed_by=vetoes[k][0], not_preceded_by=vetoes[k][1])
         terms.append(make(key=k, context=context, **fields))
-    return terms
+    return terms, suffixes, vetoes
 
 
 def check_with_constraints(engine, keys, text, data, alphabet, overlapping=True):
     """find, with random keys constrained by followed_by and others vetoed by
     not_followed_by / not_preceded_by, against the reference."""
-    ann = Annotator(Glossary(random_rules(keys, data, alphabet)), normalization=EXACT, engine=engine)
+    terms, suffixes, vetoes = random_rules(keys, data, alphabet)
+    ann = Annotator(Glossary(terms), normalization=EXACT, engine=engine)
     assert spans(ann.find(text)) == reference(keys, text, suffixes=suffixes, vetoes=vetoes)
     if overlapping:
         assert spans(ann.find(text, overlapping=True)) == reference(keys, text, True, suffixes, vetoes)

@@ -5,7 +5,6 @@ the C module and without it."""
 from __future__ import annotations
 
 import contextlib
-import json
 from collections import Counter
 
 import pytest
@@ -80,7 +79,8 @@ def against_reference(c_module, keys, text, data, overlapping, alphabet):
     """Exact matching with random context rules and vetoes: what is rejected
     (ascii-boundary, context) is exactly what the reference finds invalid,
     and what is kept is the reference's selection."""
-    ann = Annotator(Glossary(random_rules(keys, data, alphabet, scope="national")), normalization=EXACT)
+    terms, suffixes, vetoes = random_rules(keys, data, alphabet, scope="national")
+    ann = Annotator(Glossary(terms), normalization=EXACT)
     with twin(c_module):
         verdicts = check(ann, text, overlapping=overlapping)
     valid = set(reference(keys, text, True, suffixes, vetoes))
