@@ -19,10 +19,14 @@ import sys
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 from itertools import chain
 
 from .match import Annotator
 from .textio import InputError
+
+if TYPE_CHECKING:
+    from .render import Doc
 
 #: A large file is cut into segments of about this many bytes for ``--jobs``.
 SEGMENT_BYTES = 4 << 20
@@ -95,7 +99,7 @@ class AnnotateJob:
 
     def _write(self, stream, path: str, index: int, part, progress, out) -> None:
         """Annotate ``stream`` into ``part`` (``out``, or a buffer for it)."""
-        from .render import FORMATS, Doc
+        from .render import FORMATS
 
         fmt = FORMATS[self.format]
         pieces = iter(_Progressed(stream, progress, out))
@@ -110,7 +114,7 @@ class AnnotateJob:
         for piece in fmt.write(self.annotator, chain(head, pieces), doc, **{k: options[k] for k in fmt.options}):
             part.write(piece)
 
-    def doc(self, path: str, index: int, encoding: str, bom: bytes, head: str) -> "Doc":
+    def doc(self, path: str, index: int, encoding: str, bom: bytes, head: str) -> Doc:
         """What the formats know of a file (:class:`~termkit.render.Doc`), where
         and when it is from included (from ``locate`` and ``head``, the
         start of its text)."""

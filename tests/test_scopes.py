@@ -3,7 +3,6 @@ by where and when a document is from (termkit.scope.resolve), end to end."""
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import subprocess
@@ -18,8 +17,8 @@ import termkit
 from conftest import full
 from termkit import Annotator, Glossary
 from termkit.glossary.files import GlossaryError
-from termkit.scope.places import NATIONAL, Place, contains, place
-from termkit.scope.resolve import clean_period, period_years, resolve
+from termkit.scope.places import NATIONAL, contains, place
+from termkit.scope.resolve import clean_period, resolve
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = yaml.safe_load((ROOT / "tests/cases/scopes.yaml").read_text(encoding="utf-8"))
