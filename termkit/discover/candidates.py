@@ -51,7 +51,7 @@ MEASURES = (
     "天", "周", "季", "时", "分", "秒", "岁", "人", "名", "口", "户", "元", "角", "块", "米", "吨", "亩", "斤",
     "公", "千", "百", "万", "亿", "余", "多", "来", "是", "要", "则", "些", "者", "份", "期", "股", "轮", "遍",
     "趟", "场", "回", "的", "了", "也", "都", "就", "和", "与", "及", "或", "等", "点", "层", "批", "家",
-    "所", "座", "台", "辆", "栋", "间", "张", "把", "只", "头", "份", "篇", "种", "方面", "者",
+    "所", "座", "台", "辆", "栋", "间", "把", "只", "头", "份", "篇", "种", "方面", "者",
     "审", "读", "中全会", "次会议", "号", "到", "至", "分之", "倍", "小时", "星", "审议",
 )
 _MEASURE = re.compile("|".join(sorted(map(re.escape, set(MEASURES)), key=len, reverse=True)))
@@ -134,7 +134,7 @@ def scan_line(line: str, n: int, obs: dict[str, Observation]) -> None:
     for s, run, tail in numeral_runs(line):
         opened = s > 0 and line[s - 1] in _OPEN_Q
         repeat = run[0] != "一" or len(run) > 1 or any(c in LEADS for c in tail)
-        for k in range(1, len(tail) + 1):
+        for k in range(0 if len(run) > 1 else 1, len(tail) + 1):
             key = run + tail[:k]
             e = s + len(key)
             quoted = opened and (s, e) in quoted_spans

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..textio import InputError, read_document
 from .candidates import LEADS, scan_text
 from .definitions import find_definitions
-from .near import NearMisses, covered, within_mention
+from .near import NearMisses, covered, tagged_whole, within_mention
 from .rank import Candidate, closed, plausible, score
 
 #: A two-character quoted string without a numeral (“温度”, “鹿鸣”: emphasis, brands)
@@ -94,6 +94,11 @@ def select(found: dict[str, Candidate], annotator, near: NearMisses | None = Non
     counts = {k: c.count for k, c in found.items() if c.numeral}
     out = []
     for key, c in found.items():
+        hit = near(key) if near is not None and len(key) >= 3 else None
+        if hit and not tagged_whole(annotator, key):
+            c.variant_of, c.variant_how = hit
+            out.append(c)
+            continue
         if not plausible(key, c.quoted > 0):
             continue
         if c.definition is None:
@@ -106,10 +111,6 @@ def select(found: dict[str, Candidate], annotator, near: NearMisses | None = Non
                 continue
         if covered(annotator, key):
             continue
-        if near is not None:
-            hit = near(key)
-            if hit:
-                c.variant_of, c.variant_how = hit
         out.append(c)
     out.sort(key=lambda c: (-score(c), c.key))
     return out

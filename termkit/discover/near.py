@@ -5,8 +5,9 @@ Traditional script, width, breaks, quotes, known variants) tags it: a mention
 that starts where it starts (十四五规划 is 十四五's), or mentions that cover
 at least 60% of its characters (四个全面战略布局).
 
-A **near miss** is a candidate that is not covered but is a known form written
-otherwise (:class:`NearMisses`):
+A **near miss** is a candidate that is a known form written otherwise, and
+that no single mention tags whole (it may hold a shorter known term, as
+一件事、一次办 holds 一件事); it is kept whatever its count (:class:`NearMisses`):
 
 - ``punctuation``: the same with 、，· or spaces inside (一件事、一次办 for 一件事一次办): an alias;
 - ``traditional``: a Simplified/Traditional mix whose Simplified reading is a
@@ -38,6 +39,17 @@ def covered(annotator, key: str) -> bool:
         return True
     inside = sum(min(m.end, len(key) + 1) - max(m.start, 1) for m in mentions)
     return inside >= COVERED_SHARE * len(key)
+
+
+def tagged_whole(annotator, key: str) -> bool:
+    """Whether one mention is the whole of ``key`` (a near miss the glossary already lists).
+
+    >>> from termkit import Annotator, Glossary
+    >>> ann = Annotator(Glossary.from_keys(["一件事"]))
+    >>> tagged_whole(ann, "一件事"), tagged_whole(ann, "一件事、一次办")
+    (True, False)
+    """
+    return any(m.start == 1 and m.end == len(key) + 1 for m in annotator.find(f"“{key}”"))
 
 
 def within_mention(annotator, line: str, key: str) -> bool:
