@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                     epilog="example:\n  termkit glossary schema > glossary.schema.json   "
                     "# then point your editor's YAML schema setting at it",
                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    from .discover.cli import add_parser as add_discover_parser
+
+    add_discover_parser(sub)
     return parser
 
 
@@ -630,6 +633,10 @@ def _run(parser: argparse.ArgumentParser, args) -> int:
         return _extract(args)
     if args.command == "validate":
         return _validate(args)
+    if args.command == "discover":
+        from .discover.cli import run as discover
+
+        return discover(args)
     if args.command == "glossary":
         if not args.glossary_command:
             args.print_glossary_help()

@@ -26,6 +26,8 @@ ALLOWED = {
     "columnar": {"match", "render"},
     "cache": set(),
     "native": set(),
+    # cli: discover.cli takes annotate's glossary options from termkit.cli, imported when called
+    "discover": {"text", "glossary", "match", "corpus", "textio", "scope", "batch", "cli"},
 }
 
 
