@@ -202,6 +202,9 @@ def build_parser() -> argparse.ArgumentParser:
                     epilog="example:\n  termkit glossary schema > glossary.schema.json   "
                     "# then point your editor's YAML schema setting at it",
                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    from .stats.cli import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -635,6 +638,10 @@ def _run(parser: argparse.ArgumentParser, args) -> int:
             args.print_glossary_help()
             return EXIT_USAGE
         return _glossary(args)
+    if args.command in ("stats", "trend"):
+        from .stats.cli import run
+
+        return run(args)
     parser.print_help()
     return EXIT_USAGE
 

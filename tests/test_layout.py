@@ -26,6 +26,7 @@ ALLOWED = {
     "columnar": {"match", "render"},
     "cache": set(),
     "native": set(),
+    "stats": {"cli", "batch", "corpus", "render", "text", "textio"},  # cli: its errors and shared options
 }
 
 
