@@ -198,8 +198,9 @@ def summary(tally, terms: list[dict], top: int = 15) -> str:
         lines.append(f"{tally.undated()} documents without a date: counted, but in no year's series")
     if tally.failed:
         lines.append(f"{len(tally.failed)} documents could not be read")
-    hows = Counter(("meeting line" if (d.get("date_how") or "").startswith("meeting line") else d.get("date_how"))
-                   for d in docs)
+    import re
+
+    hows = Counter(re.sub(r" [0-9]+$", "", d.get("date_how") or "unknown") for d in docs)
     lines.append("dates from: " + ", ".join(f"{how} {n}" for how, n in hows.most_common()))
     total = sum(t["mentions"] for t in terms)
     ambiguous = sum(t["mentions"] for t in terms if t["ambiguous"])

@@ -9,7 +9,7 @@ the rows as an array of objects. Parquet needs pyarrow (``pip install
 >>> out = io.StringIO()
 >>> write_csv([{"term": "x/1", "per_year": {2020: 3}}], out)
 >>> out.getvalue()
-'term,per_year\\r\\n"x/1","{""2020"": 3}"\\r\\n'
+'"term","per_year"\\r\\n"x/1","{""2020"": 3}"\\r\\n'
 """
 
 from __future__ import annotations
