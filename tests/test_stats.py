@@ -194,6 +194,7 @@ def test_no_chinese_font_at_all_says_what_to_install(monkeypatch):
 
     only_latin = [f for f in font_manager.fontManager.ttflist if f.name.startswith("DejaVu")]
     monkeypatch.setattr(font_manager.fontManager, "ttflist", only_latin)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [f.fname for f in only_latin])
     with pytest.raises(PlotError, match=r"apt install fonts-noto-cjk.*--font PATH"):
         find_font("高质量发展")
 

@@ -12,6 +12,7 @@ to install.
 from __future__ import annotations
 
 import os
+from itertools import chain
 
 #: Font families known to cover Chinese, tried first, in this order.
 PREFERRED = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "WenQuanYi Micro Hei",
@@ -70,13 +71,15 @@ def find_font(text: str, given: str | None = None) -> str:
     fonts = sorted(font_manager.fontManager.ttflist,
                    key=lambda f: PREFERRED.index(f.name) if f.name in PREFERRED else len(PREFERRED))
     seen = set()
-    for f in fonts:
-        if f.fname in seen or not f.fname.lower().endswith((".ttf", ".otf", ".ttc")):
+    # matplotlib's list is cached from its first run: a font installed since
+    # is found among the system's font files, listed afresh.
+    for path in chain((f.fname for f in fonts), sorted(font_manager.findSystemFonts())):
+        if path in seen or not path.lower().endswith((".ttf", ".otf", ".ttc")):
             continue
-        seen.add(f.fname)
+        seen.add(path)
         try:
-            if not missing_glyphs(f.fname, text):
-                return f.fname
+            if not missing_glyphs(path, text):
+                return path
         except (RuntimeError, OSError, ValueError):
             continue
     raise PlotError(INSTALL)
