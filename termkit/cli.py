@@ -205,6 +205,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .discover.cli import add_parser as add_discover_parser
 
     add_discover_parser(sub)
+    from .stats.cli import add_parsers
+
+    add_parsers(sub)
     return parser
 
 
@@ -642,6 +645,10 @@ def _run(parser: argparse.ArgumentParser, args) -> int:
             args.print_glossary_help()
             return EXIT_USAGE
         return _glossary(args)
+    if args.command in ("stats", "trend"):
+        from .stats.cli import run
+
+        return run(args)
     parser.print_help()
     return EXIT_USAGE
 

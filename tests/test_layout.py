@@ -28,6 +28,7 @@ ALLOWED = {
     "native": set(),
     # cli: discover.cli takes annotate's glossary options from termkit.cli, imported when called
     "discover": {"text", "glossary", "match", "corpus", "textio", "scope", "batch", "cli"},
+    "stats": {"cli", "batch", "corpus", "render", "text", "textio"},  # cli: its errors and shared options
 }
 
 
