@@ -29,9 +29,8 @@ Every field of a term survives a round trip through every format:
 
 >>> from termkit.glossary import Glossary
 >>> terms = list(Glossary.from_keys(["双碳"]))
->>> print(dump(terms, "csv"), end="")
-key,definition,aliases,variants,kind,scope,period,en,headword,id,sources,components,context
-双碳,,,,other,unknown,,,双碳,adhoc/双碳,ad hoc,,
+>>> dump(terms, "csv").splitlines()
+['key,definition,aliases,variants,kind,scope,period,en,headword,id,sources,components,context', '双碳,,,,other,unknown,,,双碳,adhoc/双碳,ad hoc,,']
 >>> parse("mine.csv", dump(terms, "csv").encode()).terms == tuple(terms)
 True
 >>> parse("mine.csv", b"key,definition\n\xe5\x8f\x8c\xe7\xa2\xb3,\n").terms[0].id
@@ -157,8 +156,8 @@ def _cell(term: Term, field: str) -> str:
         return _join(list(value))
     if field == "sources":
         docs = [s.document for s in value]
-        if all(s.item is None and s.line is None and s.note is None for s in value):
-            return _join(docs)
+        if _joinable(docs) and all(s.item is None and s.line is None and s.note is None for s in value):
+            return "|".join(docs)
         return json.dumps(to_json(value, exclude_defaults=True), ensure_ascii=False)
     if field in _JSON_CELLS:
         data = to_json(value, exclude_defaults=True)
@@ -170,10 +169,13 @@ def _cell(term: Term, field: str) -> str:
 
 def _join(items: list[str]) -> str:
     """Items joined by |, or as a JSON list where that would not read back."""
-    if all(x and x == x.strip() and "|" not in x and "；" not in x for x in items) and not (
-            items and items[0].startswith("[")):
-        return "|".join(items)
-    return json.dumps(items, ensure_ascii=False)
+    return "|".join(items) if _joinable(items) else json.dumps(items, ensure_ascii=False)
+
+
+def _joinable(items: list[str]) -> bool:
+    """Whether ``|`` joins these items so that :func:`_split` gives them back."""
+    return all(x and x == x.strip() and "|" not in x and "；" not in x for x in items) and not (
+        items and items[0].startswith("["))
 
 
 def _split(cell: str, where: str, column: str) -> list:
@@ -199,7 +201,7 @@ def _write_table(header: list[str], rows: list[list[str]], fmt: str) -> str:
         lines = [header] + [[esc.sub(lambda m: _ESCAPES[m.group()], c) for c in row] for row in rows]
         return "".join("\t".join(row) + "\n" for row in lines)
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out)  # Excel's dialect: CRLF, and a field with a CR or LF quoted
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue()
@@ -257,9 +259,12 @@ def _key_column(header: list[str]) -> str:
 
 def _columns(where: str, header: list[str]) -> list[str | None]:
     """The field each column holds (None: an unnamed, empty column), from the header row."""
+    names = [h.strip().lstrip("#").strip().lower() if i == 0 else h.strip().lower() for i, h in enumerate(header)]
+    if "key" not in names and "source" not in names:
+        raise GlossaryError(f"{where}: the first row must name the columns, with a 'key' (or 'source') column; "
+                            f"it is {','.join(header)[:60]!r}")
     columns: list[str | None] = []
-    for i, h in enumerate(header):
-        name = h.strip().lstrip("#").strip().lower() if i == 0 else h.strip().lower()
+    for h, name in zip(header, names):
         field = OMEGAT_COLUMNS.get(name, name)
         if not name:
             columns.append(None)
@@ -270,9 +275,6 @@ def _columns(where: str, header: list[str]) -> list[str | None]:
         if field in columns:
             raise GlossaryError(f"{where}: column {h.strip()!r} given twice in the header row")
         columns.append(field)
-    if "key" not in columns:
-        raise GlossaryError(f"{where}: the first row must name the columns, with a 'key' (or 'source') column; "
-                            f"it is {','.join(header)[:60]!r}")
     return columns
 
 
