@@ -76,7 +76,7 @@ def format_of(path: str | Path) -> str | None:
     return EXTENSIONS.get(Path(path).suffix.lower())
 
 
-def dump(terms: Iterable[Term], fmt: str, *, omegat: bool = False, name: str = "termkit") -> str:
+def dump(terms: Iterable[Term], fmt: str, *, omegat: bool = False) -> str:
     """The terms as the text of a file in format ``fmt`` (one of :data:`FORMATS`);
     ``omegat`` (csv or tsv) writes OmegaT's three columns. A value the format
     cannot hold (a control character in XML) is a :class:`GlossaryError`."""
@@ -84,7 +84,7 @@ def dump(terms: Iterable[Term], fmt: str, *, omegat: bool = False, name: str = "
     if fmt == "jsonl":
         return "".join(json.dumps(to_json(t, exclude_defaults=True), ensure_ascii=False) + "\n" for t in terms)
     if fmt == "tbx":
-        return _dump_tbx(terms, name)
+        return _dump_tbx(terms)
     if fmt in ("csv", "tsv"):
         header = list(OMEGAT_COLUMNS) if omegat else list(COLUMNS)
         fields = list(OMEGAT_COLUMNS.values()) if omegat else list(COLUMNS)
@@ -305,7 +305,7 @@ def _tbx_text(value: str, what: str) -> str:
     return value
 
 
-def _dump_tbx(terms: list[Term], name: str) -> str:
+def _dump_tbx(terms: list[Term]) -> str:
     from xml.etree import ElementTree as ET
 
     def el(parent, tag, text=None, **attrib):
@@ -315,7 +315,7 @@ def _dump_tbx(terms: list[Term], name: str) -> str:
 
     root = ET.Element("tbx", {"type": "TBX-Basic", "style": "dca", _XML_LANG: "zh", "xmlns": TBX_NS})
     desc = el(el(el(root, "tbxHeader"), "fileDesc"), "sourceDesc")
-    el(desc, "p", _tbx_text(f"termkit glossary {name}", "the glossary's name"))
+    el(desc, "p", f"a termkit glossary of {len(terms)} terms")
     body = el(el(root, "text"), "body")
     for n, t in enumerate(terms, 1):
         what = f"term {t.id}"
