@@ -67,7 +67,8 @@ examples:
 def _add_glossary_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--glossary", "-g", action="append", default=[], metavar="PATH",
-        help="a glossary YAML file to add to the bundled glossary (repeatable); its entries "
+        help="a glossary file to add to the bundled glossary (repeatable): YAML, or by its extension TBX, "
+        "CSV, TSV or JSON lines; its entries "
         "replace bundled ones with the same id or form",
     )
     p.add_argument(
@@ -198,6 +199,21 @@ def build_parser() -> argparse.ArgumentParser:
     gs.add_argument("key", help="the term's key, alias, variant or id")
     gs.add_argument("--format", choices=("text", "json"), default="text")
     _add_glossary_options(gs)
+    ge = gsub.add_parser(
+        "export", help="write the glossary as TBX, CSV, TSV or JSON lines (for CAT tools and spreadsheets)",
+        description="Write the glossary (the bundled one and any --glossary files) in an exchange format. "
+        "Every format reads back with --glossary FILE (by its extension: .tbx, .csv, .tsv, .jsonl) into "
+        "the same terms. TBX is TBX-Basic, DCA style (ISO 30042).",
+        epilog="examples:\n  termkit glossary export --format tbx -o terms.tbx\n"
+        "  termkit glossary export --format csv -o terms.csv       # edit in a spreadsheet, then:\n"
+        "  termkit annotate --glossary terms.csv report.txt\n"
+        "  termkit glossary export --format tsv --omegat -o glossary.txt   # OmegaT: source, target, comment",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    ge.add_argument("--format", choices=("tbx", "csv", "tsv", "jsonl"), required=True)
+    ge.add_argument("--omegat", action="store_true",
+                    help="csv/tsv: only OmegaT's columns: source (key), target (en), comment (definition)")
+    ge.add_argument("--output", "-o", default="-", metavar="PATH", help="the file to write (default: stdout)")
+    _add_glossary_options(ge)
     gsub.add_parser("schema", help="print the JSON Schema of glossary files (for editors)",
                     epilog="example:\n  termkit glossary schema > glossary.schema.json   "
                     "# then point your editor's YAML schema setting at it",
@@ -596,6 +612,8 @@ def _glossary(args) -> int:
     from .glossary.model import to_json
 
     glossary = _load_glossary(args.no_default_glossary, args.glossary, args.terms)
+    if args.glossary_command == "export":
+        return _export(args, glossary)
     if args.glossary_command == "list":
         for t in glossary:
             if args.format == "jsonl":
@@ -614,6 +632,23 @@ def _glossary(args) -> int:
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print("\n\n".join(_term_text(t, glossary.origin(t.id)) for t in terms))
+    return EXIT_OK
+
+
+def _export(args, glossary) -> int:
+    from .glossary import GlossaryError
+    from .glossary.interchange import dump
+    from .textio import InputError, atomic_write
+
+    if args.omegat and args.format not in ("csv", "tsv"):
+        raise CLIError("--omegat goes with --format csv or tsv")
+    try:
+        text = dump(glossary, args.format, omegat=args.omegat)
+        # -o never overwrites a glossary file it was read from.
+        with atomic_write(args.output, inputs=[*args.glossary, *args.terms]) as out:
+            out.write(text)
+    except (GlossaryError, InputError) as e:
+        raise CLIError(str(e)) from None
     return EXIT_OK
 
 

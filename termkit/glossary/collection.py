@@ -11,6 +11,7 @@ from .. import cache
 from ..cache import digest
 from .checks import check_terms, where_and_when
 from .files import GlossaryError, _read_bytes, bundled_files, parse_file, read_terms_list
+from .interchange import format_of, parse
 from .model import Kind, Source, Term, term_from_json, to_json, trusted
 
 
@@ -39,20 +40,24 @@ class Glossary:
     def from_files(cls, paths: Iterable[str | Path]) -> "Glossary":
         """Load and merge glossary files, in order.
 
-        Validated files are cached as JSON keyed by their content (see
-        :mod:`termkit.cache`), so a second load skips YAML and validation.
+        A file is read by its extension: ``.tbx``, ``.csv``, ``.tsv`` and
+        ``.jsonl`` as :mod:`~termkit.glossary.interchange` says, anything else
+        as YAML (or JSON). Validated files are cached as JSON keyed by their
+        name and content (see :mod:`termkit.cache`), whatever their format,
+        so a second load skips parsing and validation.
         """
         from .. import __version__
 
         files = [(str(p), _read_bytes(str(p))) for p in paths]
-        name = "glossary-" + digest(__version__, *(x for f in files for x in f))
+        name = "glossary-" + digest(__version__, *(x for f in files for x in f))  # the path: its extension counts
         cached = cls._from_cache(cache.load(name), [path for path, _ in files])
         if cached is not None:
             return cached
         terms: list[Term] = []
         origins: dict[str, str] = {}
         for path, raw in files:
-            for t in parse_file(path, raw).terms:
+            reader = parse if format_of(path) else parse_file
+            for t in reader(path, raw).terms:
                 origins.setdefault(t.id, path)
                 terms.append(t)
         glossary = cls(terms, origins=origins)
