@@ -285,13 +285,15 @@ aside.panel legend { padding: 0; color: #555; }
 aside.panel fieldset label { display: inline-block; margin-right: .6em; white-space: nowrap; }
 aside.panel select { max-width: 100%; font: inherit; }
 aside.panel .legend { color: #555; margin: .4em 0; }
-aside.panel .legend mark { padding: 0 .2em; }
+aside.panel .legend .k { padding: 0 .2em; background: #fff3b0; border-bottom: 1px dotted #a80; }
+aside.panel .legend .k.amb { background: #e8e0ff; border-bottom-color: #64c; }
 aside.panel ol { list-style: none; margin: .4em 0 0; padding: 0; }
 aside.panel li { display: flex; gap: .4em; align-items: baseline; padding: .15em 0;
                  border-bottom: 1px solid #f0f0f0; }
 aside.panel li a { flex: 1; color: #1a4d8f; text-decoration: none; overflow-wrap: anywhere; }
 aside.panel li a:hover, aside.panel li a:focus { text-decoration: underline; }
 aside.panel li.ambiguous a { color: #64c; }
+aside.panel li[hidden] { display: none !important; }
 aside.panel .count { color: #666; white-space: nowrap; font-variant-numeric: tabular-nums; }
 aside.panel .def { display: none; }
 @media (max-width: 52em) {
@@ -559,7 +561,7 @@ def _panel(used: dict[str, _Used], mentions: int, index: int) -> str:
         out.extend(f'<option value="{e(s)}">{e(s or "none")} ({c})</option>'
                    for s, c in sorted(scopes.items(), key=lambda sc: -sc[1]))
         out.append("</select></label></div>\n")
-        out.append('<p class="legend"><mark class="term">term</mark> <mark class="term ambiguous">ambiguous</mark> '
+        out.append('<p class="legend"><span class="k">term</span> <span class="k amb">ambiguous</span> '
                    "\u2248 normalized · Tab or tap a term for its definition; a term here jumps to its mentions</p>\n")
     out.append("<ol>\n")
     for which, u in terms:
