@@ -283,7 +283,7 @@ def test_print_hides_tooltips_and_lists_definitions(opened, tmp_path):
 
 def screenshot(path: Path) -> None:
     """The README's picture: the seed document's page with a mention's
-    tooltip open and the panel beside the text."""
+    tooltip open (reached from the panel) and the panel beside the text."""
     from playwright.sync_api import sync_playwright
 
     work = Path(os.environ.get("TMPDIR", "/tmp")) / "termkit-viewer-shot"
@@ -294,10 +294,9 @@ def screenshot(path: Path) -> None:
         b = _launch(p)
         page = b.new_page(viewport={"width": 1280, "height": 760}, device_scale_factor=1)
         page.goto(page_path.as_uri())
-        mark = page.locator('mark.term[data-id$="/清化收"]').first
-        mark.scroll_into_view_if_needed()
-        mark.evaluate("m => m.scrollIntoView({block: 'center'})")
-        mark.focus()
+        # A jump from the panel: the first mention of 清化收, focused, its tooltip open.
+        page.click('aside.panel a.jump[data-for$="/清化收"]')
+        page.mouse.move(4, 4)
         page.screenshot(path=str(path))
         b.close()
 
