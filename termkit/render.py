@@ -275,6 +275,9 @@ mark.term.ambiguous { background: #e8e0ff; border-bottom-color: #64c; }
 mark.term.off { background: none; border-bottom: none; cursor: auto; }
 mark.term.off::after, mark.term.off .tip { display: none !important; }
 .about { color: #666; font-size: .9em; }
+table.index { border-collapse: collapse; }
+table.index td, table.index th { padding: .2em .8em; border-bottom: 1px solid #eee; text-align: left; }
+table.index .n { text-align: right; font-variant-numeric: tabular-nums; }
 aside.panel { grid-column: 2; grid-row: 1 / span 3; position: sticky; top: 0; max-height: 100vh;
               font-family: system-ui, "Noto Sans CJK SC", sans-serif;
               overflow: auto; font-size: .85em; line-height: 1.5; border-left: 1px solid #ddd;
@@ -577,6 +580,42 @@ def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]], gl
     """A standalone HTML page of one or more documents (see :func:`html_section`)."""
     return (html_head(title) + "".join(html_section(*d, index=i, glossary=glossary) for i, d in enumerate(docs))
             + HTML_TAIL)
+
+
+_COUNTS = re.compile(r'<aside class="panel" aria-label="Terms used" data-mentions="(\d+)" data-terms="(\d+)"')
+
+
+def page_counts(path: str) -> tuple[int, int] | None:
+    """The mentions and distinct terms of the first document on an HTML page
+    that :func:`html_stream` wrote (read from its panel, a block at a time),
+    or None if it has none."""
+    tail = ""
+    with open(path, encoding="utf-8") as f:
+        for block in iter(lambda: f.read(1 << 20), ""):
+            found = _COUNTS.search(tail + block)
+            if found:
+                return int(found.group(1)), int(found.group(2))
+            tail = block[-200:]
+    return None
+
+
+def html_index(title: str, pages: Iterable[tuple[str, str, tuple[int, int] | None]]) -> str:
+    """An index page linking the pages of several documents: ``(href, name,
+    (mentions, terms))`` each.
+
+    >>> '<td class="n">3</td>' in html_index("t", [("a.html", "a.txt", (3, 2))])
+    True
+    """
+    from urllib.parse import quote
+
+    rows = []
+    for href, name, counts in pages:
+        mentions, terms = counts or ("?", "?")
+        rows.append(f'<tr><td><a href="{html.escape(quote(href))}">{html.escape(printable(name))}</a></td>'
+                    f'<td class="n">{mentions}</td><td class="n">{terms}</td></tr>\n')
+    return (html_head(title) + f"<h1>{html.escape(title)}</h1>\n<table class=\"index\">\n"
+            "<thead><tr><th>document</th><th>mentions</th><th>terms</th></tr></thead>\n<tbody>\n"
+            + "".join(rows) + "</tbody></table>\n" + HTML_TAIL)
 
 
 def write_html(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:

@@ -281,6 +281,42 @@ def test_print_hides_tooltips_and_lists_definitions(opened, tmp_path):
     assert o.display("aside.panel .filters") == "none"
 
 
+def _several(tmp_path: Path) -> list[str]:
+    (tmp_path / "g.yaml").write_text(GLOSSARY, encoding="utf-8")
+    for sub, text in (("x", "甲乙工程和丙丁。"), ("y", "甲乙工程，３＋３，甲乙工程。")):
+        (tmp_path / sub).mkdir(exist_ok=True)
+        (tmp_path / sub / "a #1.txt").write_text(text, encoding="utf-8")
+    return ["annotate", "-f", "html", "--no-default-glossary", "-g", "g.yaml", "--scope", "none",
+            "x/a #1.txt", "y/a #1.txt"]
+
+
+def test_several_files_to_a_directory_make_a_page_each_and_an_index(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    done = subprocess.run([sys.executable, "-m", "termkit", *_several(tmp_path), "missing.txt", "-o", "pages/"],
+                          cwd=tmp_path, capture_output=True, env=env, timeout=120)
+    assert done.returncode == 1  # one input could not be read
+    assert done.stderr.decode() == "termkit: missing.txt: cannot read: no such file or directory\n"
+    assert sorted(p.name for p in (tmp_path / "pages").iterdir()) == ["a #1-2.html", "a #1.html", "index.html"]
+    index = (tmp_path / "pages" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="a%20%231.html">x/a #1.txt</a></td><td class="n">2</td><td class="n">2</td>' in index
+    assert '<a href="a%20%231-2.html">y/a #1.txt</a></td><td class="n">3</td><td class="n">2</td>' in index
+    page = (tmp_path / "pages" / "a #1-2.html").read_text(encoding="utf-8")
+    assert page.count("<section>") == 1 and page.rstrip().endswith("</html>")
+    # -o FILE.html keeps one page with a section per file.
+    termkit(*_several(tmp_path), "-o", "all.html", cwd=tmp_path)
+    assert (tmp_path / "all.html").read_text(encoding="utf-8").count("<section>") == 2
+
+
+def test_the_index_page_links_the_pages(opened, tmp_path):
+    termkit(*_several(tmp_path), "-o", "pages/", cwd=tmp_path)
+    o = opened(tmp_path / "pages" / "index.html")
+    o.page.click("text=y/a #1.txt")
+    o.page.wait_for_load_state()
+    assert o.page.url.endswith("/a%20%231-2.html")
+    assert o.page.locator("mark.term").count() == 3
+    o.requests.remove(o.page.url)  # the page the link opened, and nothing else
+
+
 def screenshot(path: Path) -> None:
     """The README's picture: the seed document's page with a mention's
     tooltip open (reached from the panel) and the panel beside the text."""
