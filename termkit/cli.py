@@ -54,6 +54,7 @@ examples:
   termkit annotate report.txt                     # one JSON line per mention
   termkit annotate --format inline report.txt     # definitions in （…） after first mentions
   termkit annotate --format html -o report.html report.txt
+  termkit annotate -f html -o pages/ *.txt         # a page per file, and pages/index.html
   cat report.txt | termkit annotate -             # read standard input
   termkit annotate --glossary my-terms.yaml *.txt # add your own terms to the bundled ones
   termkit annotate --terms words.txt report.txt   # a plain list: one term a line, optional TAB definition
@@ -109,7 +110,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="; ".join(f"{f.name}: {f.help}" for f in FORMATS.values())
                    + "; parquet: the csv's rows as a Parquet file, typed (needs pyarrow: termkit[arrow])")
     a.add_argument("--output", "-o", metavar="PATH", default="-",
-                   help="write here (atomically) instead of standard output")
+                   help="write here (atomically) instead of standard output; with --format html, a directory "
+                   "(DIR/) gets a page per file and an index.html linking them")
     _add_glossary_options(a)
     a.add_argument("--engine", default="auto", help="matching engine: auto (default), daachorse, pyahocorasick")
     a.add_argument("--encoding", metavar="ENC", help="decode the input with this encoding instead of detecting it")
@@ -321,6 +323,8 @@ def _annotate(args) -> int:
     import gc
 
     gc.freeze()
+    if fmt.name == "html" and (args.output.endswith(("/", os.sep)) or os.path.isdir(args.output)):
+        return _annotate_pages(args, job)
     files = args.files
     failures = 0
     try:
@@ -357,6 +361,48 @@ def _annotate(args) -> int:
 
         raise CLIError(f"{args.output}: cannot write: {_reason(e)}") from None
     return EXIT_INPUT if failures else EXIT_OK
+
+
+class _Unreadable(Exception):
+    """A file could not be read: its page is not written."""
+
+
+def _annotate_pages(args, job) -> int:
+    """``--format html -o DIR/``: a page per document (named after it) and
+    DIR/index.html linking them with their counts of mentions and terms."""
+    from .batch import run_serial
+    from .render import FORMATS, html_index, page_counts, printable
+    from .textio import InputError, atomic_write
+
+    fmt = FORMATS["html"]
+    os.makedirs(args.output, exist_ok=True)
+    inputs = [*args.files, *args.glossary, *args.terms]
+    taken = {"index"}
+    pages = []
+    for path in args.files:
+        stem = "stdin" if path == "-" else os.path.splitext(os.path.basename(path))[0] or "document"
+        name, n = stem, 1
+        while name in taken:
+            n += 1
+            name = f"{stem}-{n}"
+        taken.add(name)
+        page = os.path.join(args.output, name + ".html")
+        try:
+            with atomic_write(page, inputs=inputs) as out:
+                out.write(fmt.head(f"termkit: {printable(path)}"))
+                if run_serial(job, [path], out, _fail, _warn):
+                    raise _Unreadable
+                out.write(fmt.tail)
+        except _Unreadable:
+            continue
+        except InputError as e:
+            raise CLIError(str(e)) from None
+        pages.append((name + ".html", path, page_counts(page)))
+    if not pages:
+        raise CLIError(f"no input could be read; nothing written to {args.output}", EXIT_INPUT)
+    with atomic_write(os.path.join(args.output, "index.html"), inputs=inputs) as out:
+        out.write(html_index(f"termkit: {len(pages)} documents", pages))
+    return EXIT_INPUT if len(pages) < len(args.files) else EXIT_OK
 
 
 def _check_parquet(args) -> None:

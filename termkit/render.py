@@ -249,24 +249,155 @@ def _tail(shared: tuple) -> str:
 
 
 _CSS = """
-body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", serif; max-width: 46em;
-       margin: 2em auto; padding: 0 1em; line-height: 1.9; color: #222; }
-h1 { font-size: 1.1em; color: #555; border-bottom: 1px solid #ddd; }
-.doc { white-space: pre-wrap; }
+body { font-family: "Noto Serif CJK SC", "Source Han Serif SC", serif; max-width: 66em;
+       margin: 1.5em auto; padding: 0 1em; line-height: 1.9; color: #222; background: #fff; }
+section { display: grid; grid-template-columns: minmax(0, 1fr) 17em; column-gap: 2em;
+             align-items: start; margin-bottom: 3em; }
+section > * { grid-column: 1; min-width: 0; }
+h1 { font-size: 1.1em; color: #555; border-bottom: 1px solid #ddd; overflow-wrap: anywhere; }
+.doc { white-space: pre-wrap; overflow-wrap: anywhere; }
 mark.term { background: #fff3b0; position: relative; border-bottom: 1px dotted #a80;
-            cursor: help; }
+            cursor: help; color: inherit; }
 mark.term:focus { outline: 2px solid #a80; }
+mark.term[data-norm] { border-bottom: 2px dashed #c60; }
+mark.term[data-norm]::after { content: "\\2248"; font-size: .7em; vertical-align: super; color: #c60; }
 mark.term .tip { display: none; position: absolute; left: 0; top: 1.8em; z-index: 10;
                  width: 28em; max-width: 80vw; padding: .5em .7em; background: #fff;
                  border: 1px solid #aaa; box-shadow: 0 2px 6px rgba(0,0,0,.2);
-                 font-size: .9em; line-height: 1.6; white-space: normal; color: #222; }
+                 font-size: .9em; line-height: 1.6; white-space: normal; color: #222;
+                 text-align: left; font-weight: normal; }
 mark.term:hover .tip, mark.term:focus .tip, mark.term:focus-within .tip { display: block; }
 .tip b { display: block; }
 .tip .none { color: #888; font-style: italic; }
 .tip .cand { display: block; margin-top: .3em; }
+.tip .meta { display: block; color: #777; font-size: .85em; }
 mark.term.ambiguous { background: #e8e0ff; border-bottom-color: #64c; }
+mark.term.off { background: none; border-bottom: none; cursor: auto; }
+mark.term.off::after, mark.term.off .tip { display: none !important; }
 .about { color: #666; font-size: .9em; }
+table.index { border-collapse: collapse; }
+table.index td, table.index th { padding: .2em .8em; border-bottom: 1px solid #eee; text-align: left; }
+table.index .n { text-align: right; font-variant-numeric: tabular-nums; }
+aside.panel { grid-column: 2; grid-row: 1 / span 3; position: sticky; top: 0; max-height: 100vh;
+              font-family: system-ui, "Noto Sans CJK SC", sans-serif;
+              overflow: auto; font-size: .85em; line-height: 1.5; border-left: 1px solid #ddd;
+              padding: .5em 0 .5em 1em; box-sizing: border-box; }
+aside.panel summary { font-weight: bold; cursor: pointer; margin-bottom: .4em; }
+aside.panel fieldset { border: 0; margin: 0 0 .4em; padding: 0; }
+aside.panel legend { padding: 0; color: #555; }
+aside.panel fieldset label { display: inline-block; margin-right: .6em; white-space: nowrap; }
+aside.panel select { max-width: 100%; font: inherit; }
+aside.panel .legend { color: #555; margin: .4em 0; }
+aside.panel .legend .k { padding: 0 .2em; background: #fff3b0; border-bottom: 1px dotted #a80; }
+aside.panel .legend .k.amb { background: #e8e0ff; border-bottom-color: #64c; }
+aside.panel ol { list-style: none; margin: .4em 0 0; padding: 0; }
+aside.panel li { display: flex; gap: .4em; align-items: baseline; padding: .15em 0;
+                 border-bottom: 1px solid #f0f0f0; }
+aside.panel li a { flex: 1; color: #1a4d8f; text-decoration: none; overflow-wrap: anywhere; }
+aside.panel li a:hover, aside.panel li a:focus { text-decoration: underline; }
+aside.panel li.ambiguous a { color: #64c; }
+aside.panel li[hidden] { display: none !important; }
+aside.panel .count { color: #666; white-space: nowrap; font-variant-numeric: tabular-nums; }
+aside.panel .def { display: none; }
+@media (max-width: 52em) {
+  body { margin: .5em auto; }
+  section { display: flex; flex-direction: column; }
+  section > .doc { order: 2; }
+  aside.panel { order: 1; position: static; max-height: none; border: 1px solid #ddd;
+                padding: .5em .7em; margin: .5em 0 1em; }
+  mark.term .tip { position: fixed; left: .5em; right: .5em; top: auto; bottom: .5em;
+                   width: auto; max-width: none; max-height: 45vh; overflow: auto; }
+}
+@media print {
+  body { max-width: none; margin: 0; }
+  section { display: block; break-after: page; }
+  mark.term { background: none; border-bottom: 1px solid #888; }
+  mark.term .tip, aside.panel .filters, aside.panel .legend { display: none !important; }
+  aside.panel { position: static; max-height: none; overflow: visible; border: 0; padding: 0;
+                break-before: page; font-size: .9em; }
+  aside.panel li { display: block; break-inside: avoid; }
+  aside.panel li a { color: #000; font-weight: bold; }
+  aside.panel .def { display: block; margin-left: 1.5em; }
+}
 """
+
+# The page's only script: the panel's jumps and filters, and tooltips kept on
+# screen. It reads the page and changes classes, never writes markup.
+_SCRIPT = """
+(function () {
+  "use strict";
+  function key(m) { return m.classList.contains("ambiguous") ? "?" + m.dataset.candidates : m.dataset.id; }
+  function marks(sec) { return sec.querySelectorAll("mark.term"); }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("aside.panel a.jump");
+    if (!a) return;
+    e.preventDefault();
+    var want = a.getAttribute("data-for"), found = [];
+    marks(a.closest("section")).forEach(function (m) {
+      if (key(m) === want && !m.classList.contains("off")) found.push(m);
+    });
+    if (!found.length) return;
+    var at = (Number(a.getAttribute("data-at")) || 0) % found.length;
+    a.setAttribute("data-at", at + 1);
+    found[at].focus({preventScroll: true});
+    found[at].scrollIntoView({block: "center"});
+    a.parentNode.querySelector(".count").textContent = (at + 1) + "/" + found.length;
+  });
+  function filter(sec) {
+    var kinds = {}, choice = sec.querySelector("aside.panel select[name=scope]"), scope = choice ? choice.value : "";
+    sec.querySelectorAll("aside.panel input[name=kind]").forEach(function (c) { kinds[c.value] = c.checked; });
+    function shown(el) {
+      return kinds[el.getAttribute("data-kind")] !== false && (!scope || el.getAttribute("data-scope") === scope);
+    }
+    marks(sec).forEach(function (m) {
+      var on = shown(m);
+      m.classList.toggle("off", !on);
+      m.tabIndex = on ? 0 : -1;
+    });
+    sec.querySelectorAll("aside.panel li").forEach(function (li) { li.hidden = !shown(li); });
+  }
+  document.addEventListener("change", function (e) {
+    var f = e.target.closest && e.target.closest("aside.panel .filters");
+    if (f) filter(f.closest("section"));
+  });
+  function place(m) {
+    var tip = m.querySelector(".tip");
+    if (!tip || getComputedStyle(tip).position !== "absolute") return;
+    tip.style.left = "0px";
+    var r = tip.getBoundingClientRect(), room = document.documentElement.clientWidth - 4;
+    if (r.right > room) tip.style.left = Math.max(room - r.right, 4 - r.left) + "px";
+  }
+  function over(e) {
+    var m = e.target.closest && e.target.closest("mark.term");
+    if (m) place(m);
+  }
+  document.addEventListener("mouseover", over);
+  document.addEventListener("focusin", over);
+  document.addEventListener("keydown", function (e) {
+    var a = document.activeElement;
+    if (e.key === "Escape" && a && a.matches("mark.term")) a.blur();
+  });
+  window.addEventListener("beforeprint", function () {
+    document.querySelectorAll("aside.panel details").forEach(function (d) { d.open = true; });
+  });
+  if (window.matchMedia("(max-width: 52em)").matches) {
+    document.querySelectorAll("aside.panel details").forEach(function (d) { d.open = false; });
+  }
+})();
+"""
+
+
+def _csp_hash(source: str) -> str:
+    import base64
+    import hashlib
+
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
+
+
+# No requests at all, and no script or style but the page's own (by hash): a
+# definition that slipped through escaping still could not run.
+_CSP = (f"default-src 'none'; style-src {_csp_hash(_CSS)}; script-src {_csp_hash(_SCRIPT)}; "
+        "base-uri 'none'; form-action 'none'")
 
 
 def _tip(m: Mention, glossary=None) -> str:
@@ -277,7 +408,14 @@ def _tip(m: Mention, glossary=None) -> str:
                     f"<span class=\"cand\">{html.escape(line)}</span>" for line in candidate_lines(m, glossary)))
     gloss = explanation(m.term) if m.term is not None else (m.definition or "")
     body = html.escape(gloss) if gloss else '<span class="none">no definition in the sources</span>'
-    return f"<b>{html.escape(m.headword)}</b>{extra}{body}"
+    return f"<b>{html.escape(m.headword)}</b>{extra}{body}{_meta(m)}"
+
+
+def _meta(m: Mention) -> str:
+    """A tooltip's last line: the term's kind, place and period."""
+    t = m.term
+    bits = [t.kind.value, t.scope + (f", {t.period}" if t.period else "")] if t is not None else []
+    return f'<span class="meta">{html.escape(" · ".join(bits))}</span>' if bits else ""
 
 
 def candidate_lines(m: Mention, glossary=None) -> list[str]:
@@ -296,22 +434,50 @@ def candidate_lines(m: Mention, glossary=None) -> list[str]:
 
 
 def html_head(title: str) -> str:
-    """The start of a standalone HTML page, up to its first section."""
+    """The start of a standalone HTML page, up to its first section: readable
+    on a phone (viewport) and in print, allowed no requests (its
+    Content-Security-Policy)."""
     return (
         "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">\n"
+        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        "<meta name=\"referrer\" content=\"no-referrer\">\n"
         f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
     )
 
 
-HTML_TAIL = "</body>\n</html>\n"
+HTML_TAIL = f"<script id=\"termkit-viewer\">{_SCRIPT}</script>\n</body>\n</html>\n"
 
 
-def html_section(name: str, text: str, mentions: Iterable[Mention], index: int = 0) -> str:
+def html_section(name: str, text: str, mentions: Iterable[Mention], index: int = 0, glossary=None) -> str:
     """One document as a page section: every mention highlighted, its
     explanation shown on hover and on keyboard focus (each mention is
-    focusable with Tab). Everything from the text and the glossary is escaped.
+    focusable with Tab), and a panel of the terms used (see
+    :func:`html_stream`). Everything from the text and the glossary is escaped.
     ``index`` (the section's number in the page) keeps element ids unique."""
-    return "".join(html_stream(name, [Window(text, 0, list(mentions), len(text))], index))
+    return "".join(html_stream(name, [Window(text, 0, list(mentions), len(text))], index, glossary))
+
+
+class _Used:
+    """What the panel says of one term (or one set of candidates) used in a document."""
+
+    __slots__ = ("headword", "kind", "scope", "count", "first", "gloss", "ambiguous")
+
+    def __init__(self, headword: str, kind: str, scope: str, first: int, gloss: str, ambiguous: bool):
+        self.headword, self.kind, self.scope, self.first = headword, kind, scope, first
+        self.gloss, self.ambiguous, self.count = gloss, ambiguous, 0
+
+
+def _kind_scope(m: Mention, glossary=None) -> tuple[str, str]:
+    """A mention's kind and place, for the markup (``data-kind``,
+    ``data-scope``) and the panel's filters. An ambiguous mention's place is
+    ``ambiguous``, its kind its first candidate's (where the glossary has it)."""
+    if m.ambiguous:
+        first = glossary[m.candidates[0]] if glossary is not None and m.candidates and m.candidates[0] in glossary else None
+        return (first.kind.value if first is not None else "other"), "ambiguous"
+    if m.term is not None:
+        return m.term.kind.value, m.term.scope
+    return "other", ""
 
 
 def html_stream(name: str, windows: Iterable[Window], index: int = 0, glossary=None,
@@ -319,37 +485,137 @@ def html_stream(name: str, windows: Iterable[Window], index: int = 0, glossary=N
     """:func:`html_section` of a text read in windows
     (:meth:`~termkit.match.annotator.Annotator.scan`), as consecutive pieces;
     ``about`` says where and when the document is from; ``glossary`` gives
-    ambiguous mentions' candidates their explanations."""
+    ambiguous mentions' candidates their explanations.
+
+    Each mention is a ``<mark>`` with ``data-kind`` and ``data-scope``,
+    ``data-id`` (or, if ambiguous, class ``ambiguous`` and
+    ``data-candidates``), ``data-norm`` where normalization found it, and
+    its tooltip. The panel of the terms used, with their counts, is known
+    only at the end: it follows the text (CSS shows it beside it), so that
+    memory stays bounded by the number of distinct terms, not the text.
+    """
     yield f"<section>\n<h1>{html.escape(printable(name))}</h1>\n"
     if about:
         yield f"<p class=\"about\">{html.escape(about)}</p>\n"
     yield "<div class=\"doc\">"
     last = 0  # the section holds the text up to here
     n = 0
+    used: dict[str, _Used] = {}
+    marks: dict[tuple, tuple[str, str, str]] = {}  # per term and steps: attributes, tooltip, panel key
     for w in windows:
         parts = []
         for m in w.mentions:
-            tip_id = f"d{index}-t{n}"
-            n += 1
+            shared = (m.id, m.candidates, m.headword, m.normalizations)
+            if shared not in marks:
+                marks[shared] = _mark_parts(m, glossary, used, n)
+            attributes, tip, which = marks[shared]
+            used[which].count += 1
             parts.append(html.escape(w.text[last - w.start : m.start - w.start]))
-            what = (f'class="term ambiguous" tabindex="0" data-candidates="{html.escape(" ".join(m.candidates))}"'
-                    if m.ambiguous else f'class="term" tabindex="0" data-id="{html.escape(m.id)}"')
-            parts.append(
-                f'<mark {what} '
-                f'aria-describedby="{tip_id}">{html.escape(m.text)}'
-                f'<span class="tip" role="tooltip" id="{tip_id}">{_tip(m, glossary)}</span></mark>'
-            )
+            parts.append(f'<mark {attributes} id="d{index}-m{n}" aria-describedby="d{index}-t{n}">'
+                         f'{html.escape(m.text)}<span class="tip" role="tooltip" id="d{index}-t{n}">{tip}</span></mark>')
+            n += 1
             last = m.end
         if w.settled > last:
             parts.append(html.escape(w.text[last - w.start : w.settled - w.start]))
             last = w.settled
         yield "".join(parts)
-    yield "</div>\n</section>\n"
+    yield "</div>\n"
+    yield _panel(used, n, index)
+    yield "</section>\n"
 
 
-def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]]) -> str:
+def _mark_parts(m: Mention, glossary, used: dict, n: int) -> tuple[str, str, str]:
+    """A mention's ``<mark>`` attributes, its tooltip and its key in the
+    panel, made once per term and set of steps (and the term added to
+    ``used``, the panel's terms, at its first mention ``n``)."""
+    kind, scope = _kind_scope(m, glossary)
+    which = "?" + " ".join(m.candidates) if m.ambiguous else m.id
+    if m.ambiguous:
+        what = f'class="term ambiguous" tabindex="0" data-candidates="{html.escape(" ".join(m.candidates))}"'
+    else:
+        what = f'class="term" tabindex="0" data-id="{html.escape(m.id)}"'
+    what += f' data-kind="{html.escape(kind)}" data-scope="{html.escape(scope)}"'
+    if m.normalizations:
+        what += f' data-norm="{html.escape(" ".join(m.normalizations))}"'
+    if which not in used:
+        gloss = ("ambiguous: " + "; ".join(candidate_lines(m, glossary)) if m.ambiguous
+                 else explanation(m.term) if m.term is not None else (m.definition or ""))
+        used[which] = _Used(m.headword, kind, scope, n, gloss, m.ambiguous)
+    return what, _tip(m, glossary), which
+
+
+def _panel(used: dict[str, _Used], mentions: int, index: int) -> str:
+    """The side panel of a document's terms, most used first: each jumps to
+    its first mention, then the next; filters by kind and place."""
+    terms = sorted(used.items(), key=lambda kv: (-kv[1].count, kv[1].first))
+    kinds: dict[str, int] = {}
+    scopes: dict[str, int] = {}
+    for _, u in terms:
+        kinds[u.kind] = kinds.get(u.kind, 0) + u.count
+        scopes[u.scope] = scopes.get(u.scope, 0) + u.count
+    e = html.escape
+    out = [f'<aside class="panel" aria-label="Terms used" data-mentions="{mentions}" data-terms="{len(terms)}">'
+           f"<details open><summary>Terms used: {len(terms)} terms, {mentions} mentions</summary>\n"]
+    if terms:
+        out.append('<div class="filters"><fieldset><legend>Kind</legend>')
+        out.extend(f'<label><input type="checkbox" name="kind" value="{e(k)}" checked> {e(k)} ({c})</label>'
+                   for k, c in sorted(kinds.items(), key=lambda kc: -kc[1]))
+        out.append('</fieldset><label>Place <select name="scope"><option value="">all places</option>')
+        out.extend(f'<option value="{e(s)}">{e(s or "none")} ({c})</option>'
+                   for s, c in sorted(scopes.items(), key=lambda sc: -sc[1]))
+        out.append("</select></label></div>\n")
+        out.append('<p class="legend"><span class="k">term</span> <span class="k amb">ambiguous</span> '
+                   "\u2248 normalized · Tab or tap a term for its definition; a term here jumps to its mentions</p>\n")
+    out.append("<ol>\n")
+    for which, u in terms:
+        amb = ' class="ambiguous"' if u.ambiguous else ""
+        out.append(f'<li{amb} data-kind="{e(u.kind)}" data-scope="{e(u.scope)}"><a class="jump" '
+                   f'href="#d{index}-m{u.first}" data-for="{e(which)}">{e(u.headword)}</a>'
+                   f'<span class="count">{u.count}</span><span class="def">{e(u.gloss)}</span></li>\n')
+    out.append("</ol></details></aside>\n")
+    return "".join(out)
+
+
+def html_document(title: str, docs: Iterable[tuple[str, str, list[Mention]]], glossary=None) -> str:
     """A standalone HTML page of one or more documents (see :func:`html_section`)."""
-    return html_head(title) + "".join(html_section(*d, index=i) for i, d in enumerate(docs)) + HTML_TAIL
+    return (html_head(title) + "".join(html_section(*d, index=i, glossary=glossary) for i, d in enumerate(docs))
+            + HTML_TAIL)
+
+
+_COUNTS = re.compile(r'<aside class="panel" aria-label="Terms used" data-mentions="(\d+)" data-terms="(\d+)"')
+
+
+def page_counts(path: str) -> tuple[int, int] | None:
+    """The mentions and distinct terms of the first document on an HTML page
+    that :func:`html_stream` wrote (read from its panel, a block at a time),
+    or None if it has none."""
+    tail = ""
+    with open(path, encoding="utf-8") as f:
+        for block in iter(lambda: f.read(1 << 20), ""):
+            found = _COUNTS.search(tail + block)
+            if found:
+                return int(found.group(1)), int(found.group(2))
+            tail = block[-200:]
+    return None
+
+
+def html_index(title: str, pages: Iterable[tuple[str, str, tuple[int, int] | None]]) -> str:
+    """An index page linking the pages of several documents: ``(href, name,
+    (mentions, terms))`` each.
+
+    >>> '<td class="n">3</td>' in html_index("t", [("a.html", "a.txt", (3, 2))])
+    True
+    """
+    from urllib.parse import quote
+
+    rows = []
+    for href, name, counts in pages:
+        mentions, terms = counts or ("?", "?")
+        rows.append(f'<tr><td><a href="{html.escape(quote(href))}">{html.escape(printable(name))}</a></td>'
+                    f'<td class="n">{mentions}</td><td class="n">{terms}</td></tr>\n')
+    return (html_head(title) + f"<h1>{html.escape(title)}</h1>\n<table class=\"index\">\n"
+            "<thead><tr><th>document</th><th>mentions</th><th>terms</th></tr></thead>\n<tbody>\n"
+            + "".join(rows) + "</tbody></table>\n" + HTML_TAIL)
 
 
 def write_html(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:
