@@ -1,7 +1,9 @@
 """A small on-disk cache of compiled glossary data, so that start-up stays fast.
 
-What is cached is plain JSON — validated terms, and the Traditional spellings
-of their forms — never a pickle or anything else that carries code. Entries
+What is cached is plain JSON — validated terms, the Traditional spellings of
+their forms, a compiled Annotator's tables — and the automaton its engine
+wrote as bytes of its own format, never a pickle or anything else that
+carries code. Entries
 are named by a hash of everything they were computed from, so a changed
 glossary, termkit or OpenCC version simply misses; and each holds a hash of
 the code that computed it (:func:`code_version`), so an entry written by other
@@ -28,7 +30,7 @@ from typing import Any, Callable, Optional
 #: The modules whose code decides what is cached (how a glossary file is read
 #: and validated, what a term holds, the Traditional spellings, this format).
 CODE = ("cache.py", "glossary/model.py", "glossary/files.py", "glossary/checks.py", "glossary/collection.py",
-        "text/chars.py", "text/traditional.py", "match/annotator.py")
+        "text/chars.py", "text/traditional.py", "match/annotator.py", "match/engine.py")
 
 
 def cache_dir() -> Optional[Path]:
@@ -70,25 +72,50 @@ def _private(st: os.stat_result) -> bool:
 def load(name: str, valid: Optional[Callable[[Any], bool]] = None) -> Optional[Any]:
     """The cached JSON value called ``name``, or None: None too when it was
     stored by other code, or when ``valid`` (if given) does not accept it."""
-    d = cache_dir()
-    if d is None:
-        return None
-    path = d / f"{name}.json"
+    data = _read(f"{name}.json")
     try:
-        if not _private(os.stat(d)):
-            return None
-        # Non-blocking, and only a regular file: a FIFO or /dev/zero put there would hang the start.
-        with open(os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
-            st = os.fstat(f.fileno())
-            if not (stat.S_ISREG(st.st_mode) and _private(st)):
-                return None
-            entry = json.loads(f.read())
-    except (OSError, ValueError, RecursionError):
+        entry = None if data is None else json.loads(data)
+    except (ValueError, RecursionError):
         return None
     if type(entry) is not dict or entry.keys() != {"code", "value"} or entry["code"] != code_version():
         return None
     value = entry["value"]
     return value if valid is None or valid(value) else None
+
+
+def _read(filename: str) -> Optional[bytes]:
+    """The bytes of a private regular file of the cache, or None."""
+    d = cache_dir()
+    if d is None:
+        return None
+    try:
+        if not _private(os.stat(d)):
+            return None
+        # Non-blocking, and only a regular file: a FIFO or /dev/zero put there would hang the start.
+        with open(os.open(d / filename, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+            st = os.fstat(f.fileno())
+            if not (stat.S_ISREG(st.st_mode) and _private(st)):
+                return None
+            return f.read()
+    except OSError:
+        return None
+
+
+def _framed(data: bytes) -> bytes:
+    """A binary entry: magic, code version, a hash of the data, the data."""
+    return b"termkit-cache\n" + f"{code_version()}\n{digest(data)}\n".encode() + data
+
+
+def load_bytes(name: str) -> Optional[bytes]:
+    """The bytes stored as ``name`` by :func:`store_bytes`, or None: None too
+    when they were stored by other code or do not match their hash."""
+    data = _read(f"{name}.bin")
+    if data is None:
+        return None
+    parts = data.split(b"\n", 3)
+    if len(parts) != 4 or parts[0] != b"termkit-cache" or parts[1] != str(code_version()).encode():
+        return None
+    return parts[3] if parts[2] == digest(parts[3]).encode() else None
 
 
 def is_table(value: Any, keys: list[str]) -> bool:
@@ -109,6 +136,20 @@ def is_table(value: Any, keys: list[str]) -> bool:
 
 def store(name: str, value: Any) -> None:
     """Cache ``value`` (JSON-serialisable) as ``name``; failures are ignored."""
+    try:
+        data = json.dumps({"code": code_version(), "value": value}, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError):
+        return
+    _write(f"{name}.json", data)
+
+
+def store_bytes(name: str, data: bytes) -> None:
+    """Cache ``data`` as ``name`` (see :func:`load_bytes`); failures are ignored."""
+    _write(f"{name}.bin", _framed(data))
+
+
+def _write(filename: str, data: bytes) -> None:
+    """Write a cache file atomically; failures are ignored."""
     import tempfile  # only when writing: keeps start-up lean
 
     d = cache_dir()
@@ -118,11 +159,11 @@ def store(name: str, value: Any) -> None:
         d.mkdir(mode=0o700, parents=True, exist_ok=True)
         if not _private(os.stat(d)):
             return
-        fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{name}.", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{filename}.", suffix=".tmp")
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({"code": code_version(), "value": value}, f, ensure_ascii=False)
-            os.replace(tmp, d / f"{name}.json")
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, d / filename)
         except BaseException:
             os.unlink(tmp)
             raise

@@ -26,8 +26,11 @@ normalization steps it needed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+import gc
 from bisect import bisect_right
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 from typing import Literal, NamedTuple, Optional
 
@@ -39,7 +42,7 @@ from ..scope.resolve import document_year, everywhere, period_years, resolve, sc
 from ..text.chars import ascii_alnum, fold_width, is_quote
 from ..text.normalize import STEPS, Normalization, View
 from ..text.traditional import TRADITIONAL_CONFIGS, traditional_forms
-from .engine import Match, make_engine, select_longest
+from .engine import Engine, Match, engine_class, select_longest
 
 #: The default context of :meth:`Annotator.find_stream` and
 #: :meth:`Annotator.scan`: a term, with the breaks inside it and the context
@@ -181,6 +184,157 @@ def _shared_context(contexts: list[Context]) -> Context:
                        preceded_by=union("preceded_by"), not_followed_by=not_after, not_preceded_by=not_before)
 
 
+class _Plan(NamedTuple):
+    """A compiled glossary as plain data (what the cache keeps, see
+    :func:`_load_compiled`): the automaton's keys; per key, the index of its
+    term in the glossary (a list of them for a form of several terms), its
+    label where that is not the key itself, and its static steps as a mask
+    (bit n = STEPS[n]); and the Traditional spellings of the contexts' strings."""
+
+    keys: list
+    terms: list
+    labels: list
+    steps: list
+    traditional: dict
+
+
+_TRADITIONAL_BIT, _VARIANT_BIT = 1 << STEPS.index("traditional"), 1 << STEPS.index("variant")
+
+
+def _plan(terms: list[Term], norm: Normalization) -> _Plan:
+    """Compile the glossary's terms: every surface form to look for, once."""
+    contexts = {id(t.context): t.context for t in terms}.values()
+    strings = [x for c in contexts for x in (*c.followed_by, *c.preceded_by, *c.not_followed_by, *c.not_preceded_by)]
+    traditional: dict[str, list[str]] = {}
+    if norm.traditional:
+        traditional = traditional_table(chain((f for t in terms for f in (t.key, *t.aliases, *t.variants)), strings))
+    # Own forms first, then their Traditional spellings: (term, form, spelling, mask).
+    spellings = [(j, t.key, t.key, 0) for j, t in enumerate(terms)]
+    spellings += [(j, a, a, 0) for j, t in enumerate(terms) for a in t.aliases]
+    if norm.variants:
+        spellings += [(j, v, v, _VARIANT_BIT) for j, t in enumerate(terms) for v in t.variants]
+    spellings.sort(key=lambda x: x[0])  # a term's forms together, as Term.forms lists them
+    if traditional:
+        spellings += [(j, f, trad, m | _TRADITIONAL_BIT) for j, f, _, m in spellings for trad in traditional[f]]
+    index: dict[str, int] = {}
+    keys, owners, labels, steps = [], [], [], []
+    width = norm.width
+    for j, form, spelling, mask in spellings:
+        key = fold_width(spelling) if width else spelling
+        label = key if mask & _TRADITIONAL_BIT else form
+        i = index.get(key)
+        if i is not None:
+            # A form of several terms (of different scopes or periods) is one
+            # entry holding them all; a Traditional spelling that is some
+            # term's own form is that form.
+            own = owners[i]
+            if (labels[i] or keys[i]) == label and steps[i] == mask and j not in ([own] if type(own) is int else own):
+                owners[i] = [own, j] if type(own) is int else own + [j]
+            continue
+        index[key] = len(keys)
+        keys.append(key)
+        owners.append(j)
+        labels.append(None if label == key else label)
+        steps.append(mask)
+    return _Plan(keys, owners, labels, steps, {s: traditional[s] for s in strings if traditional.get(s)})
+
+
+@contextmanager
+def _gc_paused():
+    """The cyclic garbage collector off for a while: compiling makes hundreds
+    of thousands of objects, none of them in a cycle, and the collections
+    they would set off took two thirds of the time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _compiled_name(terms: list[Term], norm: Normalization, kind: type[Engine]) -> str | None:
+    """The cache entry of a compiled glossary: named by what compiling reads
+    of its terms (forms and contexts, in order), the options, the engine
+    and OpenCC installed; None where there is no cache."""
+    if cache.cache_dir() is None:
+        return None
+    import json
+
+    contexts: dict[int, int] = {}  # by id(context): the number of its rule
+    rules: dict[str, int] = {}  # by repr(context): equal contexts are one rule, shared or not
+    rows = []
+    for t in terms:
+        k = contexts.get(id(t.context))
+        if k is None:
+            k = contexts[id(t.context)] = rules.setdefault(repr(t.context), len(rules))
+        rows.append((t.key, t.aliases, t.variants, k))
+    content = json.dumps([rows, list(rules)], ensure_ascii=False).encode("utf-8", "surrogatepass")
+    opencc = _stamp("opencc") if norm.traditional else ""
+    return "compiled-" + cache.digest(content, repr(norm), kind.stamp(), opencc, *TRADITIONAL_CONFIGS)
+
+
+def _stamp(module: str) -> str:
+    """Which installed copy of a module (its file, size and time), told without importing it."""
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec(module)
+        st = os.stat(spec.origin)
+    except (ImportError, AttributeError, TypeError, ValueError, OSError):
+        return module
+    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
+
+
+def _load_compiled(name: str | None, terms: list[Term], kind: type[Engine]) -> tuple:
+    """The cached (plan, engine) of entry ``name``, or (None, None) where
+    there is none, or it is not exactly what :func:`_store_compiled` writes."""
+    import json
+
+    data = cache.load_bytes(name) if name else None
+    if data is None:
+        return None, None
+    size = int.from_bytes(data[:8], "little")
+    try:
+        plan = _Plan(**json.loads(data[8 : 8 + size].decode("utf-8", "surrogatepass")))
+    except (ValueError, TypeError, RecursionError):
+        return None, None
+    if not _is_plan(plan, len(terms)):
+        return None, None
+    blob = data[8 + size :]
+    engine = kind.load(plan.keys, blob) if blob else kind(plan.keys)
+    return (plan, engine) if engine is not None else (None, None)
+
+
+def _is_plan(plan: _Plan, n: int) -> bool:
+    """Whether ``plan`` has the shape of a plan of ``n`` terms."""
+    keys, owners, labels, steps, trad = plan
+    if not (type(keys) is type(owners) is type(labels) is type(steps) is list and type(trad) is dict):
+        return False
+    ok_owner = lambda j: type(j) is int and 0 <= j < n  # noqa: E731
+    return (
+        len(keys) == len(owners) == len(labels) == len(steps)
+        and all(type(k) is str and k for k in keys)
+        and all(ok_owner(j) or (type(j) is list and len(j) > 1 and all(map(ok_owner, j))) for j in owners)
+        and all(x is None or (type(x) is str and x) for x in labels)
+        and all(type(m) is int and m in (0, _TRADITIONAL_BIT, _VARIANT_BIT, _TRADITIONAL_BIT | _VARIANT_BIT)
+                for m in steps)
+        and cache.is_table(trad, list(trad))
+    )
+
+
+def _store_compiled(name: str | None, plan: _Plan, engine: Engine) -> None:
+    """Cache a compiled glossary: the plan as JSON, then the engine's own
+    dump of its automaton (nothing where it has none: it is built again)."""
+    import json
+
+    if name is None:
+        return
+    text = json.dumps(plan._asdict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    cache.store_bytes(name, len(text).to_bytes(8, "little") + text + (engine.dump() or b""))
+
+
 class Annotator:
     """Finds and expands glossary terms in text. Build once, use for many texts.
 
@@ -188,7 +342,11 @@ class Annotator:
     >>> [(m.start, m.end, m.text) for m in ann.find("科学划定“三区\\n三线”，G1236 不是")]
     [(5, 10, '三区\\n三线')]
 
-    An Annotator is safe to share between threads.
+    An Annotator is safe to share between threads. What compiling makes
+    (the automaton and the tables of every form) is cached on disk, keyed by
+    the glossary's forms and rules, the options and the engine installed
+    (see :mod:`termkit.cache`): the next Annotator of the same glossary, in
+    any process, loads it instead of compiling again.
     """
 
     def __init__(
@@ -200,121 +358,124 @@ class Annotator:
     ):
         self.glossary = glossary
         self.normalization = normalization
-        self._forms: list[_Form] = []
-        index: dict[str, int] = {}
-        norm = normalization
-        self._traditional: dict[str, list[str]] = {}
-        if norm.traditional:
-            self._traditional = traditional_table(
-                x
-                for t in glossary
-                for x in [*(f for f, _ in t.forms), *t.context.followed_by, *t.context.preceded_by,
-                          *t.context.not_followed_by, *t.context.not_preceded_by]
-            )
-        static_steps = {
-            (trad, variant): frozenset(x for x, on in (("traditional", trad), ("variant", variant)) if on)
-            for trad in (False, True)
-            for variant in (False, True)
-        }
-        traditional = self._traditional
-        spellings: list[tuple[Term, str, str, bool, bool]] = []  # own forms first, then Traditional
-        for term in glossary:
-            for form, variant in term.forms:
-                if not variant or norm.variants:
-                    spellings.append((term, form, form, False, variant))
-        if traditional:
-            spellings += [(t, f, trad, True, v) for t, f, _, _, v in list(spellings) for trad in traditional[f]]
-        shared = []
-        for term, form, spelling, trad, variant in spellings:
-            key = fold_width(spelling) if norm.width else spelling
-            label = key if trad else form
-            i = index.get(key)
-            if i is not None:
-                # A form of several terms (of different scopes or periods) is one
-                # entry holding them all; a Traditional spelling that is some
-                # term's own form is that form.
-                f = self._forms[i]
-                if f.label == label and f.steps == static_steps[trad, variant] and all(t is not term for t in f.terms):
-                    f.terms.append(term)
-                    shared.append(i)
-                continue
-            index[key] = len(self._forms)
-            head, tail = ascii_alnum(key[0]), ascii_alnum(key[-1])
-            check = head or tail or term.context.checked
-            self._forms.append(_Form([term], label, static_steps[trad, variant], term.context, head, tail, check))
-        for i in shared:
-            f = self._forms[i]
-            f.context = _shared_context([t.context for t in f.terms])
-            f.check = f.ascii_head or f.ascii_tail or f.context.checked
-        suffixes: dict[int, tuple] = {}  # after, before, not after, not before, by context
-        for f in self._forms:
-            ctx = f.context
-            if ctx.checked:
-                if id(ctx) not in suffixes:
-                    suffixes[id(ctx)] = tuple(
+        self._engine_name = engine
+        kind = engine_class(engine)
+        with _gc_paused():
+            terms = list(glossary)
+            name = _compiled_name(terms, normalization, kind)
+            plan, self.engine = _load_compiled(name, terms, kind)
+            if plan is None:
+                plan = _plan(terms, normalization)
+                self.engine = kind(plan.keys)
+                _store_compiled(name, plan, self.engine)
+            self._install(terms, plan)
+
+    def _install(self, terms: list[Term], plan: "_Plan") -> None:
+        """Set up the tables matching reads from a compiled :class:`_Plan`."""
+        norm = self.normalization
+        self._traditional = plan.traditional
+        self._keys = keys = plan.keys
+        by_mask = [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))]
+        checked: dict[int, bool] = {}  # by id(context): Context.checked is a property
+        self._suffixes: dict[int, tuple] = {}  # after, before, not after, not before, by id(context)
+        self._shared: dict[int, Context] = {}  # the rule of each form of several terms
+        self._terms, self._owners, self._labels = terms, plan.terms, plan.labels
+        places: dict[str, bool] = {}  # everywhere(scope), by scope
+        self._payload = payload = []
+        self._scoped = scoped = []
+        flags = bytearray(len(keys))
+        rules: list = [None] * len(keys)
+        for i, (key, who, label, mask) in enumerate(zip(keys, plan.terms, plan.labels, plan.steps)):
+            if type(who) is int:
+                term = terms[who]
+                ctx = term.context
+                if key == term.key:
+                    keys[i] = key = term.key  # one string, not a copy from the cache
+            else:
+                term = terms[who[0]]
+                ctx = self._shared[i] = _shared_context([terms[j].context for j in who])
+                scoped.append(i)
+            c = checked.get(id(ctx))
+            if c is None:
+                c = checked[id(ctx)] = ctx.checked
+                if c:
+                    self._suffixes[id(ctx)] = tuple(
                         self._spellings(x)
                         for x in (ctx.followed_by, ctx.preceded_by, ctx.not_followed_by, ctx.not_preceded_by)
                     )
-                f.suffixes = suffixes[id(ctx)]
-        self._keys = list(index)
-        # Forms whose term depends on where and when a document is from: those
-        # of several terms, and those of a term of one place.
-        self._scoped = [i for i, f in enumerate(self._forms) if len(f.terms) > 1 or not everywhere(f.term.scope)]
+            if c:
+                rules[i] = (ctx.quoted, ctx.constrained, *self._suffixes[id(ctx)])
+            flags[i] = (key[0].isascii() and key[0].isalnum()) | (key[-1].isascii() and key[-1].isalnum()) << 1 | c << 2
+            payload.append((term.id, term.key, term.headword, term.definition, key if label is None else label,
+                            by_mask[mask], term, (), False))
+            if type(who) is int:
+                e = places.get(term.scope)
+                if e is None:
+                    e = places[term.scope] = everywhere(term.scope)
+                if not e:
+                    scoped.append(i)
         # What every mention of form i carries besides its span and text, in a
         # document of unknown place and date; other documents: _payload_for().
-        self._payload = [
-            (f.term.id, f.term.key, f.term.headword, f.term.definition, f.label,
-             tuple(x for x in STEPS if x in f.steps), f.term, (), False)
-            for f in self._forms
-        ]
-        for i in self._scoped:
-            if len(self._forms[i].terms) > 1:  # (one term: its own, in a document of no known place)
-                self._payload[i] = self._resolved(i, None, None)
         self._payloads: dict[tuple, list] = {}
         # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
         # context; and the context as (quoted, constrained, followed_by, preceded_by,
         # not_followed_by, not_preceded_by).
-        self._rules = (
-            bytes(f.ascii_head | f.ascii_tail << 1 | f.context.checked << 2 for f in self._forms),
-            [
-                (f.context.quoted, f.context.constrained, *f.suffixes) if f.context.checked else None
-                for f in self._forms
-            ],
-        )
+        self._rules = (bytes(flags), rules)
         self._steps = _StepTable(
-            bytes(sum(1 << n for n, x in enumerate(STEPS) if x in f.steps) for f in self._forms),
-            [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))],
+            bytes(plan.steps),
+            by_mask,
             _PAYLOAD_STEPS,
             # What a mention's text is where nothing was skipped or folded: the key
             # itself, unless the engine may have read a lone surrogate (as U+FFFD)
             # there. (Validated forms never hold U+FFFD.)
-            None if any("\ufffd" in k for k in self._keys) else self._keys,
-            normalization.width,
+            None if any("\ufffd" in k for k in keys) else keys,
+            norm.width,
         )
-        self._maxlen = max(map(len, self._keys), default=1)
-        self._engine_name = engine
-        self.engine = make_engine(engine, self._keys)
+        self._maxlen = max(map(len, keys), default=1)
+        for i in scoped:
+            if i in self._shared:  # (one term: its own, in a document of no known place)
+                payload[i] = self._resolved(i, None, None)
+
+    @cached_property
+    def _forms(self) -> list[_Form]:
+        """Every key's :class:`_Form`, made on first use (by the pure-Python
+        matcher, :meth:`explain` and scoped forms): the C module reads the
+        flat tables :meth:`_install` made instead."""
+        steps = {m: frozenset(s) for m, s in enumerate(self._steps.by_mask)}
+        forms = []
+        for i, (key, who, label, flags) in enumerate(zip(self._keys, self._owners, self._labels, self._rules[0])):
+            own = [self._terms[who]] if type(who) is int else [self._terms[j] for j in who]
+            ctx = self._shared.get(i) or own[0].context
+            f = _Form(own, key if label is None else label, steps[self._steps.static[i]], ctx,
+                      bool(flags & 1), bool(flags & 2), bool(flags))
+            if flags & 4:
+                f.suffixes = self._suffixes[id(ctx)]
+            forms.append(f)
+        return forms
 
     def __reduce__(self):
         """An Annotator pickles as its glossary (compressed, see
         :meth:`Glossary.packed`) and options, and is compiled once per
-        process that unpickles it: a second copy in the same process, as
-        Dask, Spark or multiprocessing send with every task, is the first
-        one again, neither decoded nor compiled (see :func:`compiled`)."""
+        process that unpickles it (loaded from the on-disk cache, where a
+        process compiled it before: see :mod:`termkit.cache`): a second copy
+        in the same process, as Dask, Spark or multiprocessing send with
+        every task, is the first one again, neither decoded nor compiled
+        (see :func:`compiled`)."""
         name, blob = self.glossary.packed()
         return (compiled, (name, blob, self.normalization, self._engine_name))
 
     def _resolved(self, i: int, where: Place | None, year: int | None) -> tuple:
         """The payload of form ``i`` in a document from ``where`` in ``year``."""
-        f = self._forms[i]
-        steps = tuple(x for x in STEPS if x in f.steps)
-        terms = f.terms
+        who = self._owners[i]
+        terms = [self._terms[who]] if type(who) is int else [self._terms[j] for j in who]
+        label = self._labels[i] or self._keys[i]
+        steps = self._steps.by_mask[self._steps.static[i]]
         k = resolve([(scope_place(t.scope), period_years(t.period)) for t in terms], where, year)
         ids = tuple(t.id for t in terms) if len(terms) > 1 or k is None else ()
         if k is None:
-            return (None, f.label, f.label, None, f.label, steps, None, ids, True)
+            return (None, label, label, None, label, steps, None, ids, True)
         t = terms[k]
-        return (t.id, t.key, t.headword, t.definition, f.label, steps, t, ids, False)
+        return (t.id, t.key, t.headword, t.definition, label, steps, t, ids, False)
 
     def _payload_for(self, scope: "str | Place | None", date: "str | int | None") -> list:
         """Every form's payload in a document of this scope and date (see
@@ -432,11 +593,11 @@ class Annotator:
         vt = view.text
         vlo = view.from_original(lo) if lo else 0
         vhi = len(vt) if hi is None else view.from_original(hi)
-        forms, rejected = self._forms, self._rejection
+        checks, rejected = self._rules[0], self._rejection
         if overlapping:
             return sorted(
                 m for m in self.engine.overlapping(vt)
-                if vlo <= m[0] < vhi and (not forms[m[2]].check or not rejected(view, m))
+                if vlo <= m[0] < vhi and (not checks[m[2]] or not rejected(view, m))
             )
         greedy = self.engine.longest(vt)
         if native.module is None:
@@ -456,7 +617,7 @@ class Annotator:
         matches are trusted again.
         """
         vt = view.text
-        forms, rejected = self._forms, self._rejection
+        checks, rejected = self._rules[0], self._rejection
         out: list[Match] = []
         k = 0
         n = len(greedy)
@@ -466,7 +627,7 @@ class Annotator:
             s, e, i = greedy[k]
             if s >= vhi:
                 break
-            if s >= p and (not forms[i].check or not rejected(view, greedy[k])):
+            if s >= p and (not checks[i] or not rejected(view, greedy[k])):
                 out.append(greedy[k])
                 p = e
                 k += 1
@@ -477,7 +638,7 @@ class Annotator:
             cands = [
                 m
                 for m in ((a + p, b + p, j) for a, b, j in self.engine.overlapping(vt[p:end]))
-                if m[0] < min(limit, vhi) and (not forms[m[2]].check or not rejected(view, m))
+                if m[0] < min(limit, vhi) and (not checks[m[2]] or not rejected(view, m))
             ]
             for m in select_longest(cands):
                 out.append(m)

@@ -17,9 +17,11 @@ Match = tuple[int, int, int]  # start, end, key index
 
 
 class Engine:
-    """The interface. ``name`` is what ``engine=`` and ``--engine`` accept."""
+    """The interface. ``name`` is what ``engine=`` and ``--engine`` accept;
+    ``module`` the library it imports."""
 
     name = "abstract"
+    module = ""
 
     def __init__(self, keys: Sequence[str]):  # pragma: no cover - interface
         raise NotImplementedError
@@ -29,6 +31,31 @@ class Engine:
 
     def overlapping(self, text: str) -> list[Match]:  # pragma: no cover - interface
         raise NotImplementedError
+
+    def dump(self) -> bytes | None:
+        """The automaton as bytes that :meth:`load` reads back (no code in
+        them), or None where this engine cannot say it so."""
+        return None
+
+    @classmethod
+    def load(cls, keys: Sequence[str], data: bytes) -> "Engine | None":
+        """The engine :meth:`dump` wrote for these keys, or None where ``data``
+        is not one (then build it again)."""
+        return None
+
+    @classmethod
+    def stamp(cls) -> str:
+        """What identifies the installed library (its file, size and time):
+        a dumped automaton is read back only by the library that wrote it."""
+        import importlib.util
+        import os
+
+        spec = importlib.util.find_spec(cls.module)
+        origin = spec and spec.origin
+        if not origin:
+            return cls.name
+        st = os.stat(origin)
+        return f"{cls.name}:{origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def select_longest(matches: list[Match]) -> list[Match]:
@@ -50,6 +77,7 @@ class PyAhoCorasickEngine(Engine):
     """pyahocorasick: the required engine, always installed."""
 
     name = "pyahocorasick"
+    module = "ahocorasick"
 
     def __init__(self, keys: Sequence[str]):
         import ahocorasick
@@ -77,18 +105,37 @@ class DaachorseEngine(Engine):
     """daachorse: a Rust double-array automaton, several times faster."""
 
     name = "daachorse"
+    module = "daachorse"
 
-    def __init__(self, keys: Sequence[str]):
+    def __init__(self, keys: Sequence[str], _long=None):
         import daachorse
 
         self._empty = not keys
         if self._empty:
             return
-        self._long = daachorse.CharwiseDoubleArrayAhoCorasick(
+        self._long = _long or daachorse.CharwiseDoubleArrayAhoCorasick(
             list(keys), match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST
         )
         self._all = None
-        self._keys = list(keys)
+        self._keys = keys
+
+    def dump(self) -> bytes | None:
+        return b"" if self._empty else self._long.serialize()
+
+    @classmethod
+    def load(cls, keys: Sequence[str], data: bytes) -> "DaachorseEngine | None":
+        """>>> e = DaachorseEngine(["ab", "abc", "bcd"])
+        >>> DaachorseEngine.load(e._keys, e.dump()).longest("abcd"), DaachorseEngine.load(["x"], b"junk")
+        ([(0, 3, 1)], None)
+        """
+        import daachorse
+
+        if not keys:
+            return cls(keys)
+        try:
+            return cls(keys, daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(data))
+        except ValueError:  # not an automaton daachorse wrote
+            return None
 
     def overlapping(self, text: str) -> list[Match]:
         if self._empty:
@@ -137,12 +184,17 @@ def available() -> list[str]:
     return [n for n in ENGINES if importlib.util.find_spec(n if n != "pyahocorasick" else "ahocorasick")]
 
 
-def make_engine(name: str, keys: Sequence[str]) -> Engine:
-    """Build the named engine, or the fastest installed one for ``"auto"``."""
+def engine_class(name: str) -> type[Engine]:
+    """The named engine class, or the fastest installed one for ``"auto"``."""
     if name == "auto":
         name = available()[0]
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose from: auto, {', '.join(ENGINES)}")
     if name not in available():
         raise ValueError(f"engine {name!r} is not installed (pip install {name})")
-    return ENGINES[name](keys)
+    return ENGINES[name]
+
+
+def make_engine(name: str, keys: Sequence[str]) -> Engine:
+    """Build the named engine, or the fastest installed one for ``"auto"``."""
+    return engine_class(name)(keys)

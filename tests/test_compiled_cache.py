@@ -1,0 +1,110 @@
+"""The compiled Annotator cached on disk: a second compile of the same
+glossary loads the automaton and tables instead of building them, finds
+exactly what a fresh compile finds, and anything amiss in the cache is a miss."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import full
+from termkit import Annotator, Glossary, Normalization, cache
+from termkit.match import annotator as annotator_module
+from termkit.match.engine import available
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+TEXT = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))[:60_000]
+EXTRA = "科学划定“三區三線”，G1236 和 １２３６，實現雙碳，两个维护。\n周四上午"
+ENGINES = available()
+
+
+@pytest.fixture
+def cache_dir(tmp_path, monkeypatch):
+    d = tmp_path / "cache"
+    monkeypatch.setenv("TERMKIT_CACHE_DIR", str(d))
+    return d
+
+
+def _glossary():
+    return Glossary.load() + Glossary.from_keys(["ＧＤＰ", "1236", "雙碳", "三区", "两个"])
+
+
+def _results(ann):
+    return [full(ann.find(t, **kw)) for t in (TEXT, EXTRA)
+            for kw in ({}, {"overlapping": True}, {"scope": "长治市上党区", "date": 2023})]
+
+
+def _no_compiling(monkeypatch):
+    def refuse(*args):
+        raise AssertionError("compiled again")
+
+    monkeypatch.setattr(annotator_module, "_plan", refuse)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("norm", [Normalization(), Normalization.none(), Normalization(traditional=False)])
+def test_a_cached_compile_finds_what_a_fresh_one_finds(cache_dir, monkeypatch, engine, norm):
+    fresh = Annotator(_glossary(), normalization=norm, engine=engine)
+    assert [p.name.split("-")[0] for p in cache_dir.glob("*.bin")] == ["compiled"]
+    _no_compiling(monkeypatch)
+    cached = Annotator(_glossary(), normalization=norm, engine=engine)
+    assert _results(cached) == _results(fresh)
+    assert cached.explain(EXTRA) == fresh.explain(EXTRA)
+    assert cached._forms == fresh._forms
+
+
+def test_another_glossary_or_option_misses(cache_dir, monkeypatch):
+    Annotator(Glossary.from_keys(["双碳"]))
+    _no_compiling(monkeypatch)
+    with pytest.raises(AssertionError, match="compiled again"):
+        Annotator(Glossary.from_keys(["双碳", "碳达峰"]))
+    with pytest.raises(AssertionError, match="compiled again"):
+        Annotator(Glossary.from_keys(["双碳"]), normalization=Normalization(width=False))
+
+
+@pytest.mark.parametrize("damage", ["flip", "truncate", "junk automaton", "wrong shape"])
+def test_a_damaged_entry_is_compiled_again(cache_dir, damage):
+    g = _glossary()
+    fresh = _results(Annotator(g))
+    [path] = cache_dir.glob("compiled-*.bin")
+    name = path.name[: -len(".bin")]
+    data = cache.load_bytes(name)
+    size = int.from_bytes(data[:8], "little")
+    if damage == "flip":
+        raw = path.read_bytes()
+        path.write_bytes(raw[:-100] + bytes([raw[-100] ^ 1]) + raw[-99:])
+    elif damage == "truncate":
+        path.write_bytes(path.read_bytes()[:-1])
+    elif damage == "junk automaton":
+        cache.store_bytes(name, data[: 8 + size] + b"\0" * 64)
+    else:
+        plan = data[8 : 8 + size].replace(b'"steps":[', b'"steps":[3,', 1)
+        cache.store_bytes(name, len(plan).to_bytes(8, "little") + plan + data[8 + size :])
+    assert cache.load_bytes(name) is None or damage in ("junk automaton", "wrong shape")
+    assert _results(Annotator(g)) == fresh
+    assert cache.load_bytes(name) == data  # written again
+
+
+def test_the_entry_carries_no_code(cache_dir):
+    Annotator(_glossary())
+    [path] = cache_dir.glob("compiled-*.bin")
+    raw = path.read_bytes()
+    assert raw.startswith(b"termkit-cache\n") and b"\x80\x04\x95" not in raw  # a pickle's opening
+
+
+def test_a_worker_loads_the_compiled_glossary(cache_dir, monkeypatch):
+    import pickle
+
+    ann = Annotator(_glossary())
+    blob = pickle.dumps(ann)
+    annotator_module._COMPILED.clear()
+    _no_compiling(monkeypatch)
+    assert _results(pickle.loads(blob)) == _results(ann)
+
+
+def test_no_cache_still_compiles(monkeypatch, tmp_path):
+    monkeypatch.setenv("TERMKIT_NO_CACHE", "1")
+    monkeypatch.setenv("TERMKIT_CACHE_DIR", str(tmp_path / "c"))
+    assert [m.text for m in Annotator(Glossary.from_keys(["双碳"])).find("实现双碳")] == ["双碳"]
+    assert not (tmp_path / "c").exists()
