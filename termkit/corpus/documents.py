@@ -55,7 +55,10 @@ class ReportInfo:
 
 
 _UNKNOWN = Decided(None, "unknown")
-_PLACE = r"(?![年月日在])[\u4e00-\u9fff]{1,10}?(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟|旗)"
+#: A letter that is not ASCII (CJK above all). A class of categories, not [\u4e00-\u9fff]:
+#: re compiles a range of 21,000 characters bit by bit, 1 ms a pattern, 15 ms at start-up.
+_HAN = r"[^\W\d_a-zA-Z]"
+_PLACE = r"(?![年月日在])" + _HAN + r"{1,10}?(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟|旗)"
 _BOUND = r"(?:^|(?<=[\s0-9年月日（(—\-_/*：:]))"
 _MEETING = re.compile(
     r"(?:在|^[—\-－]*)(" + _PLACE + r"|全国|(?:中华人民共和国)?第[一二三四五六七八九十0-9]+届全国)第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)"
@@ -86,8 +89,8 @@ _COMPACT = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12]
 _YEAR = re.compile(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _MONTH_DAY = _NUM + r"\s*月\s*" + _NUM + r"\s*日"
 #: A newspaper, agency, site or station: 本报, 新华社, 长治日报, 上党区融媒体中心.
-_ORG = r"[\u4e00-\u9fff]{0,12}?(?:社|报|网|台|融媒体中心|新闻中心)"
-_DISPATCH = re.compile(r"^[（(【]?(" + _ORG + r")([\u4e00-\u9fff]{0,10}?)\s*" + _MONTH_DAY + r"\s*电")
+_ORG = _HAN + r"{0,12}?(?:社|报|网|台|融媒体中心|新闻中心)"
+_DISPATCH = re.compile(r"^[（(【]?(" + _ORG + r")(" + _HAN + r"{0,10}?)\s*" + _MONTH_DAY + r"\s*电")
 _NEWS = re.compile(r"^[（(【]?(" + _ORG + r")讯\s*(?:[（(][^）)]{0,40}[）)])?\s*(?:" + _MONTH_DAY + r")?")
 _CREDIT = re.compile(r"^[（(【](?:来源[：:])?(" + _ORG + r")[）)】]$")
 _ORG_PLACE = re.compile(r"(" + _PLACE + r")(?:日报|晚报|报|融媒体中心|新闻中心|广播电视台|电视台|台|网)")
@@ -284,7 +287,7 @@ def jurisdiction(text: str, path: str | None = None) -> Decided:
 
 def _date_line(line: str) -> str | None:
     """The date of a line that is a date and little else: ``2023-06-16``, ``（2006年1月16日 某某）``, ``发布时间：2023/06/16 10:30``."""
-    s = re.sub(r"^[\u4e00-\u9fff]{2,6}\s*[：:]\s*", "", line.lstrip("（(【[—-－ "))
+    s = re.sub(r"^" + _HAN + r"{2,6}\s*[：:]\s*", "", line.lstrip("（(【[—-－ "))
     m = _DATE.match(s) or _ISO.match(s)
     if not m:
         return None

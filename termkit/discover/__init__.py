@@ -21,13 +21,13 @@ Where to look:
 
 from __future__ import annotations
 
-from .collect import ScanTask, attach_examples, gather, scan_file, select
-from .near import NearMisses
-
 
 def discover_texts(texts: dict, glossary, *, top: int | None = None) -> list:
-    """The candidates of in-memory texts (name -> text) that ``glossary`` does not cover, best first."""
+    """The candidates of in-memory texts (name -> text) that ``glossary`` does not cover, best first.
+    (Imported when called: ``termkit --help`` and ``annotate`` load this package's cli only.)"""
     from ..match import Annotator
+    from .collect import ScanTask, attach_examples, gather, scan_file, select
+    from .near import NearMisses
 
     annotator = Annotator(glossary)
     results = [scan_file(ScanTask(name, name, None, None, text)) for name, text in texts.items()]

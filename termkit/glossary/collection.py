@@ -11,7 +11,6 @@ from .. import cache
 from ..cache import digest
 from .checks import check_terms, where_and_when
 from .files import GlossaryError, _read_bytes, bundled_files, parse_file, read_terms_list
-from .interchange import format_of, parse
 from .model import Kind, Source, Term, term_from_json, to_json, trusted
 
 
@@ -53,6 +52,8 @@ class Glossary:
         cached = cls._from_cache(cache.load(name), [path for path, _ in files])
         if cached is not None:
             return cached
+        from .interchange import format_of, parse  # (only when the cache misses)
+
         terms: list[Term] = []
         origins: dict[str, str] = {}
         for path, raw in files:
