@@ -425,6 +425,61 @@ done:
     return out;
 }
 
+/* -- columns of offsets: Annotator.find_spans --------------------------- */
+
+PyDoc_STRVAR(spans_doc,
+"spans(matches, starts, shifts, shift, index) -> (starts, ends, terms)\n\n"
+"For each view match (s, e, i), with (a, b) its span in the original text:\n"
+"a + shift, b + shift and index[i], as three bytes objects of native int64\n"
+"(for array('q')). starts, shifts and index are buffers of Py_ssize_t / int64.\n"
+"Twin of termkit.match.annotator.Annotator._spans_python.");
+
+static PyObject *spans(PyObject *self, PyObject *args)
+{
+    PyObject *list, *matches = NULL, *result = NULL, *cols[3] = {NULL, NULL, NULL};
+    Py_ssize_t shift;
+    Py_buffer bstarts = {0}, bshifts = {0}, bindex = {0};
+    if (!PyArg_ParseTuple(args, "O!y*y*ny*", &PyList_Type, &list, &bstarts, &bshifts, &shift, &bindex))
+        return NULL;
+    /* A tuple of the matches: an __index__ cannot change it under us. */
+    if ((matches = PyList_AsTuple(list)) == NULL) goto done;
+    const Py_ssize_t *starts = bstarts.buf, *shifts = bshifts.buf;
+    const long long *index = bindex.buf;
+    Py_ssize_t nruns = bstarts.len / (Py_ssize_t)sizeof(Py_ssize_t), nforms = bindex.len / 8;
+    if (bstarts.len != bshifts.len || bstarts.len % sizeof(Py_ssize_t) || bindex.len % 8) {
+        PyErr_SetString(PyExc_ValueError, "malformed starts, shifts or index");
+        goto done;
+    }
+    Py_ssize_t n = PyTuple_GET_SIZE(matches);
+    for (int c = 0; c < 3; c++)
+        if ((cols[c] = PyBytes_FromStringAndSize(NULL, n * 8)) == NULL) goto done;
+    long long *a = (long long *)PyBytes_AS_STRING(cols[0]), *b = (long long *)PyBytes_AS_STRING(cols[1]),
+              *t = (long long *)PyBytes_AS_STRING(cols[2]);
+    Py_ssize_t k = -1;  /* the run before the last match's start */
+    for (Py_ssize_t j = 0; j < n; j++) {
+        Py_ssize_t s, e, i;
+        if (unpack_match(PyTuple_GET_ITEM(matches, j), &s, &e, &i) < 0) goto done;
+        if (i < 0 || i >= nforms || s < 0 || e <= s) {
+            PyErr_SetString(PyExc_ValueError, "match out of range");
+            goto done;
+        }
+        k = run_before(starts, nruns, s, k);
+        Py_ssize_t kb = run_before(starts, nruns, e - 1, k);
+        a[j] = (long long)s + (k >= 0 ? shifts[k] : 0) + shift;
+        b[j] = (long long)e + (kb >= 0 ? shifts[kb] : 0) + shift;
+        t[j] = index[i];
+    }
+    result = PyTuple_Pack(3, cols[0], cols[1], cols[2]);
+done:
+    for (int c = 0; c < 3; c++)
+        Py_XDECREF(cols[c]);
+    Py_XDECREF(matches);
+    PyBuffer_Release(&bstarts);
+    PyBuffer_Release(&bshifts);
+    PyBuffer_Release(&bindex);
+    return result;
+}
+
 /* -- trusting the engine's matches: Annotator._select ------------------- */
 
 /* Flags per form in select()'s `checks`. */
@@ -705,6 +760,7 @@ static PyMethodDef methods[] = {
     {"view", view, METH_VARARGS, view_doc},
     {"mentions", mentions, METH_VARARGS, mentions_doc},
     {"select", select_, METH_VARARGS, select_doc},
+    {"spans", spans, METH_VARARGS, spans_doc},
     {NULL, NULL, 0, NULL},
 };
 

@@ -25,6 +25,7 @@ normalization steps it needed.
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Iterable, Iterator
 import gc
 from bisect import bisect_right
@@ -130,6 +131,18 @@ class Mention(NamedTuple):
 #: Where a mention's steps stand in a form's payload (the fields of a Mention
 #: after start, end and text).
 _PAYLOAD_STEPS = Mention._fields.index("normalizations") - 3
+_PAYLOAD_TERM = Mention._fields.index("term") - 3
+
+
+class Spans(NamedTuple):
+    """The mentions of a text as columns (:meth:`Annotator.find_spans`):
+    their ``starts`` and ``ends`` (code points of the original text) and
+    ``terms``, the index of each mention's term in ``list(glossary)`` (-1
+    for an ambiguous mention), each an ``array('q')``."""
+
+    starts: array
+    ends: array
+    terms: array
 
 
 class _StepTable(NamedTuple):
@@ -417,6 +430,8 @@ class Annotator:
         # What every mention of form i carries besides its span and text, in a
         # document of unknown place and date; other documents: _payload_for().
         self._payloads: dict[tuple, list] = {}
+        # Per payload (by id): the payload and its forms' term indices, for find_spans().
+        self._term_indexes: dict[int, tuple[list, array]] = {}
         # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
         # context; and the context as (quoted, constrained, followed_by, preceded_by,
         # not_followed_by, not_preceded_by).
@@ -582,6 +597,53 @@ class Annotator:
         payload = self._payload_for(scope, date)
         view = View(text, self.normalization)
         return self._mentions(view, self._select(view, overlapping, start, stop), offset, payload)
+
+    def find_spans(
+        self, text: str, *, overlapping: bool = False, start: int = 0, stop: int | None = None, offset: int = 0,
+        scope: "str | Place | None" = None, date: "str | int | None" = None,
+    ) -> Spans:
+        """The mentions :meth:`find` returns with the same arguments, as
+        columns and without making a :class:`Mention` (see :class:`Spans`):
+        for data frames, Arrow tables and counts over many documents.
+        ``find(...)[n]`` has ``start == starts[n]``, ``end == ends[n]`` and
+        the term ``list(glossary)[terms[n]]`` (none where ``terms[n]`` is -1).
+
+        >>> ann = Annotator(Glossary.from_keys(["双碳", "碳达峰"]))
+        >>> ann.find_spans("实现双碳，\\n碳达\\n峰")
+        Spans(starts=array('q', [2, 6]), ends=array('q', [4, 10]), terms=array('q', [0, 1]))
+        """
+        if not isinstance(text, str):
+            raise TypeError(f"find_spans() takes a str, not {type(text).__name__}")
+        index = self._term_index(self._payload_for(scope, date))
+        view = View(text, self.normalization)
+        matches = self._select(view, overlapping, start, stop)
+        if native.module is None:
+            return self._spans_python(view, matches, offset, index)
+        return Spans(*(array("q", b) for b in native.module.spans(matches, view.starts, view.shifts, offset, index)))
+
+    def _term_index(self, payload: list) -> array:
+        """Per form, the index in the glossary of the term its mentions
+        report in documents of this ``payload`` (-1: ambiguous)."""
+        got = self._term_indexes.get(id(payload))
+        if got is None or got[0] is not payload:
+            where = {id(t): j for j, t in enumerate(self._terms)}
+            index = array("q", [-1 if p[_PAYLOAD_TERM] is None else where[id(p[_PAYLOAD_TERM])] for p in payload])
+            if len(self._term_indexes) >= 64:
+                self._term_indexes.clear()
+            got = self._term_indexes[id(payload)] = (payload, index)
+        return got[1]
+
+    def _spans_python(self, view: View, matches: list[Match], shift: int, index: array) -> Spans:
+        """:meth:`find_spans`'s columns of view matches (``termkit._native.spans`` is its twin)."""
+        starts, shifts = view.starts, view.shifts
+        out = Spans(array("q"), array("q"), array("q"))
+        for s, e, i in matches:
+            k = bisect_right(starts, s) - 1
+            out.starts.append(s + (shifts[k] if k >= 0 else 0) + shift)
+            k = bisect_right(starts, e - 1) - 1
+            out.ends.append(e + (shifts[k] if k >= 0 else 0) + shift)
+            out.terms.append(index[i])
+        return out
 
     def _select(self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None) -> list[Match]:
         """The selected view matches whose original start lies in ``[lo, hi)``.
