@@ -133,7 +133,7 @@ def text_columns(annotator: Annotator, pairs: Iterable[tuple[Any, Any]], *, scop
     cols: dict[str, list] = {name: [] for name in COLUMNS}
     for key, text in pairs:
         if not isinstance(text, str):
-            if text is None or text != text or type(text).__name__ == "NAType":  # NaN != NaN; pd.NA
+            if text is None or type(text).__name__ == "NAType" or (isinstance(text, float) and text != text):
                 continue
             raise TypeError(f"document {key!r}: expected a str, not {type(text).__name__}")
         add_rows(cols, key, annotator.find(text, overlapping=overlapping, scope=scope, date=date))
