@@ -143,3 +143,13 @@ def test_an_unreadable_file_fails_naming_it(client, tmp_path):
     missing = str(tmp_path / "missing.txt")
     with pytest.raises(InputError, match=f"^{missing}: cannot read: no such file or directory$"):
         find_files([missing, *SEEDS[:1]]).compute()
+
+
+def test_a_bag_of_paths_and_the_default_partitions(client, files):
+    import dask.bag as db
+
+    expected = frame_rows(find_files(files).compute())
+    assert frame_rows(find_files(db.from_sequence(files, npartitions=2)).compute()) == expected
+    assert find_files(files * 10).npartitions == 3 and find_files(files, npartitions=99).npartitions == len(files)
+    empty = find_files([]).compute()
+    assert list(empty.columns) == list(COLUMNS) and len(empty) == 0

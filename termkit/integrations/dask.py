@@ -29,6 +29,10 @@ from ..columnar import COLUMNS, add_rows, arrow_schema
 from ..corpus.locate import Locator
 from ..match import Annotator
 
+#: Files in a partition by default: a task costs the scheduler a round trip,
+#: so a few hundred tasks of a few files each take longer than a few dozen.
+FILES_PER_PARTITION = 25
+
 
 def default_annotator() -> Annotator:
     """The bundled glossary's Annotator."""
@@ -101,7 +105,8 @@ def find_files(paths, annotator: Annotator | None = None, *, locate: bool | Loca
     """A Dask DataFrame of the mentions of the files ``paths`` (a list of
     paths, or a ``dask.bag`` of them), ``doc`` the path as given, in the
     order given. Each partition of paths is one task; ``npartitions`` sets how
-    many (default: Dask's, about 100 for many files).
+    many (default: one for every :data:`FILES_PER_PARTITION` files; a bag
+    keeps its own).
 
     ``annotator`` defaults to the bundled glossary's. ``locate``, ``scope``
     and ``date`` say where and when each file is from, as :func:`locator`
@@ -113,9 +118,14 @@ def find_files(paths, annotator: Annotator | None = None, *, locate: bool | Loca
 
     annotator = default_annotator() if annotator is None else annotator
     locate = locator(locate, scope, date)
-    bag = paths if isinstance(paths, db.Bag) else db.from_sequence(list(paths), npartitions=npartitions)
+    if isinstance(paths, db.Bag):
+        chunks = paths.to_delayed()
+    else:
+        paths = [str(p) for p in paths]
+        n = max(1, min(len(paths), npartitions or -(-len(paths) // FILES_PER_PARTITION)))
+        chunks = [paths[len(paths) * i // n:len(paths) * (i + 1) // n] for i in range(n)]
     part = dask.delayed(_files_partition, pure=True)
-    parts = [part(p, annotator, locate, encoding, overlapping) for p in bag.to_delayed()]
+    parts = [part(chunk, annotator, locate, encoding, overlapping) for chunk in chunks]
     return dd.from_delayed(parts, meta=frame({name: [] for name in COLUMNS}), verify_meta=False)
 
 
