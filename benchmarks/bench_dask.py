@@ -7,18 +7,20 @@ glossary, one worker against two, side by side in one run.
 
 What one run does:
 
-1. Starts a Dask ``LocalCluster`` of one worker process and one of two
-   (``threads_per_worker=1``), both at once, and times each start (cluster
-   and client ready).
-2. Runs ``termkit.integrations.dask.find_files`` over every report (``*.md``)
-   of the corpus on each cluster in turn, ``--repeats`` times, after one
-   untimed run each (the workers import termkit and compile the glossary
-   there); each run computes the whole DataFrame of mentions into the client.
+1. Starts a Dask ``LocalCluster`` of one worker process
+   (``threads_per_worker=1``), timing its start, runs
+   ``termkit.integrations.dask.find_files`` over every report (``*.md``) of
+   the corpus once untimed (the workers import termkit and compile the
+   glossary there) and once timed, computing the whole DataFrame of mentions
+   into the client, and closes it; then the same with two workers; and so
+   ``--repeats`` rounds.
 3. With PySpark and Java: the same with ``termkit.integrations.spark.find_files``
    on ``local[1]`` and ``local[2]`` sessions (one after the other: a process
    holds one SparkContext), timing each session's start.
 4. ``termkit annotate -j 1`` and ``-j 2`` on the same files (output discarded),
-   in turn, for reference.
+   in turn, for reference; and the machine's own ceiling at that moment: one
+   plain Python process annotating every file (as a task does) against two
+   started together, each over half of them.
 5. Prints a markdown table (medians), the load average before and after,
    and checks that every run found as many mentions as ``termkit annotate``.
 
@@ -36,6 +38,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -68,26 +71,28 @@ def interleaved(runs: dict, repeats: int) -> dict[str, list[float]]:
 
 
 def bench_dask(files: list[str], repeats: int) -> tuple[dict, dict, dict]:
+    """One cluster at a time (two alive at once slowed the two-worker runs
+    down on two cores), one worker then two, ``repeats`` rounds; each start
+    timed, each cluster's first run untimed."""
     from dask.distributed import Client, LocalCluster
 
-    from termkit.integrations.dask import find_files
+    from termkit.integrations.dask import default_annotator, find_files
 
-    started, clients, clusters = {}, {}, []
-    for n in (1, 2):
-        def start(n=n):
-            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                                   silence_logs=logging.CRITICAL)
-            clusters.append(cluster)
-            return Client(cluster, set_as_default=False)
-        started[n], clients[n] = timed(start)
-    try:
-        runs = {n: (lambda c=c: len(c.compute(find_files(files), sync=True))) for n, c in clients.items()}
-        times, counts = interleaved(runs, repeats)
-    finally:
-        for c, cluster in zip(clients.values(), clusters):
-            c.close()
-            cluster.close()
-    return started, times, counts
+    annotator = default_annotator()
+    started: dict[int, list[float]] = {1: [], 2: []}
+    times: dict[int, list[float]] = {1: [], 2: []}
+    counts: dict[int, set[int]] = {1: set(), 2: set()}
+    for _ in range(repeats):
+        for n in (1, 2):
+            seconds, cluster = timed(lambda: LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                                          dashboard_address=None, silence_logs=logging.CRITICAL))
+            with cluster, Client(cluster) as client:
+                started[n].append(seconds)
+                counts[n].add(len(client.compute(find_files(files, annotator), sync=True)))
+                seconds, count = timed(lambda: len(client.compute(find_files(files, annotator), sync=True)))
+                times[n].append(seconds)
+                counts[n].add(count)
+    return {n: statistics.median(s) for n, s in started.items()}, times, counts
 
 
 def bench_spark(files: list[str], repeats: int) -> tuple[dict, dict, dict]:
@@ -122,6 +127,29 @@ def bench_cli(files: list[str], repeats: int) -> tuple[dict, dict]:
     return interleaved({n: (lambda n=n: run(n)) for n in (1, 2)}, repeats)
 
 
+#: One process annotating the files listed in a file, as a Dask or Spark task does.
+ALONE = """import sys
+from termkit.integrations.dask import default_annotator, file_columns, locator
+ann, paths = default_annotator(), open(sys.argv[1], encoding="utf-8").read().splitlines()
+print(len(file_columns(ann, paths, locator())["doc"]))
+"""
+
+
+def bench_ceiling(files: list[str], repeats: int, scratch: Path) -> tuple[dict, dict]:
+    """The machine's own ceiling: one plain process over every file against
+    two over half each, started together (no engine between them)."""
+    lists = []
+    for name, part in (("all", files), ("odd", files[1::2]), ("even", files[::2])):
+        lists.append(scratch / f"{name}.txt")
+        lists[-1].write_text("\n".join(part), encoding="utf-8")
+
+    def run(*paths):
+        procs = [subprocess.Popen([sys.executable, "-c", ALONE, str(p)], stdout=subprocess.PIPE) for p in paths]
+        return sum(int(p.communicate()[0]) for p in procs)
+
+    return interleaved({1: lambda: run(lists[0]), 2: lambda: run(*lists[1:])}, repeats)
+
+
 def row(name: str, start: str, times: dict, counts: dict, mentions: int) -> str:
     one, two = statistics.median(times[1]), statistics.median(times[2])
     ok = all(c == {mentions} for c in counts.values())
@@ -144,6 +172,8 @@ def main(argv=None) -> int:
     load = os.getloadavg()
     cli_times, cli_counts = bench_cli(files, args.repeats)
     mentions = next(iter(cli_counts[1]))
+    with tempfile.TemporaryDirectory() as scratch:
+        ceiling = bench_ceiling(files, args.repeats, Path(scratch))
     dask_started, dask_times, dask_counts = bench_dask(files, args.repeats)
     spark = None
     if not args.no_spark:
@@ -157,13 +187,14 @@ def main(argv=None) -> int:
           f"load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}.\n")
     print("| engine | start-up (1 / 2 workers) | 1 worker | 2 workers | speed-up | run by run | mentions |")
     print("| --- | --: | --: | --: | --: | --: | --- |")
-    print(row("Dask `LocalCluster`, `find_files`", f"{dask_started[1]:.1f} s / {dask_started[2]:.1f} s",
+    print(row("Dask `LocalCluster`, `find_files`", f"{dask_started[1]:.1f} s / {dask_started[2]:.1f} s (medians)",
               dask_times, dask_counts, mentions))
     if spark is not None:
         started, times, counts = spark
         print(row("Spark `local[n]`, `find_files`", f"{started[1]:.1f} s (the JVM and a first session) / "
                   f"{started[2]:.1f} s (a second)", times, counts, mentions))
     print(row("`termkit annotate -j n`", "(in each run)", cli_times, cli_counts, mentions))
+    print(row("the machine's ceiling: n plain processes", "(in each run)", *ceiling, mentions))
     return 0
 
 
