@@ -430,6 +430,8 @@ class Annotator:
         # What every mention of form i carries besides its span and text, in a
         # document of unknown place and date; other documents: _payload_for().
         self._payloads: dict[tuple, list] = {}
+        self._candidates: dict[int, tuple] = {}  # a scoped form's terms' places and periods
+        self._verdicts: dict[tuple, int | None] = {}  # resolve() of candidates, place and year
         # Per payload (by id): the payload and its forms' term indices, for find_spans().
         self._term_indexes: dict[int, tuple[list, array]] = {}
         # _valid() for the C module: per form, 1 ASCII head, 2 ASCII tail, 4
@@ -485,7 +487,12 @@ class Annotator:
         terms = [self._terms[who]] if type(who) is int else [self._terms[j] for j in who]
         label = self._labels[i] or self._keys[i]
         steps = self._steps.by_mask[self._steps.static[i]]
-        k = resolve([(scope_place(t.scope), period_years(t.period)) for t in terms], where, year)
+        cands = self._candidates.get(i)
+        if cands is None:
+            cands = self._candidates[i] = tuple((scope_place(t.scope), period_years(t.period)) for t in terms)
+        k = self._verdicts.get((cands, where, year), -2)
+        if k == -2:  # forms of one place share their candidates: one resolution serves them all
+            k = self._verdicts[cands, where, year] = resolve(cands, where, year)
         ids = tuple(t.id for t in terms) if len(terms) > 1 or k is None else ()
         if k is None:
             return (None, label, label, None, label, steps, None, ids, True)
@@ -499,14 +506,17 @@ class Annotator:
         year = document_year(date)
         if (where is None and year is None) or not self._scoped:
             return self._payload
-        payload = self._payloads.get((where, year))
+        payload = self._payloads.pop((where, year), None)
         if payload is None:
             payload = list(self._payload)
             for i in self._scoped:
                 payload[i] = self._resolved(i, where, year)
-            if len(self._payloads) >= 64:
-                self._payloads.clear()
-            self._payloads[where, year] = payload
+            # Keep the latest places' (a corpus of a few hundred places and years fits),
+            # within about 16 million list slots.
+            if len(self._payloads) >= max(4, min(1024, (1 << 24) // max(1, len(payload)))):
+                self._payloads.pop(next(iter(self._payloads), None), None)
+                self._verdicts.clear()
+        self._payloads[where, year] = payload  # (the last used, last)
         return payload
 
     def _spellings(self, strings: list[str]) -> tuple[str, ...]:
