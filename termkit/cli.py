@@ -306,7 +306,8 @@ def _annotate(args) -> int:
     fmt = FORMATS["csv" if parquet else args.format]
     if args.explain:
         fmt = _explain_format(args)
-    for option, given in (("offsets", args.offsets != "chars"), ("overlapping", args.overlapping)):
+    for option, given in (("offsets", args.offsets != "chars"), ("overlapping", args.overlapping),
+                          ("documents", args.documents)):
         if given and option not in fmt.options:
             takes = ", ".join(f.name for f in FORMATS.values() if option in f.options)
             raise CLIError(f"--{option} applies to --format {takes} only")

@@ -135,7 +135,7 @@ def csv_to_parquet(source, sink, *, block_size: int = 1 << 22) -> int:
     schema = pa.schema([(c, pa.list_(pa.string()) if c in lists else types[c]) for c in CSV_COLUMNS])
     reader = pcsv.open_csv(
         source, read_options=pcsv.ReadOptions(block_size=block_size),
-        convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=True,
+        convert_options=pcsv.ConvertOptions(column_types=types, strings_can_be_null=True, null_values=[""],
                                             true_values=["true"], false_values=["false"]))
     rows = 0
     with pq.ParquetWriter(sink, schema) as writer:

@@ -618,10 +618,10 @@ def html_index(title: str, pages: Iterable[tuple[str, str, tuple[int, int] | Non
             + "".join(rows) + "</tbody></table>\n" + HTML_TAIL)
 
 
-def write_html(ann: Annotator, pieces: Iterable[str], doc: Doc) -> Iterator[str]:
-    """One document as a section of the page (saying where and when it is
-    from, where that is known)."""
-    about = doc.line() if doc.scope or doc.date else None
+def write_html(ann: Annotator, pieces: Iterable[str], doc: Doc, *, documents: bool = False) -> Iterator[str]:
+    """One document as a section of the page, saying where and when it is
+    from where that is known (with or without ``documents``)."""
+    about = doc.line() if doc.scope or doc.date or documents else None
     return html_stream(doc.name, ann.scan(pieces, scope=doc.scope, date=doc.date), doc.index, ann.glossary, about)
 
 
@@ -707,5 +707,5 @@ register(Format("csv", "one CSV row per mention, with a header (the jsonl fields
                 ("overlapping", "offsets"), csv_header))
 register(Format("inline", "definitions in （…） after first mentions", _expanded("inline"), ("documents",)))
 register(Format("footnotes", "numbered notes and a 名词解释 list", _expanded("footnotes"), ("documents",)))
-register(Format("html", "a standalone page, definitions on hover and focus", write_html, (),
+register(Format("html", "a standalone page, definitions on hover and focus", write_html, ("documents",),
                 lambda title: html_head(title), HTML_TAIL))

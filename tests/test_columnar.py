@@ -152,3 +152,15 @@ def test_annotate_format_parquet(tmp_path):
     assert piped.returncode == 0 and piped.stdout[:4] == b"PAR1"
     bad = run("annotate", "-f", "parquet", str(tmp_path / "missing.txt"), "-o", str(out), cwd=tmp_path)
     assert bad.returncode == 1 and pq.read_table(out).num_rows == len(records)  # left as it was
+
+
+def test_parquet_keeps_words_that_look_like_nulls(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    from termkit.columnar import csv_to_parquet
+
+    source = tmp_path / "m.csv"
+    source.write_text("file,start,end,text,id,key,headword,definition,form,normalizations,scope,period,ambiguous,"
+                      "candidates\r\nNA,0,4,NULL,t/NULL,NULL,N/A,nan,NULL,,national,,false,\r\n", encoding="utf-8")
+    csv_to_parquet(str(source), str(tmp_path / "m.parquet"))
+    row = pq.read_table(tmp_path / "m.parquet").to_pylist()[0]
+    assert (row["file"], row["text"], row["headword"], row["definition"], row["period"]) == ("NA", "NULL", "N/A", "nan", None)

@@ -286,3 +286,18 @@ def test_glossary_show_lists_every_term_of_a_form(tmp_path):
     one = run("glossary", "show", "luzhou/三个一批", "--format", "json", "--no-default-glossary", "-g", str(glossary),
               cwd=tmp_path)
     assert json.loads(one.stdout)["id"] == "luzhou/三个一批"
+
+
+def test_scope_none_still_detects_the_date_and_documents_needs_a_format_that_says_it(tmp_path):
+    from test_cli import run
+
+    doc = tmp_path / "2014.md"
+    doc.write_text("——2014年1月20日在山西省第十二届人民代表大会第二次会议上\n正文\n", encoding="utf-8")
+    record = json.loads(run("annotate", "--documents", "--scope", "none", str(doc), cwd=tmp_path).stdout.decode()
+                        .splitlines()[0])
+    assert record["document"] == {"scope": None, "scope_how": "unknown", "date": "2014-01-20",
+                                  "date_how": "meeting line 1"}
+    refused = run("annotate", "-f", "csv", "--documents", str(doc), cwd=tmp_path)
+    assert refused.returncode == 2 and b"--documents applies to --format" in refused.stderr
+    assert b"place unknown, 2014-01-20" in run("annotate", "-f", "html", "--documents", "--scope", "none", str(doc),
+                                               cwd=tmp_path).stdout

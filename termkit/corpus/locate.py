@@ -31,14 +31,16 @@ class Locator:
     '山西省长治市上党区'
     >>> Locator()("provinces/四川省/2014.md", "正文")
     {'scope': '四川省', 'scope_how': 'path', 'date': '2014', 'date_how': 'path'}
-    >>> Locator(detect=False)("provinces/四川省/2014.md", "正文")["scope"] is None
-    True
+    >>> found = Locator(detect=False)("provinces/四川省/2014.md", "正文")  # --scope none: the date still detected
+    >>> found["scope"], found["date"]
+    (None, '2014')
     """
 
     scope: str | None = None
     date: str | None = None
     manifest: dict | None = None
-    detect: bool = True
+    detect: bool = True  #: detect the place where neither given nor in the manifest
+    detect_date: bool = True  #: the same for the date
 
     def __post_init__(self):
         if self.date is not None:
@@ -58,7 +60,7 @@ class Locator:
         if self.detect and scope is None:
             found = jurisdiction(head, named)
             scope = (found.value, found.how) if found.value else None
-        if self.detect and date is None:
+        if self.detect_date and date is None:
             found = report_date(head, named)
             date = (found.value, found.how) if found.value else None
         if scope is not None:

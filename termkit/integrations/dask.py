@@ -53,7 +53,7 @@ def locator(locate: bool | Locator = True, scope: str | None = None, date: str |
     """
     if isinstance(locate, Locator):
         return locate
-    return Locator(scope=scope, date=date, detect=bool(locate))
+    return Locator(scope=scope, date=date, detect=bool(locate), detect_date=bool(locate))
 
 
 def file_columns(annotator: Annotator, paths: Iterable[str], locate: Locator | None = None, *,

@@ -936,6 +936,6 @@ def compiled(name: str, blob: bytes, normalization: Normalization, engine: str) 
     if ann is None:
         ann = Annotator(Glossary.unpacked(blob), normalization=normalization, engine=engine)
         if len(_COMPILED) >= 4:
-            _COMPILED.pop(next(iter(_COMPILED)))
+            _COMPILED.pop(next(iter(_COMPILED), None), None)  # (another thread may have taken it)
         _COMPILED[recipe] = ann
     return ann
