@@ -90,7 +90,11 @@ def build_parser() -> argparse.ArgumentParser:
         "  termkit annotate --format inline report.txt    # definitions after first mentions\n"
         "  termkit glossary show 六九九六                   # one term in full\n"
         "  termkit extract report.txt -o terms.yaml       # a report's 名词解释 as a glossary\n"
-        "  termkit validate terms.yaml                    # check it\n\n"
+        "  termkit validate terms.yaml                    # check it\n"
+        "  termkit discover reports/                      # formulas the glossary does not have yet\n"
+        "  termkit stats reports/ -o tables/              # count every term across a corpus\n"
+        "  termkit trend 新质生产力 --corpus reports/       # a plot of it, year by year\n"
+        "  termkit glossary export --format tbx -o g.tbx  # for CAT tools (also csv, tsv, jsonl)\n\n"
         "Run 'termkit COMMAND --help' for the options and examples of a command.",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
