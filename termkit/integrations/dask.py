@@ -21,9 +21,6 @@ Nothing here imports Dask until it is called; the column functions
 
 from __future__ import annotations
 
-import contextlib
-import gc
-
 from collections.abc import Iterable
 from typing import Any
 
@@ -31,6 +28,7 @@ from ..batch import HEAD_CHARS  # how much of a file's start tells where and whe
 from ..columnar import COLUMNS, add_rows, arrow_schema
 from ..corpus.locate import Locator
 from ..match import Annotator
+from ..match.annotator import gc_paused
 
 #: Files in a partition by default: a task costs the scheduler a round trip,
 #: so a few hundred tasks of a few files each take longer than a few dozen.
@@ -101,20 +99,8 @@ def _files_partition(paths: list[str], annotator: Annotator, locate: Locator | N
                      overlapping: bool):
     # The mentions made here hold no reference cycles: the cyclic collector's passes over
     # the worker's heap (and the compiled glossary in it) are wasted on them.
-    with _collector_paused():
+    with gc_paused():
         return frame(file_columns(annotator, paths, locate, encoding=encoding, overlapping=overlapping))
-
-
-@contextlib.contextmanager
-def _collector_paused():
-    """Python's cyclic garbage collector off for the block (as it was, after)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def find_files(paths, annotator: Annotator | None = None, *, locate: bool | Locator = True,
