@@ -5,10 +5,6 @@ compiled once per worker however many tasks carry it."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
@@ -24,30 +20,7 @@ from termkit.columnar import COLUMNS, mention_columns  # noqa: E402
 from termkit.integrations.dask import find_column, find_files  # noqa: E402
 from termkit.textio import InputError  # noqa: E402
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = [str(p) for p in sorted((ROOT / "seeds").glob("*.txt"))]
-CORPUS = ROOT.parent / "shared" / "corpus"
-#: A form that resolves among the candidates of several places (detected from the text).
-ON_PLACE = "——2024年1月20日在山西省第十四届人民代表大会第二次会议上\n推进项目建设“四全工作法”，坚持“两个维护”。\n"
-
-
-def corpus_sample() -> list[str]:
-    """Every 20th report of ../shared/corpus (40), and one whose forms resolve among candidates."""
-    files = sorted(str(p) for p in CORPUS.rglob("*.md") if p.name != "README.md")
-    return files[::20] + [str(CORPUS / "provinces" / "山西省" / "2023.md")]
-
-
-def serial_rows(paths: list[str]) -> list[tuple]:
-    """The rows of ``termkit annotate`` (jsonl, its default place detection) on ``paths``."""
-    run = subprocess.run([sys.executable, "-m", "termkit", "annotate", *paths], capture_output=True,
-                         text=True, encoding="utf-8", timeout=120)
-    assert run.returncode == 0, run.stderr
-    rows = []
-    for line in run.stdout.splitlines():
-        r = json.loads(line)
-        rows.append((r["file"], r["start"], r["end"], r["text"], r["id"], r.get("ambiguous", False),
-                     r.get("candidates", [])))
-    return rows
+from conftest import CORPUS, ON_PLACE, SEEDS, corpus_sample, serial_rows  # noqa: E402
 
 
 def frame_rows(df) -> list[tuple]:
