@@ -123,6 +123,7 @@ def test_a_bag_of_paths_and_the_default_partitions(client, files):
 
     expected = frame_rows(find_files(files).compute())
     assert frame_rows(find_files(db.from_sequence(files, npartitions=2)).compute()) == expected
-    assert find_files(files * 10).npartitions == 3 and find_files(files, npartitions=99).npartitions == len(files)
+    # the default: four partitions for each of the client's two worker threads
+    assert find_files(files * 10).npartitions == 8 and find_files(files, npartitions=99).npartitions == len(files)
     empty = find_files([]).compute()
     assert list(empty.columns) == list(COLUMNS) and len(empty) == 0

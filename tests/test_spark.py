@@ -54,6 +54,8 @@ def test_files_give_the_mentions_of_termkit_annotate(spark, files):
     rows = spark_rows(sdf)
     assert rows == serial_rows(files)
     assert any(r[5] and r[6] for r in rows)  # the synthetic file's form: ambiguous in 山西省
+    assert sdf.rdd.getNumPartitions() == 3
+    assert find_files(spark, []).count() == 0
 
 
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")

@@ -21,6 +21,7 @@ Nothing here imports Dask until it is called; the column functions
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,9 +31,8 @@ from ..corpus.locate import Locator
 from ..match import Annotator
 from ..match.annotator import gc_paused
 
-#: Files in a partition by default: a task costs the scheduler a round trip,
-#: so a few hundred tasks of a few files each take longer than a few dozen.
-FILES_PER_PARTITION = 25
+#: The most bytes of files in a partition by default (see :func:`cut`).
+PARTITION_BYTES = 64 << 20
 
 
 def default_annotator() -> Annotator:
@@ -55,6 +55,55 @@ def locator(locate: bool | Locator = True, scope: str | None = None, date: str |
     if isinstance(locate, Locator):
         return locate
     return Locator(scope=scope, date=date, detect=bool(locate), detect_date=bool(locate))
+
+
+def default_partitions(total_bytes: int) -> int:
+    """How many partitions files of ``total_bytes`` make by default: four
+    for each worker thread of the current Dask client (of each CPU, without
+    one), more where a partition would hold over :data:`PARTITION_BYTES`.
+    A task costs the scheduler a round trip of some milliseconds: a few
+    large tasks a worker take less time than many small ones, and a few, not
+    one, let a worker that finishes early take another's share."""
+    try:
+        from distributed import get_client
+
+        threads = sum(get_client().nthreads().values())
+    except (ImportError, ValueError):
+        threads = os.cpu_count() or 1
+    return max(4 * threads, -(-total_bytes // PARTITION_BYTES))
+
+
+def cut(paths: list[str], n: int | None = None) -> list[list[str]]:
+    """``paths`` cut, in order, into ``n`` runs (default:
+    :func:`default_partitions`) of about as many bytes each, the time a run
+    takes being about its bytes; as many runs as files at most, none empty. A file
+    whose size cannot be read here (it may be readable only on the
+    workers) counts as the mean of the others.
+
+    >>> cut(["a", "b", "c"], 2), cut([])       # three missing files: equal counts
+    ([['a'], ['b', 'c']], [])
+    """
+    if not paths:
+        return []
+    sizes: list[float | None] = []
+    for path in paths:
+        try:
+            sizes.append(os.path.getsize(path))
+        except OSError:
+            sizes.append(None)
+    known = [s for s in sizes if s is not None]
+    mean = sum(known) / len(known) if known else 1.0
+    weights = [mean if s is None else max(s, 1) for s in sizes]
+    total = sum(weights)
+    n = max(1, min(len(paths), n or default_partitions(int(total))))
+    runs: list[list[str]] = [[] for _ in range(n)]
+    done, k = 0.0, -1
+    for i, (path, weight) in enumerate(zip(paths, weights)):
+        # the run its middle falls in, but no run skipped and none left without a file
+        k = max(min(int((done + weight / 2) * n / total), k + 1, n - 1), n - (len(paths) - i))
+        runs[k].append(path)
+        done += weight
+    return runs
 
 
 def file_columns(annotator: Annotator, paths: Iterable[str], locate: Locator | None = None, *,
@@ -109,8 +158,8 @@ def find_files(paths, annotator: Annotator | None = None, *, locate: bool | Loca
     """A Dask DataFrame of the mentions of the files ``paths`` (a list of
     paths, or a ``dask.bag`` of them), ``doc`` the path as given, in the
     order given. Each partition of paths is one task; ``npartitions`` sets how
-    many (default: one for every :data:`FILES_PER_PARTITION` files; a bag
-    keeps its own).
+    many (default: :func:`default_partitions`; a bag keeps its own), each a
+    run of files of about as many bytes as the others (:func:`cut`).
 
     ``annotator`` defaults to the bundled glossary's. ``locate``, ``scope``
     and ``date`` say where and when each file is from, as :func:`locator`
@@ -125,9 +174,7 @@ def find_files(paths, annotator: Annotator | None = None, *, locate: bool | Loca
     if isinstance(paths, db.Bag):
         chunks = paths.to_delayed()
     else:
-        paths = [str(p) for p in paths]
-        n = max(1, min(len(paths), npartitions or -(-len(paths) // FILES_PER_PARTITION)))
-        chunks = [paths[len(paths) * i // n:len(paths) * (i + 1) // n] for i in range(n)]
+        chunks = cut([str(p) for p in paths], npartitions) or [[]]
     part = dask.delayed(_files_partition, pure=True)
     parts = [part(chunk, annotator, locate, encoding, overlapping) for chunk in chunks]
     return dd.from_delayed(parts, meta=frame({name: [] for name in COLUMNS}), verify_meta=False)

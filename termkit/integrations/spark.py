@@ -22,7 +22,7 @@ from __future__ import annotations
 from ..columnar import COLUMNS
 from ..corpus.locate import Locator
 from ..match import Annotator
-from .dask import default_annotator, file_columns, locator, text_columns
+from .dask import cut, default_annotator, file_columns, locator, text_columns
 
 #: The Spark SQL type of each kind of column of COLUMNS.
 SQL_TYPES = {"int64": "bigint", "string": "string", "bool": "boolean", "list<string>": "array<string>"}
@@ -67,8 +67,9 @@ def find_files(spark, paths, annotator: Annotator | None = None, *, locate: bool
                overlapping: bool = False, partitions: int | None = None):
     """A Spark DataFrame of the mentions of the files ``paths``, ``doc`` the
     path as given, in the order given: the paths are cut into ``partitions``
-    runs (default: four for each of Spark's default parallelism) and each
-    file is read where its partition runs.
+    runs of about as many bytes each (default: four for each of Spark's
+    default parallelism; see :func:`termkit.integrations.dask.cut`), one
+    partition each, and each file is read where its partition runs.
     ``locate``, ``scope``, ``date`` and ``encoding`` are those of
     :func:`termkit.integrations.dask.find_files`."""
     ann = default_annotator() if annotator is None else annotator
@@ -76,9 +77,12 @@ def find_files(spark, paths, annotator: Annotator | None = None, *, locate: bool
 
     def annotate(batches):
         for batch in batches:
-            yield _frame(file_columns(ann, list(batch["path"]), where, encoding=encoding, overlapping=overlapping))
+            for run in batch["paths"]:
+                yield _frame(file_columns(ann, list(run), where, encoding=encoding, overlapping=overlapping))
 
-    paths = [str(p) for p in paths]
-    n = max(1, min(len(paths), partitions or 4 * spark.sparkContext.defaultParallelism))
-    rows = spark.createDataFrame(spark.sparkContext.parallelize([(p,) for p in paths], n), "path string")
+    runs = cut([str(p) for p in paths], partitions or 4 * spark.sparkContext.defaultParallelism)
+    if not runs:
+        return spark.createDataFrame([], schema())
+    rows = spark.createDataFrame(spark.sparkContext.parallelize([(run,) for run in runs], len(runs)),
+                                 "paths array<string>")
     return rows.mapInPandas(annotate, schema())
