@@ -14,9 +14,7 @@ import codecs
 import errno
 import io
 import os
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
@@ -91,6 +89,9 @@ class AnnotateJob:
             if stream.verify():
                 self._write(stream, path, index, out, progress, out)
                 return stream.warning
+            import shutil
+            import tempfile
+
             with tempfile.SpooledTemporaryFile(32 << 20, "w+", encoding="utf-8", newline="") as held:
                 self._write(stream, path, index, held, progress, out)
                 held.seek(0)
@@ -187,6 +188,8 @@ def _append(src, out, raw, kernel: bool) -> None:
     """Append the UTF-8 bytes of binary file ``src`` to ``out``: bytes to bytes
     where ``raw`` (the byte stream under ``out``) is given, in the kernel if
     ``kernel`` and both are real files; else decoded and written as text."""
+    import shutil
+
     if raw is None:
         shutil.copyfileobj(io.TextIOWrapper(src, encoding="utf-8", newline=""), out, 1 << 20)
         return
@@ -294,6 +297,7 @@ def _watch_parent(parent: int, tmpdir: str) -> None:
 
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK)
+    import shutil
     shutil.rmtree(tmpdir, ignore_errors=True)
     os._exit(1)
 
@@ -411,6 +415,7 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
 
     held: dict[int, tuple] = {}  # chunk -> (buffer, results) annotated here ahead of its turn
     ahead = 0  # the next chunk this process might take ahead
+    import tempfile
     with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs - 1, job, tmpdir, claims) as pool:
         try:
             order = [c for c in range(len(chunks)) if c % jobs]
@@ -458,6 +463,7 @@ def run_parallel(job: AnnotateJob, files: list[str], out, jobs: int, fail: Calla
 
 def _hold(job: AnnotateJob, files: list[str], chunk: range):
     """Annotate a chunk here into a UTF-8 buffer (memory, then disk), for later."""
+    import tempfile
     buffer = tempfile.SpooledTemporaryFile(1 << 20)
     text = io.TextIOWrapper(buffer, encoding="utf-8", newline="", write_through=True)
     results = [(None, *_run_one(job, files[i], i, text)) for i in chunk]
@@ -641,6 +647,7 @@ def run_segments(job: AnnotateJob, path: str, out, jobs: int, fail: Callable[[st
     n = len(cuts) - 1
     raw = _raw_output(out)
     progress = progress_bar(n, "segment")
+    import tempfile
     with tempfile.TemporaryDirectory(prefix="termkit-") as tmpdir, _pool(jobs, job, tmpdir) as pool:
         counts = list(pool.map(_worker_count, [(path, encoding, cuts[i], cuts[i + 1]) for i in range(n)]))
         errors = [e for _, e in counts if e is not None]

@@ -19,13 +19,19 @@ write it is silent: the data is then computed as if there were no cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Callable, Optional
+
+try:  # CPython's own SHA-256: hashlib would load OpenSSL first, 2 ms at every start
+    from _sha256 import sha256
+except ImportError:  # pragma: no cover - Python 3.12 and later, other interpreters
+    try:
+        from _sha2 import sha256
+    except ImportError:
+        from hashlib import sha256
 
 #: The modules whose code decides what is cached (how a glossary file is read
 #: and validated, what a term holds, the Traditional spellings, this format).
@@ -33,19 +39,20 @@ CODE = ("cache.py", "glossary/model.py", "glossary/files.py", "glossary/checks.p
         "text/chars.py", "text/traditional.py", "match/annotator.py", "match/engine.py")
 
 
-def cache_dir() -> Optional[Path]:
+def cache_dir() -> Optional[str]:
+    """The folder of the cache, or None where nothing is cached."""
     if os.environ.get("TERMKIT_NO_CACHE") or code_version() is None:
         return None
     explicit = os.environ.get("TERMKIT_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "termkit"
+    return os.path.join(base, "termkit")
 
 
 def digest(*parts: bytes | str) -> str:
     """A hash of the parts, each length-prefixed so that boundaries count."""
-    h = hashlib.sha256()
+    h = sha256()
     for p in parts:
         b = p.encode("utf-8") if isinstance(p, str) else p
         h.update(len(b).to_bytes(8, "little"))
@@ -57,11 +64,16 @@ def digest(*parts: bytes | str) -> str:
 def code_version() -> Optional[str]:
     """A hash of the :data:`CODE` files' bytes (about 60 kB: well under a
     millisecond), or None when they cannot be read: then nothing is cached."""
-    here = Path(__file__).parent
+    here = os.path.dirname(os.path.abspath(__file__))
     try:
-        return digest(*((here / name).read_bytes() for name in CODE))
+        return digest(*(_read_file(os.path.join(here, name)) for name in CODE))
     except OSError:
         return None
+
+
+def _read_file(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
 
 
 def _private(st: os.stat_result) -> bool:
@@ -92,7 +104,7 @@ def _read(filename: str) -> Optional[bytes]:
         if not _private(os.stat(d)):
             return None
         # Non-blocking, and only a regular file: a FIFO or /dev/zero put there would hang the start.
-        with open(os.open(d / filename, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
+        with open(os.open(os.path.join(d, filename), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)), "rb") as f:
             st = os.fstat(f.fileno())
             if not (stat.S_ISREG(st.st_mode) and _private(st)):
                 return None
@@ -156,14 +168,14 @@ def _write(filename: str, data: bytes) -> None:
     if d is None:
         return
     try:
-        d.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.makedirs(d, mode=0o700, exist_ok=True)
         if not _private(os.stat(d)):
             return
         fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{filename}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
-            os.replace(tmp, d / filename)
+            os.replace(tmp, os.path.join(d, filename))
         except BaseException:
             os.unlink(tmp)
             raise

@@ -10,7 +10,6 @@ touches this file alone.
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -387,6 +386,13 @@ _SCRIPT = """
 """
 
 
+def escape(text: str) -> str:
+    """``html.escape`` (imported here, not at every start)."""
+    import html
+
+    return html.escape(text)
+
+
 def _csp_hash(source: str) -> str:
     import base64
     import hashlib
@@ -394,28 +400,30 @@ def _csp_hash(source: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode()).digest()).decode() + "'"
 
 
-# No requests at all, and no script or style but the page's own (by hash): a
-# definition that slipped through escaping still could not run.
-_CSP = (f"default-src 'none'; style-src {_csp_hash(_CSS)}; script-src {_csp_hash(_SCRIPT)}; "
-        "base-uri 'none'; form-action 'none'")
+@lru_cache(maxsize=None)
+def _csp() -> str:
+    """No requests at all, and no script or style but the page's own (by
+    hash): a definition that slipped through escaping still could not run."""
+    return (f"default-src 'none'; style-src {_csp_hash(_CSS)}; script-src {_csp_hash(_SCRIPT)}; "
+            "base-uri 'none'; form-action 'none'")
 
 
 def _tip(m: Mention, glossary=None) -> str:
-    extra = f' <small>({html.escape(", ".join(m.normalizations))})</small>' if m.normalizations else ""
+    extra = f' <small>({escape(", ".join(m.normalizations))})</small>' if m.normalizations else ""
     if m.ambiguous:
-        return (f"<b>{html.escape(m.headword)}</b>{extra}<span class=\"none\">ambiguous: which place's term "
+        return (f"<b>{escape(m.headword)}</b>{extra}<span class=\"none\">ambiguous: which place's term "
                 f"this is is not known</span>" + "".join(
-                    f"<span class=\"cand\">{html.escape(line)}</span>" for line in candidate_lines(m, glossary)))
+                    f"<span class=\"cand\">{escape(line)}</span>" for line in candidate_lines(m, glossary)))
     gloss = explanation(m.term) if m.term is not None else (m.definition or "")
-    body = html.escape(gloss) if gloss else '<span class="none">no definition in the sources</span>'
-    return f"<b>{html.escape(m.headword)}</b>{extra}{body}{_meta(m)}"
+    body = escape(gloss) if gloss else '<span class="none">no definition in the sources</span>'
+    return f"<b>{escape(m.headword)}</b>{extra}{body}{_meta(m)}"
 
 
 def _meta(m: Mention) -> str:
     """A tooltip's last line: the term's kind, place and period."""
     t = m.term
     bits = [t.kind.value, t.scope + (f", {t.period}" if t.period else "")] if t is not None else []
-    return f'<span class="meta">{html.escape(" · ".join(bits))}</span>' if bits else ""
+    return f'<span class="meta">{escape(" · ".join(bits))}</span>' if bits else ""
 
 
 def candidate_lines(m: Mention, glossary=None) -> list[str]:
@@ -439,10 +447,10 @@ def html_head(title: str) -> str:
     Content-Security-Policy)."""
     return (
         "<!DOCTYPE html>\n<html lang=\"zh\">\n<head>\n<meta charset=\"utf-8\">\n"
-        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_CSP}\">\n"
+        f"<meta http-equiv=\"Content-Security-Policy\" content=\"{_csp()}\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
         "<meta name=\"referrer\" content=\"no-referrer\">\n"
-        f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>\n"
     )
 
 
@@ -494,9 +502,9 @@ def html_stream(name: str, windows: Iterable[Window], index: int = 0, glossary=N
     only at the end: it follows the text (CSS shows it beside it), so that
     memory stays bounded by the number of distinct terms, not the text.
     """
-    yield f"<section>\n<h1>{html.escape(printable(name))}</h1>\n"
+    yield f"<section>\n<h1>{escape(printable(name))}</h1>\n"
     if about:
-        yield f"<p class=\"about\">{html.escape(about)}</p>\n"
+        yield f"<p class=\"about\">{escape(about)}</p>\n"
     yield "<div class=\"doc\">"
     last = 0  # the section holds the text up to here
     n = 0
@@ -510,13 +518,13 @@ def html_stream(name: str, windows: Iterable[Window], index: int = 0, glossary=N
                 marks[shared] = _mark_parts(m, glossary, used, n)
             attributes, tip, which = marks[shared]
             used[which].count += 1
-            parts.append(html.escape(w.text[last - w.start : m.start - w.start]))
+            parts.append(escape(w.text[last - w.start : m.start - w.start]))
             parts.append(f'<mark {attributes} id="d{index}-m{n}" aria-describedby="d{index}-t{n}">'
-                         f'{html.escape(m.text)}<span class="tip" role="tooltip" id="d{index}-t{n}">{tip}</span></mark>')
+                         f'{escape(m.text)}<span class="tip" role="tooltip" id="d{index}-t{n}">{tip}</span></mark>')
             n += 1
             last = m.end
         if w.settled > last:
-            parts.append(html.escape(w.text[last - w.start : w.settled - w.start]))
+            parts.append(escape(w.text[last - w.start : w.settled - w.start]))
             last = w.settled
         yield "".join(parts)
     yield "</div>\n"
@@ -531,12 +539,12 @@ def _mark_parts(m: Mention, glossary, used: dict, n: int) -> tuple[str, str, str
     kind, scope = _kind_scope(m, glossary)
     which = "?" + " ".join(m.candidates) if m.ambiguous else m.id
     if m.ambiguous:
-        what = f'class="term ambiguous" tabindex="0" data-candidates="{html.escape(" ".join(m.candidates))}"'
+        what = f'class="term ambiguous" tabindex="0" data-candidates="{escape(" ".join(m.candidates))}"'
     else:
-        what = f'class="term" tabindex="0" data-id="{html.escape(m.id)}"'
-    what += f' data-kind="{html.escape(kind)}" data-scope="{html.escape(scope)}"'
+        what = f'class="term" tabindex="0" data-id="{escape(m.id)}"'
+    what += f' data-kind="{escape(kind)}" data-scope="{escape(scope)}"'
     if m.normalizations:
-        what += f' data-norm="{html.escape(" ".join(m.normalizations))}"'
+        what += f' data-norm="{escape(" ".join(m.normalizations))}"'
     if which not in used:
         gloss = ("ambiguous: " + "; ".join(candidate_lines(m, glossary)) if m.ambiguous
                  else explanation(m.term) if m.term is not None else (m.definition or ""))
@@ -553,7 +561,7 @@ def _panel(used: dict[str, _Used], mentions: int, index: int) -> str:
     for _, u in terms:
         kinds[u.kind] = kinds.get(u.kind, 0) + u.count
         scopes[u.scope] = scopes.get(u.scope, 0) + u.count
-    e = html.escape
+    e = escape
     out = [f'<aside class="panel" aria-label="Terms used" data-mentions="{mentions}" data-terms="{len(terms)}">'
            f"<details open><summary>Terms used: {len(terms)} terms, {mentions} mentions</summary>\n"]
     if terms:
@@ -611,9 +619,9 @@ def html_index(title: str, pages: Iterable[tuple[str, str, tuple[int, int] | Non
     rows = []
     for href, name, counts in pages:
         mentions, terms = counts or ("?", "?")
-        rows.append(f'<tr><td><a href="{html.escape(quote(href))}">{html.escape(printable(name))}</a></td>'
+        rows.append(f'<tr><td><a href="{escape(quote(href))}">{escape(printable(name))}</a></td>'
                     f'<td class="n">{mentions}</td><td class="n">{terms}</td></tr>\n')
-    return (html_head(title) + f"<h1>{html.escape(title)}</h1>\n<table class=\"index\">\n"
+    return (html_head(title) + f"<h1>{escape(title)}</h1>\n<table class=\"index\">\n"
             "<thead><tr><th>document</th><th>mentions</th><th>terms</th></tr></thead>\n<tbody>\n"
             + "".join(rows) + "</tbody></table>\n" + HTML_TAIL)
 

@@ -31,10 +31,10 @@ first; the body text beyond the head is never one (我代表省人民政府 name
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import PurePath
 
 from ..scope.places import known
 from ..text.numerals import DIGITS, parse_numeral
@@ -229,6 +229,19 @@ def _in_head(text: str, pattern: re.Pattern, how: str) -> Decided | None:
     return None
 
 
+def _parts(path: str) -> list[str]:
+    """The names in a path, the file's last (what ``PurePath(path).parts`` holds but the root)."""
+    path = os.fspath(path)
+    for sep in {os.sep, os.altsep or os.sep}:
+        path = path.replace(sep, "/")
+    return [p for p in path.split("/") if p] or [""]
+
+
+def _stem(name: str) -> str:
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
+
+
 def jurisdiction(text: str, path: str | None = None) -> Decided:
     """The jurisdiction whose document this is, and how it was decided.
 
@@ -248,8 +261,8 @@ def jurisdiction(text: str, path: str | None = None) -> Decided:
     (Decided(value='长治市', how='dateline line 3'), Decided(value=None, how='unknown'))
     """
     if path:
-        for part in reversed(PurePath(path).parts):
-            m = _PATH_PLACE.search(PurePath(part).stem)
+        for part in reversed(_parts(path)):
+            m = _PATH_PLACE.search(_stem(part))
             if m and _place(m.group(1)):
                 return Decided(m.group(1), "path")
     for i, line in _meeting_lines(text):
@@ -328,7 +341,7 @@ def report_date(text: str, path: str | None = None) -> Decided:
     dated = next(((i, v) for i, line in _head(text) if (v := _date_line(line))), None)
     title = _title(text)
     in_title = title and (_first_date(title) or (_YEAR.search(title) and _YEAR.search(title).group(1)))
-    name = PurePath(path).name if path else ""
+    name = _parts(path)[-1] if path else ""
     in_path = _first_date(name) or (_YEAR.search(name) and _YEAR.search(name).group(1))
     news = _dateline(text)
     if news and news[1]:

@@ -5,13 +5,16 @@ and merging glossary files, through the on-disk cache; the bundled default."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .. import cache
 from ..cache import digest
 from .checks import check_terms, where_and_when
-from .files import GlossaryError, _read_bytes, bundled_files, parse_file, read_terms_list
+from .files import GlossaryError, _read_bytes, bundled_paths, parse_file, read_terms_list
 from .model import Kind, Source, Term, term_from_json, to_json, trusted
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class Glossary:
@@ -96,7 +99,7 @@ class Glossary:
     @classmethod
     def load(cls) -> "Glossary":
         """The bundled glossary, curated from the seed documents."""
-        return cls.from_files(bundled_files())
+        return cls.from_files(bundled_paths())
 
     @classmethod
     def from_keys(cls, keys: Iterable[str]) -> "Glossary":

@@ -4,11 +4,14 @@ the file and the entry, and where the bundled glossary lives."""
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .model import GlossaryFile, validate
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 class GlossaryError(ValueError):
@@ -17,17 +20,38 @@ class GlossaryError(ValueError):
 
 def bundled_dir() -> Path:
     """The folder of the bundled glossary files (installed package data, or the source tree)."""
-    try:
-        installed = resources.files("termkit") / "glossaries"
-        if installed.is_dir():
-            return Path(str(installed))
-    except (ModuleNotFoundError, TypeError):  # pragma: no cover
-        pass
-    return Path(__file__).resolve().parents[2] / "glossaries"
+    from pathlib import Path
+
+    return Path(_bundled_dir())
 
 
 def bundled_files() -> list[Path]:
-    return sorted(bundled_dir().glob("*.yaml"))
+    """The bundled glossary files, in order."""
+    from pathlib import Path
+
+    return [Path(p) for p in bundled_paths()]
+
+
+def _bundled_dir() -> str:
+    # Installed, the files are package data beside this package; in the source
+    # tree, the repository's glossaries/ folder. (No importlib.resources or
+    # pathlib here: this runs at every start.)
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    installed = os.path.join(package, "glossaries")
+    return installed if os.path.isdir(installed) else os.path.join(os.path.dirname(os.path.realpath(package)), "glossaries")
+
+
+def bundled_paths() -> list[str]:
+    """The bundled glossary files as paths (str), in the order of their names."""
+    folder = _bundled_dir()
+    return sorted(os.path.join(folder, name) for name in os.listdir(folder) if name.endswith(".yaml"))
+
+
+def _stem(path: str | Path) -> str:
+    """A file name without its last extension (``Path(path).stem``)."""
+    name = os.path.basename(os.fspath(path))
+    i = name.rfind(".")
+    return name[:i] if 0 < i < len(name) - 1 else name
 
 
 def _describe_entry(data: object, index: int) -> str:
@@ -115,12 +139,12 @@ def parse_file(path: str, raw: bytes) -> GlossaryFile:
     except ValueError as e:  # a value PyYAML cannot build, such as an integer of 5,000 digits
         raise GlossaryError(f"{path}: malformed YAML: {str(e).splitlines()[0]}") from None
     if isinstance(data, list):  # a bare list of entries or keys
-        data = {"glossary": Path(path).stem, "terms": data}
+        data = {"glossary": _stem(path), "terms": data}
     if not isinstance(data, dict):
         raise GlossaryError(f"{path}: a glossary file must be a mapping with 'glossary' and 'terms', or a list")
     if isinstance(data.get("terms"), list):
-        name = data.get("glossary") if isinstance(data.get("glossary"), str) else Path(path).stem
-        data["terms"] = [complete_entry(t, name, Path(path).name) for t in data["terms"]]
+        name = data.get("glossary") if isinstance(data.get("glossary"), str) else _stem(path)
+        data["terms"] = [complete_entry(t, name, os.path.basename(path)) for t in data["terms"]]
     return _validated(path, data)
 
 
@@ -177,13 +201,13 @@ def read_terms_list(path: str | Path) -> GlossaryFile:
         text = _read_bytes(path).decode("utf-8-sig")
     except UnicodeDecodeError as e:
         raise GlossaryError(f"{path}: not UTF-8 text (byte {e.start}); save the list as UTF-8") from None
-    name, terms = Path(path).stem, []
+    name, terms = _stem(path), []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         key, _, definition = line.partition("\t")
         entry = {"key": "".join(key.split()).strip(QUOTES), "definition": definition.strip() or None}
-        terms.append(complete_entry(entry, name, Path(path).name, n))
+        terms.append(complete_entry(entry, name, os.path.basename(path), n))
     return _validated(path, {"glossary": name, "terms": terms})
 
 

@@ -349,11 +349,17 @@ def _reader(tp) -> Any:
                 return tuple(value)
             return tuple(inner(x) for x in value)
     elif is_dataclass(tp):
+        new = object.__new__
+
         def read(value):
             readers = _field_readers(tp)  # looked up when called: a Component holds Components
             if type(value) is not dict or value.keys() != readers.keys():
                 raise ValueError(f"expected the fields of {tp.__name__}, got {value!r:.60}")
-            return tp(**{name: r(value[name]) for name, r in readers.items()})
+            # what tp(**fields) makes inside trusted(), without the frozen __init__'s setattr per field
+            obj = new(tp)
+            obj.__dict__.update({name: r(value[name]) for name, r in readers.items()})
+            obj._check()
+            return obj
     elif _plain(tp):
         def read(value):
             if type(value) is not tp:

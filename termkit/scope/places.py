@@ -47,8 +47,8 @@ Reading never raises, and is idempotent: ``place(place(x).name) == place(x)``.
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
-from pathlib import Path
 from typing import NamedTuple, Optional
 
 #: Names of the whole country.
@@ -163,7 +163,8 @@ def _shared(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
 def _table() -> tuple[dict[str, tuple[tuple[str, ...], ...]], int]:
     """Every name of ``places.tsv`` (and each province's short name) -> the
     paths it names, and the longest name's length."""
-    text = (Path(__file__).parent / "places.tsv").read_text(encoding="utf-8")
+    with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "places.tsv"), encoding="utf-8") as f:
+        text = f.read()
     rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
     current = {code: name for code, name, *former in rows if not former}
     names = {code: name for code, name, *_ in rows[::-1]} | current   # a code's current name first
