@@ -82,7 +82,19 @@ def _add_glossary_options(p: argparse.ArgumentParser) -> None:
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Each command's one line in ``termkit --help``.
+HELP = {
+    "annotate": "tag every glossary term in text files",
+    "extract": "turn reports' 名词解释 appendices into glossary YAML",
+    "validate": "check glossary files: schema, duplicates, numerals against parts",
+    "glossary": "list, show or describe glossary terms",
+}
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The ``termkit`` command's parser; with ``command``, only that
+    command's options are added (the others are named, with their help):
+    what a run needs, for a quicker start."""
     parser = argparse.ArgumentParser(
         prog="termkit",
         description="Tag and expand the slogans and abbreviations of Chinese government documents.",
@@ -101,8 +113,41 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"termkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    from .discover.cli import HELP as discover_help
+    from .stats.cli import HELPS as stats_helps
+
+    helps = {**HELP, "discover": discover_help, **stats_helps}
+    for name, text in helps.items():
+        if command in helps and name != command:
+            sub.add_parser(name, help=text)  # named only: this run is another command's
+        else:
+            _add_command(sub, name)
+    return parser
+
+
+def _add_command(sub, command: str) -> None:
+    """Add the whole parser of ``command`` to ``sub``."""
+    if command == "annotate":
+        _add_annotate(sub)
+    elif command == "extract":
+        _add_extract(sub)
+    elif command == "validate":
+        _add_validate(sub)
+    elif command == "glossary":
+        _add_glossary(sub)
+    elif command == "discover":
+        from .discover.cli import add_parser
+
+        add_parser(sub)
+    else:
+        from .stats.cli import add_parsers
+
+        add_parsers(sub, command)
+
+
+def _add_annotate(sub) -> None:
     a = sub.add_parser(
-        "annotate", help="tag every glossary term in text files",
+        "annotate", help=HELP["annotate"],
         description="Find every glossary term in the files and write them out as JSON lines, "
         "expanded text or an HTML page.",
         epilog=_ANNOTATE_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -152,8 +197,10 @@ def build_parser() -> argparse.ArgumentParser:
     for name, _, text in STEP_TABLE:
         a.add_argument(f"--no-{name}", action="store_true", help=f"do not {text}")
 
+
+def _add_extract(sub) -> None:
     x = sub.add_parser(
-        "extract", help="turn reports' 名词解释 appendices into glossary YAML",
+        "extract", help=HELP["extract"],
         description="Find the 名词解释 (名词注解, 注释, 附注, 有关名词解释, 名词解释和说明) appendix of each "
         "report and write its entries as a glossary file in termkit's own format, with provenance. "
         "With -o OUTDIR/ (a directory, or a path ending in /) or a directory among the inputs, every "
@@ -174,8 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="with an output directory: read reports in N processes (output stays in input order)")
 
+
+def _add_validate(sub) -> None:
     v = sub.add_parser(
-        "validate", help="check glossary files: schema, duplicates, numerals against parts",
+        "validate", help=HELP["validate"],
         description="Check glossary files: schema errors with file and entry, duplicate ids and keys, "
         "references between terms, and whether the numerals of keys like 六九九六 or 1+2+15 agree "
         "with the counts of their components and items. Exits 3 when there are errors.",
@@ -186,8 +235,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--format", choices=("text", "json"), default="text")
     v.add_argument("--quiet", "-q", action="store_true", help="text: show only errors and warnings")
 
+
+def _add_glossary(sub) -> None:
     g = sub.add_parser(
-        "glossary", help="list, show or describe glossary terms",
+        "glossary", help=HELP["glossary"],
         epilog="examples:\n  termkit glossary list | grep 上党\n  termkit glossary show 六九九六\n"
         "  termkit glossary schema > glossary.schema.json",
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -224,13 +275,6 @@ def build_parser() -> argparse.ArgumentParser:
                     epilog="example:\n  termkit glossary schema > glossary.schema.json   "
                     "# then point your editor's YAML schema setting at it",
                     formatter_class=argparse.RawDescriptionHelpFormatter)
-    from .discover.cli import add_parser as add_discover_parser
-
-    add_discover_parser(sub)
-    from .stats.cli import add_parsers
-
-    add_parsers(sub)
-    return parser
 
 
 # -- commands ---------------------------------------------------------------
@@ -743,7 +787,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     import signal
 
     _hold_closed_descriptors()
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(next((a for a in argv if not a.startswith("-")), None))
     args = parser.parse_args(argv)
     if sys.stdout is None and getattr(args, "output", "-") in ("-", "/dev/stdout"):
         hint = "; give -o PATH" if hasattr(args, "output") else ""

@@ -344,7 +344,7 @@ def resolve_encoding(encoding: str, name: str = "--encoding") -> str:
 SURROGATE_FREE = frozenset({"utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be", "gb18030", "gbk",
                             "gb2312", "big5", "big5hkscs", "cp950", "cp936", "ascii", "latin-1", "iso8859-1"})
 
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_LONE_SURROGATE = "[\ud800-\udfff]"  # (patterns here are compiled on first use: re keeps them)
 
 
 def check_surrogates(text: str, encoding: str, name: str, offset: int = 0) -> str:
@@ -353,7 +353,7 @@ def check_surrogates(text: str, encoding: str, name: str, offset: int = 0) -> st
     output could hold it. ``offset``: where ``text`` starts in the file's
     text (code points)."""
     if encoding not in SURROGATE_FREE:
-        m = _LONE_SURROGATE.search(text)
+        m = re.search(_LONE_SURROGATE, text)
         if m:
             raise InputError(
                 f"{name}: decoding as {encoding} gives a lone surrogate (U+{ord(m.group()):04X}) at "
@@ -476,7 +476,7 @@ def _short_utf8(data: bytes, text: str, name: str) -> _Detected:
 #: The everyday letters of alphabets UTF-8 writes in two bytes: Latin-1,
 #: Latin Extended-A, pinyin's ǎ ǐ ǒ ǔ ǖ ǘ ǚ ǜ, Romanian's ș ț, Greek,
 #: Cyrillic, Armenian, Hebrew, Arabic.
-_LETTERS = re.compile(
+_LETTERS = (
     "[\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f\u01cd-\u01dc\u0218-\u021b\u0386-\u03ce"
     "\u0400-\u045f\u0531-\u0556\u0561-\u0587\u05d0-\u05ea\u0621-\u064a]"
 )
@@ -525,11 +525,11 @@ def _alphabetic(text: str) -> bool:
     >>> _alphabetic("˫̼"), _alphabetic("װզ"), _alphabetic("ϵͳ"), _alphabetic("é")  # GBK 双碳 装咋 系统 茅
     (False, False, False, False)
     """
-    scripts, letters = set(), 0
+    scripts, letters, letter = set(), 0, re.compile(_LETTERS)
     for ch in text:
         if ch.isascii() or "\u00a0" <= ch <= "\u00bf":
             continue
-        if not _LETTERS.match(ch):
+        if not letter.match(ch):
             return False
         scripts.add(unicodedata.name(ch, "").split(" ")[0])
         letters += 1
@@ -793,7 +793,7 @@ def text_writer(raw: IO[bytes]) -> io.TextIOWrapper:
 
 
 #: Paths that name an open file descriptor rather than a file to replace.
-_FD_PATH = re.compile(r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/(?:self|thread-self|(\d+))/fd/(\d+)")
+_FD_PATH = r"/dev/(?:(stdout)|(stderr)|fd/(\d+))|/proc/(?:self|thread-self|(\d+))/fd/(\d+)"
 
 
 def _descriptor_path(path: str) -> Optional[int]:
@@ -805,7 +805,7 @@ def _descriptor_path(path: str) -> Optional[int]:
     """
     if path == "-":
         return 1
-    m = _FD_PATH.fullmatch(path)
+    m = re.fullmatch(_FD_PATH, path)
     if m is None or (m.group(4) and int(m.group(4)) != os.getpid()):
         return None
     stdout, stderr, fd, _, proc_fd = m.groups()

@@ -21,7 +21,7 @@ def cache_dir(tmp_path, monkeypatch):
 
 def test_cached_glossary_equals_fresh(cache_dir):
     fresh = Glossary.load()
-    assert sorted(p.name.split("-")[0] for p in cache_dir.glob("*.json")) == ["glossary"]
+    assert [(p.name[:9], p.suffix) for p in cache_dir.iterdir()] == [("glossary-", ".bin")]
     cached = Glossary.load()
     assert list(cached) == list(fresh)
     assert cached.origin("shangdang/六九九六") == fresh.origin("shangdang/六九九六")
@@ -44,9 +44,27 @@ def test_writable_by_others_is_ignored(cache_dir):
 
 def test_corrupt_cache_is_rebuilt(cache_dir):
     Glossary.load()
-    for p in cache_dir.glob("glossary-*.json"):
+    for p in cache_dir.glob("glossary-*.bin"):
         p.write_text('{"terms": [{"nonsense": 1}], "origins": {}}', encoding="utf-8")
     assert len(Glossary.load()) >= 120
+
+
+@pytest.mark.parametrize("value", [
+    {"terms": [{"nonsense": 1}], "origins": {}},
+    {"terms": [{"id": "x"}], "origins": {"x": "a.yaml"}},
+    {"terms": "x", "origins": {}},
+    [],
+])
+def test_a_cache_entry_of_the_right_hash_but_not_a_glossary_is_rebuilt(cache_dir, value):
+    """Bytes that match their SHA-256 are what termkit wrote; were they ever
+    not a glossary (a bug, another version's shape), the files are read again."""
+    fresh = Glossary.load()
+    p = _glossary_cache(cache_dir)
+    good = p.read_bytes()
+    cache.store_bytes(p.stem, json.dumps(value).encode())
+    assert cache.load_bytes(p.stem) == json.dumps(value).encode()
+    assert list(Glossary.load()) == list(fresh)
+    assert p.read_bytes() == good
 
 
 def test_no_cache(monkeypatch, tmp_path):
@@ -57,16 +75,20 @@ def test_no_cache(monkeypatch, tmp_path):
 
 
 def _glossary_cache(cache_dir):
-    [p] = cache_dir.glob("glossary-*.json")
+    [p] = cache_dir.glob("glossary-*.bin")
     return p
 
 
 def _edit(p, change):
-    entry = json.loads(p.read_text(encoding="utf-8"))
-    value = entry["value"] if set(entry) == {"code", "value"} else entry
-    new = change(value)
-    entry = {**entry, "value": new} if set(entry) == {"code", "value"} else new
-    p.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    """Change the cached glossary's JSON, as an edit by hand or another
+    program would: the SHA-256 in the entry's header is left as it was."""
+    if p.suffix == ".json":  # a JSON entry: {"code": ..., "value": ...}
+        entry = json.loads(p.read_text(encoding="utf-8"))
+        p.write_text(json.dumps({**entry, "value": change(entry["value"])}, ensure_ascii=False), encoding="utf-8")
+        return
+    magic, code, sha, data = p.read_bytes().split(b"\n", 3)
+    new = change(json.loads(data))
+    p.write_bytes(b"\n".join([magic, code, sha, json.dumps(new, ensure_ascii=False).encode()]))
 
 
 def _set(field, value, where=lambda t: t):
@@ -116,12 +138,13 @@ def test_a_cache_written_by_other_code_misses(cache_dir, monkeypatch):
     monkeypatch.setattr(cache, "code_version", lambda: "old")
     fresh = Glossary.load()
     p = _glossary_cache(cache_dir)
-    _edit(p, _set("definition", "旧代码的定义。"))  # what the old code made of the files
+    value = _set("definition", "旧代码的定义。")(json.loads(p.read_bytes().split(b"\n", 3)[3]))
+    cache.store_bytes(p.stem, json.dumps(value, ensure_ascii=False).encode())  # what the old code made of the files
     first = next(iter(fresh)).id
     assert Glossary.load()[first].definition == "旧代码的定义。"
     monkeypatch.setattr(cache, "code_version", lambda: "new")
     assert list(Glossary.load()) == list(fresh)
-    assert json.loads(p.read_text(encoding="utf-8"))["code"] == "new"  # overwritten, not left beside
+    assert p.read_bytes().split(b"\n")[1] == b"new"  # overwritten, not left beside
 
 
 def test_a_changed_rule_in_the_code_misses(tmp_path):

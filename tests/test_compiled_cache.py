@@ -46,7 +46,7 @@ def _no_compiling(monkeypatch):
 @pytest.mark.parametrize("norm", [Normalization(), Normalization.none(), Normalization(traditional=False)])
 def test_a_cached_compile_finds_what_a_fresh_one_finds(cache_dir, monkeypatch, engine, norm):
     fresh = Annotator(_glossary(), normalization=norm, engine=engine)
-    assert [p.name.split("-")[0] for p in cache_dir.glob("*.bin")] == ["compiled"]
+    assert len(list(cache_dir.glob("compiled-*.bin"))) == 1
     _no_compiling(monkeypatch)
     cached = Annotator(_glossary(), normalization=norm, engine=engine)
     assert _results(cached) == _results(fresh)

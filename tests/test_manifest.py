@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from termkit.corpus.manifest import Entry, ManifestError, lookup, read_manifest, valid_date
 
@@ -93,3 +95,24 @@ def test_an_entry_is_frozen():
 ])
 def test_valid_date(value, ok):
     assert valid_date(value) is ok
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.integers(0, 9999), st.one_of(st.none(), st.integers(0, 13)), st.one_of(st.none(), st.integers(0, 32)))
+def test_check_date_accepts_exactly_the_calendar_dates(year, month, day):
+    import datetime
+
+    from termkit.corpus.locate import check_date
+
+    text = f"{year:04d}" + (f"-{month:02d}" if month is not None else "") + \
+        (f"-{day:02d}" if month is not None and day is not None else "")
+    try:
+        datetime.date(year, 1 if month is None else month, 1 if month is None or day is None else day)
+        real = True
+    except ValueError:
+        real = False
+    try:
+        ok = check_date(text) == text
+    except ValueError:
+        ok = False
+    assert ok == real

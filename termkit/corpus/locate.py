@@ -13,7 +13,6 @@ it (上党区 is 山西省长治市上党区).
 
 from __future__ import annotations
 
-import datetime
 import re
 from dataclasses import dataclass
 
@@ -80,11 +79,8 @@ def check_date(date: str) -> str:
     Traceback (most recent call last):
     ValueError: '2023-13' is not a date: YYYY, YYYY-MM or YYYY-MM-DD
     """
-    m = re.fullmatch(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?", date)
-    try:
-        if m is None:
-            raise ValueError
-        datetime.date(int(m.group(1)), int(m.group(2) or 1), int(m.group(3) or 1))
-    except ValueError:
-        raise ValueError(f"{date!r} is not a date: YYYY, YYYY-MM or YYYY-MM-DD") from None
+    from .manifest import valid_date  # (here: its datetime is not needed at every start)
+
+    if not valid_date(date):
+        raise ValueError(f"{date!r} is not a date: YYYY, YYYY-MM or YYYY-MM-DD")
     return date

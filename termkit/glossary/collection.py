@@ -4,6 +4,8 @@ and merging glossary files, through the on-disk cache; the bundled default."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -11,7 +13,7 @@ from .. import cache
 from ..cache import digest
 from .checks import check_terms, where_and_when
 from .files import GlossaryError, _read_bytes, bundled_paths, parse_file, read_terms_list
-from .model import Kind, Source, Term, term_from_json, to_json, trusted
+from .model import Kind, Source, Term, term_from_cache, term_from_json, to_json, trusted
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -52,7 +54,7 @@ class Glossary:
 
         files = [(str(p), _read_bytes(str(p))) for p in paths]
         name = "glossary-" + digest(__version__, *(x for f in files for x in f))  # the path: its extension counts
-        cached = cls._from_cache(cache.load(name), [path for path, _ in files])
+        cached = cls._from_cache(cache.load_bytes(name), [path for path, _ in files])
         if cached is not None:
             return cached
         from .interchange import format_of, parse  # (only when the cache misses)
@@ -65,7 +67,9 @@ class Glossary:
                 origins.setdefault(t.id, path)
                 terms.append(t)
         glossary = cls(terms, origins=origins)
-        cache.store(name, {"terms": [to_json(t) for t in terms], "origins": origins})
+        with contextlib.suppress(ValueError):  # (a lone surrogate in a definition: not cached)
+            cache.store_bytes(name, json.dumps({"terms": [to_json(t) for t in terms], "origins": origins},
+                                               ensure_ascii=False).encode("utf-8"))
         return glossary
 
     @classmethod
@@ -81,19 +85,24 @@ class Glossary:
         return cls(terms, origins=origins)
 
     @classmethod
-    def _from_cache(cls, cached: object, paths: list[str]) -> "Glossary | None":
-        """The glossary :meth:`from_files` cached for these files, or None if
-        ``cached`` is not exactly what it stores (then the files are read again)."""
-        if type(cached) is not dict or cached.keys() != {"terms", "origins"} or type(cached["terms"]) is not list:
+    def _from_cache(cls, blob: bytes | None, paths: list[str]) -> "Glossary | None":
+        """The glossary :meth:`from_files` cached for these files, from the
+        bytes of its cache entry (verified by their SHA-256, see
+        :func:`termkit.cache.load_bytes`), or None if they are not what it
+        stores (then the files are read again)."""
+        if blob is None:
             return None
-        origins = cached["origins"]
         try:
-            terms = [term_from_json(t) for t in cached["terms"]]
+            cached = json.loads(blob)
+            if type(cached) is not dict or cached.keys() != {"terms", "origins"} or type(cached["terms"]) is not list:
+                return None
+            origins = cached["origins"]
+            terms = [term_from_cache(t) for t in cached["terms"]]
             if (type(origins) is not dict or origins.keys() != {t.id for t in terms}
                     or not set(origins.values()) <= set(paths)):
                 return None
             return cls(terms, origins=origins)
-        except (TypeError, ValueError, RecursionError):  # a GlossaryError is a ValueError
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):  # a GlossaryError is a ValueError
             return None
 
     @classmethod

@@ -29,8 +29,10 @@ something is validated: constructing an entry (``Term(...)`` validates its
 values and raises ``pydantic.ValidationError``, as a pydantic model would;
 an unknown or missing argument is a ``TypeError``, as for any class), or
 reading a glossary file. Entries read back from termkit's own cache,
-validated when they were stored, are built without it (their shape, types
-and field rules checked by :func:`term_from_json`): start-up stays fast.
+validated when they were stored, are built without it: start-up stays fast.
+:func:`term_from_json` checks their shape, types and field rules once more
+(for data from elsewhere, such as a pickle); :func:`term_from_cache`, for
+the cache's own bytes, verified by their SHA-256, only builds.
 """
 
 from __future__ import annotations
@@ -313,6 +315,55 @@ def term_from_json(data: Any) -> Term:
             return _reader(Term)(data)
     except TypeError as e:  # e.g. an unhashable value where an enum's is expected
         raise ValueError(str(e)) from None
+
+
+
+def term_from_cache(data: Any) -> Term:
+    """A Term from :func:`to_json` output that termkit wrote to its cache
+    and has verified since by its SHA-256 (see :func:`termkit.cache.load_bytes`):
+    built without checking each field once more, a third of the time of
+    :func:`term_from_json`. Data of another shape raises KeyError,
+    TypeError or ValueError.
+
+    >>> t = term_from_json({"id": "t/双碳", "key": "双碳", "headword": "双碳", "aliases": [], "variants": [],
+    ...     "kind": "abbreviation", "definition": None, "components": [], "scope": "national", "period": None,
+    ...     "sources": [{"document": "r.txt", "item": None, "line": 3, "note": None}], "en": None,
+    ...     "context": {"quoted": False, "followed_by": ["目标"], "preceded_by": [], "not_followed_by": [],
+    ...                 "not_preceded_by": []}})
+    >>> term_from_cache(to_json(t)) == t
+    True
+    """
+    return _builder(Term)(data)
+
+
+@lru_cache(maxsize=None)
+def _builder(tp) -> Any:
+    """A function that builds a JSON value as type ``tp`` without checking
+    it (see :func:`term_from_cache`); None where the value is kept as it is."""
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        return _builder(args[0])
+    if origin is Union:  # Optional[X]
+        inner = _builder(next(a for a in args if a is not type(None)))
+        return None if inner is None else (lambda value: None if value is None else inner(value))
+    if origin is tuple:  # tuple[X, ...], a JSON list
+        inner = _builder(args[0])
+        return tuple if inner is None else (lambda value: tuple(map(inner, value)))
+    if is_dataclass(tp):
+        new = object.__new__
+
+        def build(value):
+            obj = new(tp)
+            obj.__dict__.update({name: value[name] if b is None else b(value[name]) for name, b in _field_builders(tp)})
+            return obj
+        return build
+    return None if _plain(tp) else tp  # an Enum: its value
+
+
+@lru_cache(maxsize=None)
+def _field_builders(cls: type) -> tuple:
+    hints = get_type_hints(cls, include_extras=True)
+    return tuple((f.name, _builder(hints[f.name])) for f in fields(cls))
 
 
 @lru_cache(maxsize=None)

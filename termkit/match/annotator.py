@@ -275,15 +275,11 @@ def _compiled_name(terms: list[Term], norm: Normalization, kind: type[Engine]) -
         return None
     import json
 
-    contexts: dict[int, int] = {}  # by id(context): the number of its rule
-    rules: dict[str, int] = {}  # by repr(context): equal contexts are one rule, shared or not
+    rules: dict[Context, int] = {}  # equal contexts are one rule, shared or not
     rows = []
     for t in terms:
-        k = contexts.get(id(t.context))
-        if k is None:
-            k = contexts[id(t.context)] = rules.setdefault(repr(t.context), len(rules))
-        rows.append((t.key, t.aliases, t.variants, k))
-    content = json.dumps([rows, list(rules)], ensure_ascii=False).encode("utf-8", "surrogatepass")
+        rows.append((t.key, t.aliases, t.variants, rules.setdefault(t.context, len(rules))))
+    content = json.dumps([rows, [repr(c) for c in rules]], ensure_ascii=False).encode("utf-8", "surrogatepass")
     opencc = _stamp("opencc") if norm.traditional else ""
     return "compiled-" + cache.digest(content, repr(norm), kind.stamp(), opencc, *TRADITIONAL_CONFIGS)
 

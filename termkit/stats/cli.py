@@ -50,11 +50,23 @@ def _common(p: argparse.ArgumentParser) -> None:
         p.add_argument(f"--no-{name}", action="store_true", help=argparse.SUPPRESS)
 
 
-def add_parsers(sub) -> None:
-    """Add ``stats`` and ``trend`` to the ``termkit`` command's subparsers."""
+#: Their lines in ``termkit --help``.
+HELPS = {"stats": "count every glossary term across a corpus: tables, summary, HTML report",
+         "trend": "plot how often terms occur, year by year"}
+
+
+def add_parsers(sub, command: str | None = None) -> None:
+    """Add ``stats`` and ``trend`` (or only ``command``) to the ``termkit`` command's subparsers."""
     raw = argparse.RawDescriptionHelpFormatter
+    if command in (None, "stats"):
+        _add_stats(sub, raw)
+    if command in (None, "trend"):
+        _add_trend(sub, raw)
+
+
+def _add_stats(sub, raw) -> None:
     s = sub.add_parser(
-        "stats", help="count every glossary term across a corpus: tables, summary, HTML report",
+        "stats", help=HELPS["stats"],
         description="Count the mentions of every glossary term in each document of a corpus (the counts "
         "termkit annotate gives), and sum them up: a term x document table (counts and per 10,000 characters, "
         "with each document's date, place, type and title), per term its documents, first and last appearance "
@@ -76,8 +88,10 @@ def add_parsers(sub) -> None:
     s.add_argument("--top", type=int, default=15, metavar="N", help="terms shown in the summary (default 15)")
     _common(s)
 
+
+def _add_trend(sub, raw) -> None:
     t = sub.add_parser(
-        "trend", help="plot how often terms occur, year by year",
+        "trend", help=HELPS["trend"],
         description="How often each TERM (a key, alias or id) occurs in the corpus year by year, or the N "
         "terms mentioned most: a plot as PNG and SVG (needs matplotlib: termkit[plot], and a font with "
         "Chinese characters) and the table behind it as CSV.",

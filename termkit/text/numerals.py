@@ -39,6 +39,7 @@ import re
 from typing import NamedTuple
 
 from .chars import CLASSIFIERS, COUNT_SUFFIXES, FULLWIDTH_TO_ASCII
+from .patterns import Lazy
 
 DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
@@ -60,9 +61,9 @@ MAX_DIGITS = 18
 #: The longest well-formed Chinese number with units is 7 characters (九千九百九十九).
 _LONGEST_CJK = 7
 
-_OVERLONG = re.compile("[0-9]{%d}" % (MAX_DIGITS + 1))
+_OVERLONG = Lazy("[0-9]{%d}" % (MAX_DIGITS + 1))
 _NONZERO = CJK_NUMERAL_CHARS.replace("零", "").replace("〇", "")
-_TOKEN = re.compile(
+_TOKEN = Lazy(
     "(?P<skip>" + "|".join(map(re.escape, sorted(NOT_NUMERALS, key=len, reverse=True)))
     + "|(?<=[0-9" + CJK_NUMERAL_CHARS + "]个)一)"
     r"|(?P<ord>第[0-9" + CJK_NUMERAL_CHARS + "]+)"
@@ -70,8 +71,8 @@ _TOKEN = re.compile(
     r"|(?P<cjk>[" + _NONZERO + "]+(?:[零〇][" + _NONZERO + "]+)*)"
     r"|(?P<shuang>双)"
 )
-_PLAN = re.compile("^(?:十[一二三四五六七八九]?|[六七八九])五(?:普法|规划|计划|时期|期间)?$")
-_CONGRESS = re.compile("^(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)(?:大|届.*)$")
+_PLAN = Lazy("^(?:十[一二三四五六七八九]?|[六七八九])五(?:普法|规划|计划|时期|期间)?$")
+_CONGRESS = Lazy("^(?:十[一二三四五六七八九]|二十[一二三四五六七八九]?)(?:大|届.*)$")
 
 
 def is_ordinal_key(key: str) -> bool:
