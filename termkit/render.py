@@ -83,24 +83,19 @@ def register(fmt: Format) -> Format:
 
 def write_jsonl(ann: Annotator, pieces: Iterable[str], doc: Doc, *, overlapping: bool = False,
                 offsets: str = "chars", documents: bool = False) -> Iterator[str]:
-    """The mentions of a document as jsonl (:func:`jsonl_records`), 1,000 at
-    a time; ``offsets="bytes"`` gives byte offsets into the raw file. With
+    """The mentions of a document as jsonl (:func:`jsonl_records`), a window
+    of :meth:`Annotator.scan` at a time; ``offsets="bytes"`` gives byte
+    offsets into the raw file. With
     ``documents``, a first record ``{"file": ..., "document": {"scope": ...,
     "scope_how": ..., "date": ..., "date_how": ...}}`` says where and when
     the document is from."""
     if documents:
         yield document_record(doc)
     mapper = ByteMapper(pieces, doc.encoding, doc.bom, CONTEXT) if offsets == "bytes" else None
-    batch: list[Mention] = []
-    spans: list[tuple[int, int]] = []
-    for m in ann.find_stream(mapper or pieces, overlapping=overlapping, scope=doc.scope, date=doc.date):
-        batch.append(m)
-        if mapper is not None:
-            spans.append(mapper.span(m))
-        if len(batch) >= 1000:
-            yield jsonl_records(doc.name, batch, spans if mapper else None)
-            batch, spans = [], []
-    yield jsonl_records(doc.name, batch, spans if mapper else None)
+    for window in ann.scan(mapper or pieces, overlapping=overlapping, scope=doc.scope, date=doc.date):
+        if window.mentions:
+            spans = [mapper.span(m) for m in window.mentions] if mapper is not None else None
+            yield jsonl_records(doc.name, window.mentions, spans)
 
 
 def document_record(doc: Doc) -> str:
@@ -136,16 +131,32 @@ def jsonl_records(
     ('{"file": "a.txt", "start": 3, "end": 7, ', '两个维护')
     """
     head = '{"file": ' + _json(name) + ', "start": '
-    suffix = ', "offsets": "bytes"}\n' if byte_spans is not None else "}\n"
+    rests = _RESTS[byte_spans is not None]
+    if len(rests) > 1 << 16:
+        rests.clear()
     lines = []
     for n, m in enumerate(mentions):
-        start, end = (m.start, m.end) if byte_spans is None else byte_spans[n]
-        tail = _tail((m.id, m.key, m.headword, m.definition, m.form, m.normalizations, m.candidates,
-                      m.ambiguous)) + suffix
-        # Most texts equal their form: those are encoded once, as the tails are.
-        text = _form_json(m.text) if m.text == m.form else _json(m.text)
-        lines.append(f"{head}{int(start)}, \"end\": {int(end)}, \"text\": {text}{tail}")
+        # Everything after the offsets is the same for every mention of one text
+        # of one form (its term, steps and candidates): encoded once, then looked up.
+        shared = m[2:9] + m[10:12]  # text, id, key, headword, definition, form, normalizations, candidates, ambiguous
+        rest = rests.get(shared)
+        if rest is None:
+            rest = rests[shared] = _rest(shared, byte_spans is not None)
+        start, end = (m[0], m[1]) if byte_spans is None else byte_spans[n]
+        lines.append(f"{head}{start}, \"end\": {end}, {rest}")
     return "".join(lines)
+
+
+#: Per kind of offsets (chars, bytes): :func:`_rest` of the mentions seen, by what they share.
+_RESTS: tuple[dict, dict] = ({}, {})
+
+
+def _rest(shared: tuple, byte_offsets: bool) -> str:
+    """A jsonl record from its ``text`` on, for mentions that share these
+    fields (see :func:`jsonl_records`)."""
+    text, tid, key, headword, definition, form, steps, candidates, ambiguous = shared
+    return (f'"text": {_json(text)}' + _tail((tid, key, headword, definition, form, steps, candidates, ambiguous))
+            + (', "offsets": "bytes"}\n' if byte_offsets else "}\n"))
 
 
 # -- csv -------------------------------------------------------------------------
@@ -207,8 +218,6 @@ def _json(value: str) -> str:
     out = _string(value)
     return _SURROGATE.sub(_escape, out) if _SURROGATE.search(out) else out
 
-
-_form_json = lru_cache(maxsize=1 << 16)(_json)
 
 
 _string = json.encoder.encode_basestring  # a str as json.dumps(ensure_ascii=False) writes it
