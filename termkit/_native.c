@@ -755,12 +755,152 @@ done:
     return out;
 }
 
+/* -- jsonl: the records of mentions, written in one string ---------------- */
+
+static Py_ssize_t digits(Py_ssize_t v) /* decimal digits of v >= 0 */
+{
+    Py_ssize_t n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+static Py_ssize_t put_digits(int kind, void *data, Py_ssize_t pos, Py_ssize_t v)
+{
+    Py_ssize_t n = digits(v);
+    for (Py_ssize_t i = pos + n - 1; i >= pos; i--) {
+        PyUnicode_WRITE(kind, data, i, '0' + (Py_UCS4)(v % 10));
+        v /= 10;
+    }
+    return pos + n;
+}
+
+static int offset_of(PyObject *o, Py_ssize_t *v)
+{
+    *v = PyLong_AsSsize_t(o);
+    if (*v == -1 && PyErr_Occurred()) return -1;
+    if (*v < 0) {
+        PyErr_SetString(PyExc_ValueError, "a negative offset");
+        return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(jsonl_doc,
+"jsonl(mentions, head, rests, rest, spans) -> str\n\n"
+"The jsonl records of `mentions` (a list of Mention tuples), one string:\n"
+"for each, `head`, its start, ', \"end\": ', its end, ', ' and rests[shared],\n"
+"where shared = (text, id, key, headword, definition, form, normalizations,\n"
+"candidates, ambiguous), made by rest(shared) where missing (and kept in\n"
+"the dict `rests`). The offsets are the mention's, or spans[n] (a pair) where\n"
+"`spans` is a list. Twin of termkit.render._jsonl_records_python.");
+
+static PyObject *jsonl(PyObject *self, PyObject *args)
+{
+    static const char mid[] = ", \"end\": ";
+    const Py_ssize_t nmid = sizeof(mid) - 1;
+    PyObject *list, *head, *rests, *make, *spans, *parts = NULL, *out = NULL;
+    Py_ssize_t *offs = NULL;
+    if (!PyArg_ParseTuple(args, "O!UO!OO", &PyList_Type, &list, &head, &PyDict_Type, &rests, &make, &spans))
+        return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    if (spans != Py_None && (!PyList_Check(spans) || PyList_GET_SIZE(spans) != n)) {
+        PyErr_SetString(PyExc_TypeError, "spans must be None or a list of one pair per mention");
+        return NULL;
+    }
+    /* A tuple of the mentions: `rest` cannot change them under us. */
+    PyObject *mentions = PyList_AsTuple(list);
+    if (mentions == NULL) return NULL;
+    parts = PyList_New(n);
+    offs = PyMem_Malloc((n ? 2 * n : 1) * sizeof(Py_ssize_t));
+    if (parts == NULL || offs == NULL) {
+        if (offs == NULL) PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t nhead = PyUnicode_GET_LENGTH(head), total = 0;
+    Py_UCS4 maxchar = Py_MAX(PyUnicode_MAX_CHAR_VALUE(head), 127);
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *m = PyTuple_GET_ITEM(mentions, k);
+        if (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) < 12) {
+            PyErr_SetString(PyExc_TypeError, "a mention is a tuple of 12 fields");
+            goto done;
+        }
+        PyObject *shared = PyTuple_New(9);
+        if (shared == NULL) goto done;
+        for (Py_ssize_t j = 0; j < 9; j++) {
+            PyObject *v = PyTuple_GET_ITEM(m, j < 7 ? j + 2 : j + 3);
+            Py_INCREF(v);
+            PyTuple_SET_ITEM(shared, j, v);
+        }
+        PyObject *rest = PyDict_GetItemWithError(rests, shared);
+        if (rest != NULL) {
+            Py_INCREF(rest);
+        } else if (!PyErr_Occurred()) {
+            rest = PyObject_CallOneArg(make, shared);
+            if (rest != NULL && PyDict_SetItem(rests, shared, rest) < 0) Py_CLEAR(rest);
+        }
+        Py_DECREF(shared);
+        if (rest == NULL) goto done;
+        PyList_SET_ITEM(parts, k, rest);
+        if (!PyUnicode_Check(rest)) {
+            PyErr_SetString(PyExc_TypeError, "rest() must return a str");
+            goto done;
+        }
+        PyObject *a, *b;
+        if (spans == Py_None) {
+            a = PyTuple_GET_ITEM(m, 0);
+            b = PyTuple_GET_ITEM(m, 1);
+        } else {
+            PyObject *pair = PyList_GET_ITEM(spans, k);
+            if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                PyErr_SetString(PyExc_TypeError, "a span is a pair of offsets");
+                goto done;
+            }
+            a = PyTuple_GET_ITEM(pair, 0);
+            b = PyTuple_GET_ITEM(pair, 1);
+        }
+        if (offset_of(a, &offs[2 * k]) < 0 || offset_of(b, &offs[2 * k + 1]) < 0) goto done;
+        total += nhead + digits(offs[2 * k]) + nmid + digits(offs[2 * k + 1]) + 2 + PyUnicode_GET_LENGTH(rest);
+        maxchar = Py_MAX(maxchar, PyUnicode_MAX_CHAR_VALUE(rest));
+    }
+    out = PyUnicode_New(total, maxchar);
+    if (out == NULL) goto done;
+    int kind = PyUnicode_KIND(out);
+    void *data = PyUnicode_DATA(out);
+    Py_ssize_t pos = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *rest = PyList_GET_ITEM(parts, k);
+        if (PyUnicode_CopyCharacters(out, pos, head, 0, nhead) < 0) goto fail;
+        pos = put_digits(kind, data, pos + nhead, offs[2 * k]);
+        for (Py_ssize_t j = 0; j < nmid; j++)
+            PyUnicode_WRITE(kind, data, pos + j, (Py_UCS4)mid[j]);
+        pos = put_digits(kind, data, pos + nmid, offs[2 * k + 1]);
+        PyUnicode_WRITE(kind, data, pos, ',');
+        PyUnicode_WRITE(kind, data, pos + 1, ' ');
+        pos += 2;
+        Py_ssize_t len = PyUnicode_GET_LENGTH(rest);
+        if (PyUnicode_CopyCharacters(out, pos, rest, 0, len) < 0) goto fail;
+        pos += len;
+    }
+    goto done;
+fail:
+    Py_CLEAR(out);
+done:
+    PyMem_Free(offs);
+    Py_XDECREF(parts);
+    Py_DECREF(mentions);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, configure_doc},
     {"view", view, METH_VARARGS, view_doc},
     {"mentions", mentions, METH_VARARGS, mentions_doc},
     {"select", select_, METH_VARARGS, select_doc},
     {"spans", spans, METH_VARARGS, spans_doc},
+    {"jsonl", jsonl, METH_VARARGS, jsonl_doc},
     {NULL, NULL, 0, NULL},
 };
 

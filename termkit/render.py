@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Literal, NamedTuple
 
 from .glossary.model import Component, Term
+from . import native
 from .match import CONTEXT, Annotator, Mention, Window
 from .text.chars import is_quote
 from .textio import ByteMapper
@@ -134,6 +135,14 @@ def jsonl_records(
     rests = _RESTS[byte_spans is not None]
     if len(rests) > 1 << 16:
         rests.clear()
+    if native.module is not None:
+        make = _rest_of_bytes if byte_spans is not None else _rest_of_chars
+        return native.module.jsonl(list(mentions), head, rests, make, None if byte_spans is None else list(byte_spans))
+    return _jsonl_records_python(head, mentions, byte_spans, rests)
+
+
+def _jsonl_records_python(head: str, mentions: Iterable[Mention], byte_spans, rests: dict) -> str:
+    """:func:`jsonl_records` in Python (``termkit._native.jsonl`` is its twin)."""
     lines = []
     for n, m in enumerate(mentions):
         # Everything after the offsets is the same for every mention of one text
@@ -149,6 +158,14 @@ def jsonl_records(
 
 #: Per kind of offsets (chars, bytes): :func:`_rest` of the mentions seen, by what they share.
 _RESTS: tuple[dict, dict] = ({}, {})
+
+
+def _rest_of_chars(shared: tuple) -> str:
+    return _rest(shared, False)
+
+
+def _rest_of_bytes(shared: tuple) -> str:
+    return _rest(shared, True)
 
 
 def _rest(shared: tuple, byte_offsets: bool) -> str:

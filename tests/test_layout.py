@@ -18,7 +18,7 @@ ALLOWED = {
     "text": {"native", "cache"},
     "glossary": {"text", "cache", "scope"},
     "match": {"text", "glossary", "native", "cache", "render", "scope"},  # render: Annotator.expand's shortcut
-    "render": {"text", "glossary", "match", "textio", "scope"},
+    "render": {"text", "glossary", "match", "textio", "scope", "native"},
     "textio": set(),
     "batch": {"match", "render", "textio"},
     "corpus": {"text", "glossary", "match", "textio", "scope"},

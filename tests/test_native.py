@@ -270,3 +270,53 @@ def test_width_is_not_reported_with_width_off(c_module):
     with (contextlib.nullcontext() if c_module else pure_python()):
         (m,) = ann.find("ＡＢ\n测试")
     assert m.normalizations == ("break",)
+
+
+_fields = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF), max_size=6)
+_mentions = st.lists(
+    st.builds(
+        lambda start, length, text, tid, form, steps, cands, amb: Mention(
+            start, start + length, text, tid, form, form, None if tid is None else text, form, steps, None,
+            cands, amb),
+        st.integers(0, 10**12), st.integers(0, 50), _fields, st.one_of(st.none(), _fields), _fields,
+        st.sampled_from([(), ("break",), ("quote", "width")]), st.sampled_from([(), ("a/x", "b/x")]),
+        st.booleans()),
+    max_size=12)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(name=_fields, mentions=_mentions, bytes_=st.booleans())
+def test_jsonl_twins_agree(name, mentions, bytes_):
+    """Every field (lone surrogates, astral characters and quotes too), char
+    or byte offsets: the C records are the Python ones, and JSON of the
+    mentions' own values."""
+    import json
+
+    from termkit import render
+
+    spans = [(m.start * 3, m.end * 3) for m in mentions] if bytes_ else None
+    head = '{"file": ' + render._json(name) + ', "start": '
+    expected = render._jsonl_records_python(head, mentions, spans, {})
+    rests: dict = {}
+    make = render._rest_of_bytes if bytes_ else render._rest_of_chars
+    assert native.jsonl(list(mentions), head, rests, make, spans) == expected
+    assert native.jsonl(list(mentions), head, rests, make, spans) == expected  # from what it kept
+    for line, m in zip(expected.split("\n"), mentions):  # (not splitlines: U+2028 and the like stay raw)
+        record = json.loads(line)
+        assert (record["start"], record["text"], record["id"]) == (m.start * (3 if bytes_ else 1), m.text, m.id)
+
+
+@needs_native
+def test_jsonl_refuses_what_is_not_mentions():
+    from termkit import render
+
+    m = Mention(0, 2, "双碳", "t/1", "双碳", "双碳", None, "双碳")
+    with pytest.raises(TypeError, match="tuple of 12"):
+        native.jsonl([("x",)], "", {}, render._rest_of_chars, None)
+    with pytest.raises(TypeError, match="one pair per mention"):
+        native.jsonl([m], "", {}, render._rest_of_chars, [])
+    with pytest.raises(ValueError, match="negative"):
+        native.jsonl([m._replace(start=-1)], "", {}, render._rest_of_chars, None)
+    with pytest.raises(TypeError, match="must return a str"):
+        native.jsonl([m], "", {}, lambda shared: 1, None)
