@@ -286,8 +286,47 @@ static int unpack_match(PyObject *m, Py_ssize_t *s, Py_ssize_t *e, Py_ssize_t *i
     return PyErr_Occurred() ? -1 : 0;
 }
 
+typedef struct {
+    Py_ssize_t s, e, i;
+} Span;
+
+/* The matches as an array of spans: from a list of (s, e, i) tuples (a copy,
+ * *owned set: the caller frees it), or find()'s packed bytes (their buffer). */
+static Span *spans_of(PyObject *matches, Py_ssize_t *n, int *owned)
+{
+    *owned = 0;
+    if (PyBytes_Check(matches)) {
+        if (PyBytes_GET_SIZE(matches) % sizeof(Span)) {
+            PyErr_SetString(PyExc_ValueError, "malformed packed matches");
+            return NULL;
+        }
+        *n = PyBytes_GET_SIZE(matches) / (Py_ssize_t)sizeof(Span);
+        return (Span *)PyBytes_AS_STRING(matches);
+    }
+    if (!PyList_Check(matches)) {
+        PyErr_SetString(PyExc_TypeError, "the matches are a list or packed bytes");
+        return NULL;
+    }
+    Span *v = PyMem_Malloc((PyList_GET_SIZE(matches) + 1) * sizeof(Span));
+    if (v == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t j = 0;
+    for (; j < PyList_GET_SIZE(matches); j++) {
+        if (unpack_match(PyList_GET_ITEM(matches, j), &v[j].s, &v[j].e, &v[j].i) < 0) {
+            PyMem_Free(v);
+            return NULL;
+        }
+    }
+    *n = j;
+    *owned = 1;
+    return v;
+}
+
 PyDoc_STRVAR(mentions_doc,
 "mentions(matches, original, starts, shifts, shift, folded, payload, cls, steps) -> list\n\n"
+"(matches: a list of tuples, or find()'s packed bytes)\n"
 "For each view match (s, e, i), with (a, b) its span in `original`:\n"
 "cls((a + shift, b + shift, original[a:b]) + payload[i]), where, if anything\n"
 "in the span was skipped or folded, payload[i][at] becomes by_mask[mask]:\n"
@@ -312,11 +351,12 @@ static Py_ssize_t run_before(const Py_ssize_t *starts, Py_ssize_t n, Py_ssize_t 
 static PyObject *mentions(PyObject *self, PyObject *args)
 {
     PyObject *matches, *original, *payload, *cls, *by_mask, *keys;
-    Py_ssize_t shift, at;
-    int folded, width;
+    Py_ssize_t shift, at, n = 0;
+    int folded, width, owned = 0;
     Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
+    Span *spans = NULL;
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nOp)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
+        !PyArg_ParseTuple(args, "OUy*y*npO!O!(y*O!nOp)", &matches, &original, &bstarts, &bshifts,
                           &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls, &statics, &PyList_Type,
                           &by_mask, &at, &keys, &width))
         return NULL;
@@ -336,7 +376,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "malformed starts, shifts or by_mask");
         goto done;
     }
-    Py_ssize_t n = PyList_GET_SIZE(matches), nforms = PyList_GET_SIZE(payload);
+    Py_ssize_t nforms = PyList_GET_SIZE(payload);
     if (shift < 0 || shift > PY_SSIZE_T_MAX / 2 - PyUnicode_GET_LENGTH(original)) {
         PyErr_SetString(PyExc_ValueError, "shift out of range");
         goto done;
@@ -349,12 +389,12 @@ static PyObject *mentions(PyObject *self, PyObject *args)
     int kind = PyUnicode_KIND(original);
     const void *data = PyUnicode_DATA(original);
     const unsigned char *static_mask = statics.buf;
+    if ((spans = spans_of(matches, &n, &owned)) == NULL) goto done;
     out = PyList_New(n);
     if (out == NULL) goto done;
     Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t s, e, i, a, b, kb;
-        if (unpack_match(PyList_GET_ITEM(matches, j), &s, &e, &i) < 0) goto fail;
+        Py_ssize_t s = spans[j].s, e = spans[j].e, i = spans[j].i, a, b, kb;
         if (i < 0 || i >= nforms || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto fail;
@@ -420,6 +460,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
 fail:
     Py_CLEAR(out);
 done:
+    if (owned) PyMem_Free(spans);
     PyBuffer_Release(&bstarts);
     PyBuffer_Release(&bshifts);
     PyBuffer_Release(&statics);
@@ -430,6 +471,7 @@ done:
 
 PyDoc_STRVAR(spans_doc,
 "spans(matches, starts, shifts, shift, index) -> (starts, ends, terms)\n\n"
+"(matches: a list of tuples, or find()'s packed bytes)\n"
 "For each view match (s, e, i), with (a, b) its span in the original text:\n"
 "a + shift, b + shift and index[i], as three bytes objects of native int64\n"
 "(for array('q')). starts, shifts and index are buffers of Py_ssize_t / int64.\n"
@@ -437,13 +479,14 @@ PyDoc_STRVAR(spans_doc,
 
 static PyObject *spans(PyObject *self, PyObject *args)
 {
-    PyObject *list, *matches = NULL, *result = NULL, *cols[3] = {NULL, NULL, NULL};
-    Py_ssize_t shift;
+    PyObject *matches, *result = NULL, *cols[3] = {NULL, NULL, NULL};
+    Py_ssize_t shift, n = 0;
     Py_buffer bstarts = {0}, bshifts = {0}, bindex = {0};
-    if (!PyArg_ParseTuple(args, "O!y*y*ny*", &PyList_Type, &list, &bstarts, &bshifts, &shift, &bindex))
+    Span *v = NULL;
+    int owned = 0;
+    if (!PyArg_ParseTuple(args, "Oy*y*ny*", &matches, &bstarts, &bshifts, &shift, &bindex))
         return NULL;
-    /* A tuple of the matches: an __index__ cannot change it under us. */
-    if ((matches = PyList_AsTuple(list)) == NULL) goto done;
+    if ((v = spans_of(matches, &n, &owned)) == NULL) goto done;
     const Py_ssize_t *starts = bstarts.buf, *shifts = bshifts.buf;
     const long long *index = bindex.buf;
     Py_ssize_t nruns = bstarts.len / (Py_ssize_t)sizeof(Py_ssize_t), nforms = bindex.len / 8;
@@ -451,15 +494,13 @@ static PyObject *spans(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "malformed starts, shifts or index");
         goto done;
     }
-    Py_ssize_t n = PyTuple_GET_SIZE(matches);
     for (int c = 0; c < 3; c++)
         if ((cols[c] = PyBytes_FromStringAndSize(NULL, n * 8)) == NULL) goto done;
     long long *a = (long long *)PyBytes_AS_STRING(cols[0]), *b = (long long *)PyBytes_AS_STRING(cols[1]),
               *t = (long long *)PyBytes_AS_STRING(cols[2]);
     Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t s, e, i;
-        if (unpack_match(PyTuple_GET_ITEM(matches, j), &s, &e, &i) < 0) goto done;
+        Py_ssize_t s = v[j].s, e = v[j].e, i = v[j].i;
         if (i < 0 || i >= nforms || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto done;
@@ -474,7 +515,7 @@ static PyObject *spans(PyObject *self, PyObject *args)
 done:
     for (int c = 0; c < 3; c++)
         Py_XDECREF(cols[c]);
-    Py_XDECREF(matches);
+    if (owned) PyMem_Free(v);
     PyBuffer_Release(&bstarts);
     PyBuffer_Release(&bshifts);
     PyBuffer_Release(&bindex);
@@ -487,10 +528,6 @@ done:
 #define ASCII_HEAD 1   /* starts with [A-Za-z0-9]: must not follow one */
 #define ASCII_TAIL 2   /* ends with one: must not precede one */
 #define CONTEXT 4      /* has a Context: contexts[i] = (quoted, followed_by, preceded_by) */
-
-typedef struct {
-    Py_ssize_t s, e, i;
-} Span;
 
 /* What select() judges candidates by. */
 typedef struct {
