@@ -1397,6 +1397,10 @@ static int view_rules(PyObject *view, PyObject *rules_, Rules *r, PyObject **hol
                       Py_buffer *shifts, Py_buffer *checks)
 {
     PyObject *contexts;
+    if (!PyTuple_Check(rules_)) {
+        PyErr_SetString(PyExc_TypeError, "rules are a (checks, contexts) tuple");
+        return -1;
+    }
     if (!PyArg_ParseTuple(rules_, "y*O!", checks, &PyList_Type, &contexts))
         return -1;
     hold[0] = PyObject_GetAttrString(view, "text");
