@@ -22,6 +22,7 @@ class Engine:
 
     name = "abstract"
     module = ""
+    missing = ""  # what to do where it is not installed (default: pip install it)
 
     def __init__(self, keys: Sequence[str]):  # pragma: no cover - interface
         raise NotImplementedError
@@ -94,6 +95,7 @@ class NativeEngine(Engine):
 
     name = "native"
     module = "termkit._native"
+    missing = "termkit's C module was not built here, or TERMKIT_PURE_PYTHON is set"
 
     def __init__(self, keys: Sequence[str]):
         from .. import native
@@ -231,7 +233,7 @@ def engine_class(name: str) -> type[Engine]:
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose from: auto, {', '.join(ENGINES)}")
     if name not in available():
-        raise ValueError(f"engine {name!r} is not installed (pip install {name})")
+        raise ValueError(f"engine {name!r} is not installed ({ENGINES[name].missing or 'pip install ' + name})")
     return ENGINES[name]
 
 
