@@ -86,11 +86,8 @@ class NativeEngine(Engine):
     Annotator reads it in C, selecting as it scans (``_native.find``), and
     makes no tuple of a match it does not keep. Built in a fraction of
     daachorse's time, it is built anew rather than cached (``dump()`` is None).
-    Not there where the C module is not (or ``TERMKIT_PURE_PYTHON`` is set).
-
-    >>> e = NativeEngine(["ab", "abc", "bcd"])
-    >>> e.longest("abcd"), e.overlapping("abcd")
-    ([(0, 3, 1)], [(0, 2, 0), (0, 3, 1), (1, 4, 2)])
+    Not there where the C module is not (or ``TERMKIT_PURE_PYTHON`` is set),
+    so its examples are in tests/test_automaton.py.
     """
 
     name = "native"
