@@ -16,7 +16,15 @@ In one process, round-robin, each pass timed over every document:
   the windows redone where a candidate is rejected), engine excluded;
 - ``mentions``: ``_mentions`` (offset mapping and Mention objects);
 - ``find``: the whole of ``Annotator.find``;
-- ``find_spans``: the columnar result, where the Annotator has it.
+- ``find_spans``: the columnar result, where the Annotator has it;
+
+all of these with the daachorse engine, and then with termkit's own
+(``engine="native"``, where the C module is built):
+
+- ``native scan``: its automaton over the views, the valid candidates
+  selected as it scans into a C array (``_native.find``, packed: no Python
+  object per match);
+- ``native find``, ``native find_spans``: the whole of them.
 
 Medians of the passes, in ms per MB of UTF-8, and the ratio of raw daachorse's
 time to termkit's (what the issue calls "× raw daachorse"). The machine's
@@ -65,10 +73,12 @@ def stages(size: str, chunks: list[str]) -> dict:
 
     import termkit
     from termkit import native
+    from termkit.match.engine import available
     from termkit.text.normalize import View
 
     spec = bench.make_specs([size])[size]
-    ann = termkit.Annotator(bench.prepare(bench.TERMKIT, spec))
+    glossary = bench.prepare(bench.TERMKIT, spec)
+    ann = termkit.Annotator(glossary, engine="daachorse")
     raw = daachorse.CharwiseDoubleArrayAhoCorasick(list(spec["forms"]),
                                                    match_kind=daachorse.MATCH_KIND_LEFTMOST_LONGEST)
     norm = ann.normalization
@@ -93,6 +103,14 @@ def stages(size: str, chunks: list[str]) -> dict:
     }
     if hasattr(ann, "find_spans"):
         out["find_spans"] = lambda: [ann.find_spans(c) for c in chunks]
+    if "native" in available():
+        nat = termkit.Annotator(glossary, engine="native")
+        aut = nat.engine.automaton
+        assert [nat.find(c) for c in chunks] == [ann.find(c) for c in chunks]
+        out["native scan"] = lambda: [native.module.find(aut, v, 0, len(v.text), False, nat._rules, True)
+                                      for v in views]
+        out["native find"] = lambda: [nat.find(c) for c in chunks]
+        out["native find_spans"] = lambda: [nat.find_spans(c) for c in chunks]
     windows = []  # the windows select() redid: one overlapping() call each
     if native.module is not None:
         for v, g in zip(views, greedy):
@@ -139,10 +157,12 @@ def main(argv: list[str] | None = None) -> int:
         med = measure(funcs, a.repeats)
         raw = med["raw daachorse"]
         print(f"\n{size} keys: " + ", ".join(f"{k} {v:,}" for k, v in counts.items()))
-        print(f"{'stage':<16}{'ms/MB':>9}{'share of find':>15}{'raw ÷ this':>12}")
+        print(f"{'stage':<19}{'ms/MB':>9}{'share of find':>15}{'raw ÷ this':>12}")
         for name, t in med.items():
-            share = f"{t / med['find']:.0%}" if name in ("engine", "view", "select", "mentions") else ""
-            print(f"{name:<16}{t / mb * 1e3:>9.2f}{share:>15}{raw / t:>12.2f}")
+            of = {"engine": "find", "view": "find", "select": "find", "mentions": "find",
+                  "native scan": "native find"}.get(name)
+            share = f"{t / med[of]:.0%}" if of else ""
+            print(f"{name:<19}{t / mb * 1e3:>9.2f}{share:>15}{raw / t:>12.2f}")
     print(f"\nload average at end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0
 

@@ -7,6 +7,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
 
 /* -- character classes (those of the Python regular expression) --------- */
 
@@ -285,8 +286,47 @@ static int unpack_match(PyObject *m, Py_ssize_t *s, Py_ssize_t *e, Py_ssize_t *i
     return PyErr_Occurred() ? -1 : 0;
 }
 
+typedef struct {
+    Py_ssize_t s, e, i;
+} Span;
+
+/* The matches as an array of spans: from a list of (s, e, i) tuples (a copy,
+ * *owned set: the caller frees it), or find()'s packed bytes (their buffer). */
+static Span *spans_of(PyObject *matches, Py_ssize_t *n, int *owned)
+{
+    *owned = 0;
+    if (PyBytes_Check(matches)) {
+        if (PyBytes_GET_SIZE(matches) % sizeof(Span)) {
+            PyErr_SetString(PyExc_ValueError, "malformed packed matches");
+            return NULL;
+        }
+        *n = PyBytes_GET_SIZE(matches) / (Py_ssize_t)sizeof(Span);
+        return (Span *)PyBytes_AS_STRING(matches);
+    }
+    if (!PyList_Check(matches)) {
+        PyErr_SetString(PyExc_TypeError, "the matches are a list or packed bytes");
+        return NULL;
+    }
+    Span *v = PyMem_Malloc((PyList_GET_SIZE(matches) + 1) * sizeof(Span));
+    if (v == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    Py_ssize_t j = 0;
+    for (; j < PyList_GET_SIZE(matches); j++) {
+        if (unpack_match(PyList_GET_ITEM(matches, j), &v[j].s, &v[j].e, &v[j].i) < 0) {
+            PyMem_Free(v);
+            return NULL;
+        }
+    }
+    *n = j;
+    *owned = 1;
+    return v;
+}
+
 PyDoc_STRVAR(mentions_doc,
 "mentions(matches, original, starts, shifts, shift, folded, payload, cls, steps) -> list\n\n"
+"(matches: a list of tuples, or find()'s packed bytes)\n"
 "For each view match (s, e, i), with (a, b) its span in `original`:\n"
 "cls((a + shift, b + shift, original[a:b]) + payload[i]), where, if anything\n"
 "in the span was skipped or folded, payload[i][at] becomes by_mask[mask]:\n"
@@ -311,11 +351,12 @@ static Py_ssize_t run_before(const Py_ssize_t *starts, Py_ssize_t n, Py_ssize_t 
 static PyObject *mentions(PyObject *self, PyObject *args)
 {
     PyObject *matches, *original, *payload, *cls, *by_mask, *keys;
-    Py_ssize_t shift, at;
-    int folded, width;
+    Py_ssize_t shift, at, n = 0;
+    int folded, width, owned = 0;
     Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
+    Span *spans = NULL;
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "O!Uy*y*npO!O!(y*O!nOp)", &PyList_Type, &matches, &original, &bstarts, &bshifts,
+        !PyArg_ParseTuple(args, "OUy*y*npO!O!(y*O!nOp)", &matches, &original, &bstarts, &bshifts,
                           &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls, &statics, &PyList_Type,
                           &by_mask, &at, &keys, &width))
         return NULL;
@@ -335,7 +376,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "malformed starts, shifts or by_mask");
         goto done;
     }
-    Py_ssize_t n = PyList_GET_SIZE(matches), nforms = PyList_GET_SIZE(payload);
+    Py_ssize_t nforms = PyList_GET_SIZE(payload);
     if (shift < 0 || shift > PY_SSIZE_T_MAX / 2 - PyUnicode_GET_LENGTH(original)) {
         PyErr_SetString(PyExc_ValueError, "shift out of range");
         goto done;
@@ -348,12 +389,12 @@ static PyObject *mentions(PyObject *self, PyObject *args)
     int kind = PyUnicode_KIND(original);
     const void *data = PyUnicode_DATA(original);
     const unsigned char *static_mask = statics.buf;
+    if ((spans = spans_of(matches, &n, &owned)) == NULL) goto done;
     out = PyList_New(n);
     if (out == NULL) goto done;
     Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t s, e, i, a, b, kb;
-        if (unpack_match(PyList_GET_ITEM(matches, j), &s, &e, &i) < 0) goto fail;
+        Py_ssize_t s = spans[j].s, e = spans[j].e, i = spans[j].i, a, b, kb;
         if (i < 0 || i >= nforms || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto fail;
@@ -419,6 +460,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
 fail:
     Py_CLEAR(out);
 done:
+    if (owned) PyMem_Free(spans);
     PyBuffer_Release(&bstarts);
     PyBuffer_Release(&bshifts);
     PyBuffer_Release(&statics);
@@ -429,6 +471,7 @@ done:
 
 PyDoc_STRVAR(spans_doc,
 "spans(matches, starts, shifts, shift, index) -> (starts, ends, terms)\n\n"
+"(matches: a list of tuples, or find()'s packed bytes)\n"
 "For each view match (s, e, i), with (a, b) its span in the original text:\n"
 "a + shift, b + shift and index[i], as three bytes objects of native int64\n"
 "(for array('q')). starts, shifts and index are buffers of Py_ssize_t / int64.\n"
@@ -436,13 +479,14 @@ PyDoc_STRVAR(spans_doc,
 
 static PyObject *spans(PyObject *self, PyObject *args)
 {
-    PyObject *list, *matches = NULL, *result = NULL, *cols[3] = {NULL, NULL, NULL};
-    Py_ssize_t shift;
+    PyObject *matches, *result = NULL, *cols[3] = {NULL, NULL, NULL};
+    Py_ssize_t shift, n = 0;
     Py_buffer bstarts = {0}, bshifts = {0}, bindex = {0};
-    if (!PyArg_ParseTuple(args, "O!y*y*ny*", &PyList_Type, &list, &bstarts, &bshifts, &shift, &bindex))
+    Span *v = NULL;
+    int owned = 0;
+    if (!PyArg_ParseTuple(args, "Oy*y*ny*", &matches, &bstarts, &bshifts, &shift, &bindex))
         return NULL;
-    /* A tuple of the matches: an __index__ cannot change it under us. */
-    if ((matches = PyList_AsTuple(list)) == NULL) goto done;
+    if ((v = spans_of(matches, &n, &owned)) == NULL) goto done;
     const Py_ssize_t *starts = bstarts.buf, *shifts = bshifts.buf;
     const long long *index = bindex.buf;
     Py_ssize_t nruns = bstarts.len / (Py_ssize_t)sizeof(Py_ssize_t), nforms = bindex.len / 8;
@@ -450,15 +494,13 @@ static PyObject *spans(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_ValueError, "malformed starts, shifts or index");
         goto done;
     }
-    Py_ssize_t n = PyTuple_GET_SIZE(matches);
     for (int c = 0; c < 3; c++)
         if ((cols[c] = PyBytes_FromStringAndSize(NULL, n * 8)) == NULL) goto done;
     long long *a = (long long *)PyBytes_AS_STRING(cols[0]), *b = (long long *)PyBytes_AS_STRING(cols[1]),
               *t = (long long *)PyBytes_AS_STRING(cols[2]);
     Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
-        Py_ssize_t s, e, i;
-        if (unpack_match(PyTuple_GET_ITEM(matches, j), &s, &e, &i) < 0) goto done;
+        Py_ssize_t s = v[j].s, e = v[j].e, i = v[j].i;
         if (i < 0 || i >= nforms || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto done;
@@ -473,7 +515,7 @@ static PyObject *spans(PyObject *self, PyObject *args)
 done:
     for (int c = 0; c < 3; c++)
         Py_XDECREF(cols[c]);
-    Py_XDECREF(matches);
+    if (owned) PyMem_Free(v);
     PyBuffer_Release(&bstarts);
     PyBuffer_Release(&bshifts);
     PyBuffer_Release(&bindex);
@@ -486,10 +528,6 @@ done:
 #define ASCII_HEAD 1   /* starts with [A-Za-z0-9]: must not follow one */
 #define ASCII_TAIL 2   /* ends with one: must not precede one */
 #define CONTEXT 4      /* has a Context: contexts[i] = (quoted, followed_by, preceded_by) */
-
-typedef struct {
-    Py_ssize_t s, e, i;
-} Span;
 
 /* What select() judges candidates by. */
 typedef struct {
@@ -587,6 +625,12 @@ static int is_valid(const Rules *r, Span c)
     if ((hit = any_touches(r, PyTuple_GET_ITEM(ctx, 2), c.e, -1)) != 0)
         return hit;
     return any_touches(r, PyTuple_GET_ITEM(ctx, 3), c.s, 1);
+}
+
+static int by_u64(const void *x, const void *y)
+{
+    uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+    return a < b ? -1 : a > b;
 }
 
 static int by_start_then_longest(const void *x, const void *y)
@@ -894,6 +938,670 @@ done:
     return out;
 }
 
+/* -- termkit's own Aho-Corasick automaton: NativeEngine ----------------- */
+
+/* Code points are mapped to dense codes 1..K, the most frequent in the keys
+ * first (0: in no key), through pages of 256; a lone surrogate reads as
+ * U+FFFD, as the other engines read it. The states are the cells of a double
+ * array: the child of state s on code c is cell base[s] + c where that
+ * cell's check is s. One cell holds all that the scan reads of a state, so
+ * a step costs one cache line where it finds its child. */
+#define NPAGES (0x110000 >> 8)
+#define EMPTY UINT32_MAX
+
+typedef struct {
+    uint32_t base, check, fail;
+    uint32_t report;  /* 1 + the key ending at the first state on the failure chain (itself included)
+                         that ends one, or 0 */
+} Cell;
+
+typedef struct {
+    uint32_t len;     /* the key's length */
+    uint32_t next;    /* 1 + the key ending at the next state on the failure chain that ends one, or 0 */
+} Output;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t nkeys, maxlen;
+    uint32_t ncells, ncodes, npages;
+    int32_t page[NPAGES];   /* code point >> 8 -> its page in codes[], or -1 */
+    uint32_t *codes;        /* npages * 256 codes */
+    Cell *cells;            /* ncells >= every base + ncodes */
+    Output *outs;           /* 1 + nkeys: per key + 1 */
+} Automaton;
+
+static inline uint32_t code_of(const Automaton *a, Py_UCS4 c)
+{
+    int32_t pg = a->page[c >> 8];
+    return pg < 0 ? 0 : a->codes[((size_t)pg << 8) | (c & 255)];
+}
+
+/* The state after s on code c, failure links followed. */
+static inline uint32_t step(const Cell *cells, uint32_t s, uint32_t c)
+{
+    if (c == 0) return 0;
+    for (;;) {
+        uint32_t x = cells[s].base + c;
+        if (cells[x].check == s) return x;
+        if (s == 0) return 0;
+        s = cells[s].fail;
+    }
+}
+
+/* The trie while it is built: children in an open-addressing table on (state, code). */
+typedef struct {
+    uint32_t state, code, target;  /* state 0: an empty slot (the root's children are in root[]) */
+} Edge;
+
+typedef struct {
+    Edge *edges;
+    size_t n, mask;
+    int shift;
+    uint32_t *root;
+} Trie;
+
+static inline size_t slot_of(const Trie *t, uint32_t s, uint32_t c)
+{
+    return (size_t)(((((uint64_t)s << 32) | c) * 0x9E3779B97F4A7C15ull) >> t->shift);
+}
+
+static uint32_t trie_child(const Trie *t, uint32_t s, uint32_t c)
+{
+    if (s == 0) return t->root[c];
+    for (size_t h = slot_of(t, s, c);; h = (h + 1) & t->mask) {
+        const Edge *x = &t->edges[h];
+        if (x->state == s && x->code == c) return x->target;
+        if (x->state == 0) return 0;
+    }
+}
+
+static int trie_resize(Trie *t, size_t slots)
+{
+    Edge *old = t->edges, *e = PyMem_Calloc(slots, sizeof(Edge));
+    size_t n = old ? t->mask + 1 : 0;
+    if (e == NULL) return -1;
+    t->edges = e;
+    t->mask = slots - 1;
+    t->shift = 64;
+    for (size_t x = slots; x > 1; x >>= 1) t->shift--;
+    for (size_t k = 0; k < n; k++) {
+        if (old[k].state == 0) continue;
+        size_t h = slot_of(t, old[k].state, old[k].code);
+        while (e[h].state) h = (h + 1) & t->mask;
+        e[h] = old[k];
+    }
+    PyMem_Free(old);
+    return 0;
+}
+
+static int trie_add(Trie *t, uint32_t s, uint32_t c, uint32_t child)
+{
+    if (s == 0) {
+        t->root[c] = child;
+        return 0;
+    }
+    if (2 * (t->n + 1) > t->mask + 1 && trie_resize(t, 2 * (t->mask + 1)) < 0) return -1;
+    size_t h = slot_of(t, s, c);
+    while (t->edges[h].state) h = (h + 1) & t->mask;
+    t->edges[h] = (Edge){s, c, child};
+    t->n++;
+    return 0;
+}
+
+static void automaton_dealloc(Automaton *a)
+{
+    PyMem_Free(a->codes);
+    PyMem_Free(a->cells);
+    PyMem_Free(a->outs);
+    PyObject_Free(a);
+}
+
+static inline Py_UCS4 key_char(Py_UCS4 c)
+{
+    return Py_UNICODE_IS_SURROGATE(c) ? 0xFFFD : c;
+}
+
+static PyTypeObject AutomatonType;
+
+static int grow(void **v, size_t cap, size_t size)
+{
+    void *p = PyMem_Realloc(*v, (cap ? cap : 1) * size);
+    if (p == NULL) return -1;
+    *v = p;
+    return 0;
+}
+
+/* The codes: by frequency in the keys, most frequent first (then by code point). */
+static int make_codes(Automaton *a, PyObject *keys)
+{
+    Py_ssize_t nkeys = PyList_GET_SIZE(keys);
+    uint32_t next = 1, *count = NULL;
+    Py_UCS4 *chars = NULL;
+    for (Py_ssize_t k = 0; k < nkeys; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+        for (Py_ssize_t j = 0; j < n; j++) {
+            Py_UCS4 c = key_char(PyUnicode_READ_CHAR(key, j));
+            if (a->page[c >> 8] < 0) {
+                if (grow((void **)&a->codes, (size_t)(a->npages + 1) << 8, sizeof(uint32_t)) < 0) goto nomem;
+                memset(a->codes + ((size_t)a->npages << 8), 0, 256 * sizeof(uint32_t));
+                a->page[c >> 8] = a->npages++;
+            }
+            uint32_t *x = &a->codes[((size_t)a->page[c >> 8] << 8) | (c & 255)];
+            if (*x == 0) {
+                if (grow((void **)&count, next + 1, 4) < 0 || grow((void **)&chars, next + 1, 4) < 0) goto nomem;
+                chars[next] = c;
+                count[next] = 0;
+                *x = next++;
+            }
+            count[*x]++;
+        }
+    }
+    a->ncodes = next;
+    /* Renumber by frequency: a selection sort would do for few; qsort on (count, char) pairs. */
+    uint64_t *byfreq = PyMem_Malloc(next * sizeof(uint64_t));
+    if (byfreq == NULL) goto nomem;
+    for (uint32_t x = 1; x < next; x++)
+        byfreq[x] = ((uint64_t)(UINT32_MAX - count[x]) << 32) | x;
+    qsort(byfreq + 1, next - 1, sizeof(uint64_t), by_u64);
+    for (uint32_t r = 1; r < next; r++) {
+        Py_UCS4 c = chars[(uint32_t)byfreq[r]];
+        a->codes[((size_t)a->page[c >> 8] << 8) | (c & 255)] = r;
+    }
+    PyMem_Free(byfreq);
+    uint32_t fffd = code_of(a, 0xFFFD);
+    if (fffd) {  /* every surrogate reads as U+FFFD */
+        if (grow((void **)&a->codes, (size_t)(a->npages + 1) << 8, sizeof(uint32_t)) < 0) goto nomem;
+        for (int j = 0; j < 256; j++) a->codes[((size_t)a->npages << 8) | j] = fffd;
+        for (int p = 0xD8; p < 0xE0; p++) a->page[p] = a->npages;
+        a->npages++;
+    }
+    PyMem_Free(count);
+    PyMem_Free(chars);
+    return 0;
+nomem:
+    PyErr_NoMemory();
+    PyMem_Free(count);
+    PyMem_Free(chars);
+    return -1;
+}
+
+/* Room for cells up to n (exclusive), the new ones empty and on the free list. */
+typedef struct {
+    int32_t *next, *prev;   /* the free cells still searched, a doubly linked list */
+    unsigned char *tries;   /* per cell, how often a search failed there */
+    int32_t head, tail;
+} Free;
+
+static int cells_reserve(Automaton *a, Free *fr, size_t n)
+{
+    if (n <= a->ncells) return 0;
+    size_t cap = a->ncells ? a->ncells : 1024;
+    while (cap < n) cap *= 2;
+    if (cap >= INT32_MAX || grow((void **)&a->cells, cap, sizeof(Cell)) < 0 ||
+        grow((void **)&fr->next, cap, 4) < 0 || grow((void **)&fr->prev, cap, 4) < 0 ||
+        grow((void **)&fr->tries, cap, 1) < 0) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    for (size_t x = a->ncells; x < cap; x++) {
+        a->cells[x] = (Cell){0, EMPTY, 0, 0};
+        fr->next[x] = -1;
+        fr->tries[x] = 0;
+        fr->prev[x] = fr->tail;
+        if (fr->tail >= 0) fr->next[fr->tail] = (int32_t)x; else fr->head = (int32_t)x;
+        fr->tail = (int32_t)x;
+    }
+    a->ncells = (uint32_t)cap;
+    return 0;
+}
+
+static void cell_take(Free *fr, int32_t x)
+{
+    if (fr->prev[x] >= 0) fr->next[fr->prev[x]] = fr->next[x]; else fr->head = fr->next[x];
+    if (fr->next[x] >= 0) fr->prev[fr->next[x]] = fr->prev[x]; else fr->tail = fr->prev[x];
+}
+
+PyDoc_STRVAR(automaton_doc,
+"automaton(keys) -> Automaton\n\n"
+"An Aho-Corasick automaton of `keys` (a list of distinct non-empty str),\n"
+"for termkit.match.engine.NativeEngine: its longest(text) and\n"
+"overlapping(text) give (start, end, key index) tuples, and find() reads it.");
+
+static PyObject *automaton_new(PyObject *self, PyObject *args)
+{
+    PyObject *keys;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &keys))
+        return NULL;
+    Py_ssize_t nkeys = PyList_GET_SIZE(keys), total = 0;
+    for (Py_ssize_t k = 0; k < nkeys; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        if (!PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) == 0) {
+            PyErr_SetString(PyExc_ValueError, "the keys must be non-empty str");
+            return NULL;
+        }
+        total += PyUnicode_GET_LENGTH(key);
+    }
+    if (total >= INT32_MAX / 4) {
+        PyErr_SetString(PyExc_ValueError, "too many keys");
+        return NULL;
+    }
+    Automaton *a = PyObject_New(Automaton, &AutomatonType);
+    if (a == NULL) return NULL;
+    memset((char *)a + sizeof(PyObject), 0, sizeof(Automaton) - sizeof(PyObject));
+    for (size_t p = 0; p < NPAGES; p++) a->page[p] = -1;
+    a->nkeys = nkeys;
+    Trie trie = {NULL, 0, 0, 0, NULL};
+    Free fr = {NULL, NULL, NULL, -1, -1};
+    uint32_t *parent = NULL, *pcode = NULL, *depth = NULL, *order = NULL, *count = NULL, *first = NULL,
+             *kids = NULL, *pos = NULL;
+    int32_t *out = NULL;
+    if (make_codes(a, keys) < 0) goto fail;
+    /* The trie, its states numbered as they come. */
+    size_t cap = (size_t)total + 1;
+    if ((trie.root = PyMem_Calloc(a->ncodes, sizeof(uint32_t))) == NULL || grow((void **)&out, cap, 4) < 0 ||
+        (a->outs = PyMem_Calloc((size_t)nkeys + 1, sizeof(Output))) == NULL || grow((void **)&parent, cap, 4) < 0 ||
+        grow((void **)&pcode, cap, 4) < 0 || grow((void **)&depth, cap, 4) < 0 || trie_resize(&trie, 1024) < 0)
+        goto nomem;
+    uint32_t ns = 1;
+    out[0] = -1;
+    depth[0] = 0;
+    for (Py_ssize_t k = 0; k < nkeys; k++) {
+        PyObject *key = PyList_GET_ITEM(keys, k);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(key);
+        uint32_t s = 0;
+        if (n > a->maxlen) a->maxlen = n;
+        for (Py_ssize_t j = 0; j < n; j++) {
+            uint32_t c = code_of(a, key_char(PyUnicode_READ_CHAR(key, j)));
+            uint32_t t = trie_child(&trie, s, c);
+            if (t == 0) {
+                t = ns++;
+                parent[t] = s;
+                pcode[t] = c;
+                depth[t] = depth[s] + 1;
+                out[t] = -1;
+                if (trie_add(&trie, s, c, t) < 0) goto nomem;
+            }
+            s = t;
+        }
+        if (out[s] >= 0) {
+            PyErr_Format(PyExc_ValueError, "the keys must be distinct (key %zd repeats key %d)", k, out[s]);
+            goto fail;
+        }
+        out[s] = (int32_t)k;
+        a->outs[k + 1].len = (uint32_t)n;
+    }
+    PyMem_Free(trie.edges);
+    PyMem_Free(trie.root);
+    trie.edges = NULL;
+    trie.root = NULL;
+    /* The states breadth first (by depth), and each one's children by code. */
+    if (grow((void **)&order, ns, 4) < 0 || grow((void **)&kids, ns, 4) < 0 || grow((void **)&pos, ns, 4) < 0 ||
+        (count = PyMem_Calloc((size_t)Py_MAX(a->maxlen + 2, a->ncodes + 1), 4)) == NULL ||
+        (first = PyMem_Calloc((size_t)ns + 1, 4)) == NULL)
+        goto nomem;
+    for (uint32_t t = 0; t < ns; t++) count[depth[t] + 1]++;
+    for (Py_ssize_t d = 1; d <= a->maxlen + 1; d++) count[d] += count[d - 1];
+    for (uint32_t t = 0; t < ns; t++) order[count[depth[t]]++] = t;
+    memset(count, 0, (size_t)Py_MAX(a->maxlen + 2, a->ncodes + 1) * 4);
+    for (uint32_t t = 1; t < ns; t++) count[pcode[t]]++;  /* by code, then (stably) by parent */
+    for (uint32_t c = 1; c <= a->ncodes; c++) count[c] += count[c - 1];
+    for (uint32_t t = ns - 1; t >= 1; t--) depth[--count[pcode[t]]] = t;  /* (depth[] reused: by code) */
+    for (uint32_t t = 1; t < ns; t++) first[parent[t] + 1]++;
+    for (uint32_t s = 1; s <= ns; s++) first[s] += first[s - 1];
+    for (uint32_t x = 0; x + 1 < ns; x++) {
+        uint32_t t = depth[x];
+        kids[first[parent[t]]++] = t;
+    }
+    for (uint32_t s = ns; s >= 1; s--) first[s] = first[s - 1];
+    first[0] = 0;
+    /* Place them: each state's children in the first free cells that fit. */
+    if (cells_reserve(a, &fr, (size_t)a->ncodes + 1) < 0) goto fail;
+    cell_take(&fr, 0);
+    a->cells[0].check = 0;  /* the root */
+    pos[0] = 0;
+    for (uint32_t x = 0; x < ns; x++) {
+        uint32_t s = order[x], *ks = kids + first[s], m = first[s + 1] - first[s];
+        if (m == 0) continue;
+        uint32_t c0 = pcode[ks[0]], b;
+        for (int32_t f = fr.head, g;; f = g) {
+            if (f < 0) {  /* no free cell fits: more cells */
+                int32_t tail = fr.tail;
+                if (cells_reserve(a, &fr, (size_t)a->ncells * 2) < 0) goto fail;
+                f = tail >= 0 ? fr.next[tail] : fr.head;
+            }
+            if ((uint32_t)f < c0) {
+                g = fr.next[f];
+                continue;
+            }
+            b = f - c0;
+            if (cells_reserve(a, &fr, (size_t)b + pcode[ks[m - 1]] + 1) < 0) goto fail;
+            g = fr.next[f];
+            uint32_t k = 1;
+            while (k < m && a->cells[b + pcode[ks[k]]].check == EMPTY) k++;
+            if (k == m) break;
+            if (++fr.tries[f] >= 16)  /* tried often enough: searched no more (but free) */
+                cell_take(&fr, f);
+        }
+        a->cells[pos[s]].base = b;
+        for (uint32_t k = 0; k < m; k++) {
+            uint32_t y = b + pcode[ks[k]];
+            if (fr.tries[y] < 16) cell_take(&fr, (int32_t)y);
+            a->cells[y].check = pos[s];
+            pos[ks[k]] = y;
+        }
+    }
+    size_t need = 0;  /* every cell used, and every base + code, within the array; no more */
+    for (uint32_t y = 0; y < a->ncells; y++)
+        if (a->cells[y].check != EMPTY)
+            need = Py_MAX(need, Py_MAX((size_t)y + 1, (size_t)a->cells[y].base + a->ncodes + 1));
+    if (cells_reserve(a, &fr, need) < 0) goto fail;
+    if (need < a->ncells && grow((void **)&a->cells, need, sizeof(Cell)) == 0)
+        a->ncells = (uint32_t)need;
+    /* The failure and output links, breadth first. */
+    Cell *cells = a->cells;
+    for (uint32_t x = 1; x < ns; x++) {
+        uint32_t t = order[x], y = pos[t], p = pos[parent[t]];
+        uint32_t f = p ? step(cells, cells[p].fail, pcode[t]) : 0;
+        cells[y].fail = f;
+        cells[y].report = out[t] >= 0 ? (uint32_t)out[t] + 1 : cells[f].report;
+        if (out[t] >= 0)
+            a->outs[out[t] + 1].next = cells[f].report;
+    }
+    goto done;
+nomem:
+    PyErr_NoMemory();
+fail:
+    Py_CLEAR(a);
+done:
+    PyMem_Free(trie.edges);
+    PyMem_Free(trie.root);
+    PyMem_Free(fr.next);
+    PyMem_Free(fr.prev);
+    PyMem_Free(fr.tries);
+    PyMem_Free(parent);
+    PyMem_Free(pcode);
+    PyMem_Free(depth);
+    PyMem_Free(order);
+    PyMem_Free(count);
+    PyMem_Free(first);
+    PyMem_Free(kids);
+    PyMem_Free(pos);
+    PyMem_Free(out);
+    return (PyObject *)a;
+}
+
+/* A growing array of spans. */
+typedef struct {
+    Span *v;
+    Py_ssize_t n, cap;
+} SpanArray;
+
+static int span_push(SpanArray *o, Py_ssize_t s, Py_ssize_t e, Py_ssize_t i)
+{
+    if (o->n == o->cap) {
+        Py_ssize_t cap = o->cap ? 2 * o->cap : 1024;
+        Span *v = PyMem_Realloc(o->v, cap * sizeof(Span));
+        if (v == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        o->v = v;
+        o->cap = cap;
+    }
+    o->v[o->n++] = (Span){s, e, i};
+    return 0;
+}
+
+static int by_start_then_end(const void *x, const void *y)
+{
+    const Span *a = x, *b = y;
+    if (a->s != b->s) return a->s < b->s ? -1 : 1;
+    if (a->e != b->e) return a->e < b->e ? -1 : 1;
+    return 0;
+}
+
+/* What one scan looks for: the candidates starting in [lo, hi) of the text,
+ * valid by `rules` (NULL: all are), either all of them (overlapping) or the
+ * leftmost-longest selection among them. */
+typedef struct {
+    const Automaton *a;
+    const Rules *rules;
+    Py_ssize_t lo, hi;
+    int overlapping;
+} Job;
+
+/* The selection keeps, per start, the longest valid candidate in a ring of
+ * maxlen + 1 slots; a start is settled once the scan is maxlen past it, and
+ * taken if no candidate taken before reaches over it. */
+#if defined(__GNUC__)
+__attribute__((always_inline))
+#endif
+static inline int scan(const Job *job, int kind, const void *data, Py_ssize_t len, Span *ring, size_t rmask,
+                       SpanArray *out)
+{
+    const Automaton *a = job->a;
+    const Cell *cells = a->cells;
+    const Output *outs = a->outs;
+    const Rules *rules = job->rules;
+    Py_ssize_t maxlen = a->maxlen, lo = job->lo, hi = job->hi, p = lo;
+    Py_ssize_t to = Py_MIN(len, hi + maxlen - 1);
+    int overlapping = job->overlapping;
+    uint32_t s = 0;
+    for (Py_ssize_t j = lo; j < to; j++) {
+        if (!overlapping && j - maxlen >= lo) {
+            Span *r = &ring[(j - maxlen) & rmask];
+            if (r->e) {
+                if (r->s >= p) {
+                    if (span_push(out, r->s, r->e, r->i) < 0) return -1;
+                    p = r->e;
+                }
+                r->e = 0;
+            }
+        }
+        s = step(cells, s, code_of(a, PyUnicode_READ(kind, data, j)));
+        for (uint32_t u = cells[s].report; u; u = outs[u].next) {
+            Py_ssize_t k = u - 1, e = j + 1, b = e - outs[u].len;
+            if (b >= hi) break;  /* (the next are shorter: they start later) */
+            if (!overlapping && b < p) continue;
+            if (rules && rules->checks[k]) {
+                int ok = is_valid(rules, (Span){b, e, k});
+                if (ok < 0) return -1;
+                if (!ok) continue;
+            }
+            if (overlapping) {
+                if (span_push(out, b, e, k) < 0) return -1;
+            } else {
+                ring[b & rmask] = (Span){b, e, k};  /* longer than any before it at b */
+            }
+        }
+    }
+    if (overlapping) {
+        qsort(out->v, out->n, sizeof(Span), by_start_then_end);
+        return 0;
+    }
+    for (Py_ssize_t f = Py_MAX(lo, to - maxlen); f < to; f++) {
+        Span *r = &ring[f & rmask];
+        if (r->e) {
+            if (r->s >= p) {
+                if (span_push(out, r->s, r->e, r->i) < 0) return -1;
+                p = r->e;
+            }
+            r->e = 0;
+        }
+    }
+    return 0;
+}
+
+/* Run a job over text into out. */
+static int run(const Job *job, PyObject *text, SpanArray *out)
+{
+    const Automaton *a = job->a;
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (a->nkeys == 0 || job->lo >= job->hi || job->lo >= len)
+        return 0;
+    size_t rsize = 1;
+    while (rsize < (size_t)a->maxlen + 1) rsize <<= 1;
+    Span *ring = job->overlapping ? NULL : PyMem_Calloc(rsize, sizeof(Span));
+    if (!job->overlapping && ring == NULL) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    const void *data = PyUnicode_DATA(text);
+    int r;
+    switch (PyUnicode_KIND(text)) {
+    case PyUnicode_1BYTE_KIND: r = scan(job, PyUnicode_1BYTE_KIND, data, len, ring, rsize - 1, out); break;
+    case PyUnicode_2BYTE_KIND: r = scan(job, PyUnicode_2BYTE_KIND, data, len, ring, rsize - 1, out); break;
+    default: r = scan(job, PyUnicode_4BYTE_KIND, data, len, ring, rsize - 1, out); break;
+    }
+    PyMem_Free(ring);
+    return r;
+}
+
+static PyObject *span_list(const SpanArray *o)
+{
+    PyObject *list = PyList_New(o->n);
+    if (list == NULL) return NULL;
+    for (Py_ssize_t j = 0; j < o->n; j++) {
+        PyObject *m = PyTuple_New(3);
+        if (m == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, j, m);
+        PyObject *x = PyLong_FromSsize_t(o->v[j].s), *y = PyLong_FromSsize_t(o->v[j].e),
+                 *z = PyLong_FromSsize_t(o->v[j].i);
+        PyTuple_SET_ITEM(m, 0, x);
+        PyTuple_SET_ITEM(m, 1, y);
+        PyTuple_SET_ITEM(m, 2, z);
+        if (x == NULL || y == NULL || z == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+    }
+    return list;
+}
+
+static PyObject *automaton_matches(Automaton *a, PyObject *args, int overlapping)
+{
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text))
+        return NULL;
+    Job job = {a, NULL, 0, PyUnicode_GET_LENGTH(text), overlapping};
+    SpanArray out = {NULL, 0, 0};
+    PyObject *r = run(&job, text, &out) < 0 ? NULL : span_list(&out);
+    PyMem_Free(out.v);
+    return r;
+}
+
+static PyObject *automaton_longest(PyObject *a, PyObject *args)
+{
+    return automaton_matches((Automaton *)a, args, 0);
+}
+
+static PyObject *automaton_overlapping(PyObject *a, PyObject *args)
+{
+    return automaton_matches((Automaton *)a, args, 1);
+}
+
+static PyObject *automaton_sizeof(PyObject *self, PyObject *unused)
+{
+    Automaton *a = (Automaton *)self;
+    size_t n = sizeof(Automaton) + ((size_t)a->npages << 8) * 4 + (size_t)a->ncells * sizeof(Cell) +
+               ((size_t)a->nkeys + 1) * sizeof(Output);
+    return PyLong_FromSize_t(n);
+}
+
+static PyMethodDef automaton_methods[] = {
+    {"longest", automaton_longest, METH_VARARGS,
+     "longest(text) -> [(start, end, key index)]: the leftmost-longest matches"},
+    {"overlapping", automaton_overlapping, METH_VARARGS,
+     "overlapping(text) -> [(start, end, key index)]: every match, by start then end"},
+    {"__sizeof__", automaton_sizeof, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject AutomatonType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "termkit._native.Automaton",
+    .tp_basicsize = sizeof(Automaton),
+    .tp_dealloc = (destructor)automaton_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = automaton_doc,
+    .tp_methods = automaton_methods,
+};
+
+/* The view's text, original and offsets for rules; buffers released by the caller. */
+static int view_rules(PyObject *view, PyObject *rules_, Rules *r, PyObject **hold, Py_buffer *starts,
+                      Py_buffer *shifts, Py_buffer *checks)
+{
+    PyObject *contexts;
+    if (!PyTuple_Check(rules_)) {
+        PyErr_SetString(PyExc_TypeError, "rules are a (checks, contexts) tuple");
+        return -1;
+    }
+    if (!PyArg_ParseTuple(rules_, "y*O!", checks, &PyList_Type, &contexts))
+        return -1;
+    hold[0] = PyObject_GetAttrString(view, "text");
+    hold[1] = PyObject_GetAttrString(view, "original");
+    hold[2] = PyObject_GetAttrString(view, "starts");
+    hold[3] = PyObject_GetAttrString(view, "shifts");
+    if (hold[0] == NULL || hold[1] == NULL || hold[2] == NULL || hold[3] == NULL) return -1;
+    if (!PyUnicode_Check(hold[0]) || !PyUnicode_Check(hold[1])) {
+        PyErr_SetString(PyExc_TypeError, "a view's text and original are str");
+        return -1;
+    }
+    if (PyObject_GetBuffer(hold[2], starts, PyBUF_SIMPLE) < 0 || PyObject_GetBuffer(hold[3], shifts, PyBUF_SIMPLE) < 0)
+        return -1;
+    if (starts->len != shifts->len || starts->len % sizeof(Py_ssize_t)) {
+        PyErr_SetString(PyExc_ValueError, "malformed view offsets");
+        return -1;
+    }
+    *r = (Rules){hold[0], PyUnicode_KIND(hold[0]), PyUnicode_DATA(hold[0]), PyUnicode_GET_LENGTH(hold[0]), hold[1],
+                 starts->buf, shifts->buf, starts->len / (Py_ssize_t)sizeof(Py_ssize_t), checks->buf, checks->len,
+                 contexts};
+    return 0;
+}
+
+PyDoc_STRVAR(find_doc,
+"find(automaton, view, lo, hi, overlapping, rules, packed) -> matches\n\n"
+"The valid candidates of `view.text` starting in [lo, hi): all of them, by\n"
+"start then end (overlapping), or their leftmost-longest selection. rules\n"
+"as for select(). As (start, end, index) tuples, or packed: bytes of\n"
+"Py_ssize_t triples, which mentions() and spans() read as they read a list.\n"
+"Twin of termkit.match.annotator.Annotator._select_python over the engine's matches.");
+
+static PyObject *find_(PyObject *self, PyObject *args)
+{
+    PyObject *aut, *view, *rules_, *hold[4] = {NULL, NULL, NULL, NULL}, *result = NULL;
+    Py_ssize_t lo, hi;
+    int overlapping, packed;
+    Py_buffer checks = {0}, starts = {0}, shifts = {0};
+    Rules rules;
+    SpanArray out = {NULL, 0, 0};
+    if (!check_configured() ||
+        !PyArg_ParseTuple(args, "O!OnnpOp", &AutomatonType, &aut, &view, &lo, &hi, &overlapping, &rules_, &packed))
+        return NULL;
+    if (view_rules(view, rules_, &rules, hold, &starts, &shifts, &checks) < 0) goto done;
+    if (((Automaton *)aut)->nkeys > rules.nchecks) {
+        PyErr_SetString(PyExc_ValueError, "fewer checks than keys");
+        goto done;
+    }
+    lo = Py_MAX(lo, 0);
+    hi = Py_MIN(hi, rules.len);
+    Job job = {(Automaton *)aut, &rules, lo, hi, overlapping};
+    if (run(&job, rules.text, &out) < 0) goto done;
+    result = packed ? PyBytes_FromStringAndSize((const char *)out.v, out.n * (Py_ssize_t)sizeof(Span))
+                    : span_list(&out);
+done:
+    PyMem_Free(out.v);
+    if (checks.obj) PyBuffer_Release(&checks);
+    if (starts.obj) PyBuffer_Release(&starts);
+    if (shifts.obj) PyBuffer_Release(&shifts);
+    for (int j = 0; j < 4; j++) Py_XDECREF(hold[j]);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"configure", configure, METH_VARARGS, configure_doc},
     {"view", view, METH_VARARGS, view_doc},
@@ -901,6 +1609,8 @@ static PyMethodDef methods[] = {
     {"select", select_, METH_VARARGS, select_doc},
     {"spans", spans, METH_VARARGS, spans_doc},
     {"jsonl", jsonl, METH_VARARGS, jsonl_doc},
+    {"automaton", automaton_new, METH_VARARGS, automaton_doc},
+    {"find", find_, METH_VARARGS, find_doc},
     {NULL, NULL, 0, NULL},
 };
 
@@ -911,5 +1621,15 @@ static struct PyModuleDef module = {
 
 PyMODINIT_FUNC PyInit__native(void)
 {
-    return PyModule_Create(&module);
+    if (PyType_Ready(&AutomatonType) < 0)
+        return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (m == NULL) return NULL;
+    Py_INCREF(&AutomatonType);
+    if (PyModule_AddObject(m, "Automaton", (PyObject *)&AutomatonType) < 0) {
+        Py_DECREF(&AutomatonType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

@@ -43,7 +43,7 @@ from ..scope.resolve import document_year, everywhere, period_years, resolve, sc
 from ..text.chars import ascii_alnum, fold_width, is_quote
 from ..text.normalize import STEPS, Normalization, View
 from ..text.traditional import TRADITIONAL_CONFIGS, traditional_forms
-from .engine import Engine, Match, engine_class, select_longest
+from .engine import Engine, Match, NativeEngine, engine_class, select_longest
 
 #: The default context of :meth:`Annotator.find_stream` and
 #: :meth:`Annotator.scan`: a term, with the breaks inside it and the context
@@ -603,7 +603,7 @@ class Annotator:
             raise TypeError(f"find() takes a str, not {type(text).__name__}")
         payload = self._payload_for(scope, date)
         view = View(text, self.normalization)
-        return self._mentions(view, self._select(view, overlapping, start, stop), offset, payload)
+        return self._mentions(view, self._select(view, overlapping, start, stop, True), offset, payload)
 
     def find_spans(
         self, text: str, *, overlapping: bool = False, start: int = 0, stop: int | None = None, offset: int = 0,
@@ -623,7 +623,7 @@ class Annotator:
             raise TypeError(f"find_spans() takes a str, not {type(text).__name__}")
         index = self._term_index(self._payload_for(scope, date))
         view = View(text, self.normalization)
-        matches = self._select(view, overlapping, start, stop)
+        matches = self._select(view, overlapping, start, stop, True)
         if native.module is None:
             return self._spans_python(view, matches, offset, index)
         return Spans(*(array("q", b) for b in native.module.spans(matches, view.starts, view.shifts, offset, index)))
@@ -652,16 +652,23 @@ class Annotator:
             out.terms.append(index[i])
         return out
 
-    def _select(self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None) -> list[Match]:
+    def _select(
+        self, view: View, overlapping: bool, lo: int = 0, hi: int | None = None, packed: bool = False
+    ) -> list[Match]:
         """The selected view matches whose original start lies in ``[lo, hi)``.
 
         The result equals the selection over the valid candidates starting at
         or after ``lo``, cut at ``hi``: what a whole-text :meth:`find` yields
         there, provided the text before ``lo`` held no mention reaching past it.
+        With ``packed``, where the engine is termkit's own, the matches come
+        as the C module's ``find`` packs them (bytes), for ``_mentions``.
         """
         vt = view.text
         vlo = view.from_original(lo) if lo else 0
         vhi = len(vt) if hi is None else view.from_original(hi)
+        if native.module is not None and type(self.engine) is NativeEngine:
+            # One pass in C: the automaton's candidates judged and selected as it scans.
+            return native.module.find(self.engine.automaton, view, vlo, vhi, overlapping, self._rules, packed)
         checks, rejected = self._rules[0], self._rejection
         if overlapping:
             return sorted(
@@ -793,7 +800,7 @@ class Annotator:
             if end - p >= (1 if final else context):
                 lo = max(base, p - context)
                 view = View(buf[lo - base :], self.normalization)
-                found = self._mentions(view, self._select(view, overlapping, p - lo, end - lo), lo, payload)
+                found = self._mentions(view, self._select(view, overlapping, p - lo, end - lo, True), lo, payload)
                 p = end if overlapping or not found else max(end, found[-1].end)
             elif not final:
                 continue

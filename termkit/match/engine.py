@@ -22,6 +22,7 @@ class Engine:
 
     name = "abstract"
     module = ""
+    missing = ""  # what to do where it is not installed (default: pip install it)
 
     def __init__(self, keys: Sequence[str]):  # pragma: no cover - interface
         raise NotImplementedError
@@ -42,6 +43,13 @@ class Engine:
         """The engine :meth:`dump` wrote for these keys, or None where ``data``
         is not one (then build it again)."""
         return None
+
+    @classmethod
+    def installed(cls) -> bool:
+        """Whether this engine can be used here (its library importable)."""
+        import importlib.util
+
+        return importlib.util.find_spec(cls.module) is not None
 
     @classmethod
     def stamp(cls) -> str:
@@ -71,6 +79,38 @@ def select_longest(matches: list[Match]) -> list[Match]:
             out.append((s, e, i))
             last = e
     return out
+
+
+class NativeEngine(Engine):
+    """termkit's own automaton, in its C module (``termkit/_native.c``): the
+    Annotator reads it in C, selecting as it scans (``_native.find``), and
+    makes no tuple of a match it does not keep. Built in a fraction of
+    daachorse's time, it is built anew rather than cached (``dump()`` is None).
+    Not there where the C module is not (or ``TERMKIT_PURE_PYTHON`` is set),
+    so its examples are in tests/test_automaton.py.
+    """
+
+    name = "native"
+    module = "termkit._native"
+    missing = "termkit's C module was not built here, or TERMKIT_PURE_PYTHON is set"
+
+    def __init__(self, keys: Sequence[str]):
+        from .. import native
+
+        self.automaton = native.module.automaton(list(keys))
+
+    @classmethod
+    def installed(cls) -> bool:
+        from .. import native
+
+        return native.module is not None
+
+    def longest(self, text: str) -> list[Match]:
+        return self.automaton.longest(text)
+
+    def overlapping(self, text: str) -> list[Match]:
+        """Every match, sorted by start, then end."""
+        return self.automaton.overlapping(text)
 
 
 class PyAhoCorasickEngine(Engine):
@@ -172,16 +212,15 @@ def _without_surrogates(text: str) -> str:
 
 
 ENGINES: dict[str, type[Engine]] = {
+    "native": NativeEngine,
     "daachorse": DaachorseEngine,
     "pyahocorasick": PyAhoCorasickEngine,
 }
 
 
 def available() -> list[str]:
-    """The engines that can be imported here, fastest first."""
-    import importlib.util
-
-    return [n for n in ENGINES if importlib.util.find_spec(n if n != "pyahocorasick" else "ahocorasick")]
+    """The engines that can be used here, fastest first."""
+    return [n for n, kind in ENGINES.items() if kind.installed()]
 
 
 def engine_class(name: str) -> type[Engine]:
@@ -191,7 +230,7 @@ def engine_class(name: str) -> type[Engine]:
     if name not in ENGINES:
         raise ValueError(f"unknown engine {name!r}; choose from: auto, {', '.join(ENGINES)}")
     if name not in available():
-        raise ValueError(f"engine {name!r} is not installed (pip install {name})")
+        raise ValueError(f"engine {name!r} is not installed ({ENGINES[name].missing or 'pip install ' + name})")
     return ENGINES[name]
 
 
