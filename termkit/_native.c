@@ -325,7 +325,7 @@ static Span *spans_of(PyObject *matches, Py_ssize_t *n, int *owned)
 }
 
 PyDoc_STRVAR(mentions_doc,
-"mentions(matches, original, starts, shifts, shift, folded, payload, cls, steps) -> list\n\n"
+"mentions(matches, original, starts, shifts, shift, folded, payload, cls, steps, make=None) -> list\n\n"
 "(matches: a list of tuples, or find()'s packed bytes)\n"
 "For each view match (s, e, i), with (a, b) its span in `original`:\n"
 "cls((a + shift, b + shift, original[a:b]) + payload[i]), where, if anything\n"
@@ -334,6 +334,7 @@ PyDoc_STRVAR(mentions_doc,
 "is a foldable form and width is on | 4 if skipped characters include whitespace | 8 if they\n"
 "include a quotation mark. Where nothing was, the text is keys[i] itself\n"
 "(keys: None where that may not hold; then it is the slice).\n"
+"A payload[i] that is None is made by make(i) and kept there.\n"
 "starts and shifts are buffers of Py_ssize_t. Twin of\n"
 "termkit.match.annotator.Annotator._mentions_python.");
 
@@ -350,15 +351,15 @@ static Py_ssize_t run_before(const Py_ssize_t *starts, Py_ssize_t n, Py_ssize_t 
 
 static PyObject *mentions(PyObject *self, PyObject *args)
 {
-    PyObject *matches, *original, *payload, *cls, *by_mask, *keys;
+    PyObject *matches, *original, *payload, *cls, *by_mask, *keys, *make = Py_None;
     Py_ssize_t shift, at, n = 0;
     int folded, width, owned = 0;
     Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
     Span *spans = NULL;
     if (!check_configured() ||
-        !PyArg_ParseTuple(args, "OUy*y*npO!O!(y*O!nOp)", &matches, &original, &bstarts, &bshifts,
+        !PyArg_ParseTuple(args, "OUy*y*npO!O!(y*O!nOp)|O", &matches, &original, &bstarts, &bshifts,
                           &shift, &folded, &PyList_Type, &payload, &PyType_Type, &cls, &statics, &PyList_Type,
-                          &by_mask, &at, &keys, &width))
+                          &by_mask, &at, &keys, &width, &make))
         return NULL;
     if (keys != Py_None && !PyList_Check(keys)) {
         PyErr_SetString(PyExc_TypeError, "keys must be a list or None");
@@ -395,7 +396,7 @@ static PyObject *mentions(PyObject *self, PyObject *args)
     Py_ssize_t k = -1;  /* the run before the last match's start */
     for (Py_ssize_t j = 0; j < n; j++) {
         Py_ssize_t s = spans[j].s, e = spans[j].e, i = spans[j].i, a, b, kb;
-        if (i < 0 || i >= nforms || s < 0 || e <= s) {
+        if (i < 0 || i >= nforms || i >= PyList_GET_SIZE(payload) || s < 0 || e <= s) {
             PyErr_SetString(PyExc_ValueError, "match out of range");
             goto fail;
         }
@@ -409,6 +410,18 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         a = s + (k >= 0 ? shifts[k] : 0);
         b = e + (kb >= 0 ? shifts[kb] : 0);
         PyObject *fields = PyList_GET_ITEM(payload, i);
+        if (fields == Py_None && make != Py_None && i < PyList_GET_SIZE(payload)) {
+            /* A payload made on first use: most forms of a large glossary never occur. */
+            PyObject *index = PyLong_FromSsize_t(i);
+            fields = index == NULL ? NULL : PyObject_CallOneArg(make, index);
+            Py_XDECREF(index);
+            if (fields == NULL) goto fail;
+            if (i >= PyList_GET_SIZE(payload) || PyList_SetItem(payload, i, fields) < 0) {
+                if (i >= PyList_GET_SIZE(payload)) Py_DECREF(fields);
+                PyErr_SetString(PyExc_ValueError, "make() changed the payload's length");
+                goto fail;
+            }
+        }
         if (a < 0 || b > len || b <= a || !PyTuple_Check(fields) || at < 0 || at >= PyTuple_GET_SIZE(fields)) {
             PyErr_SetString(PyExc_ValueError, "match out of range, or a malformed payload");
             goto fail;

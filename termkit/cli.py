@@ -162,7 +162,8 @@ def _add_annotate(sub) -> None:
                    help="write here (atomically) instead of standard output; with --format html, a directory "
                    "(DIR/) gets a page per file and an index.html linking them")
     _add_glossary_options(a)
-    a.add_argument("--engine", default="auto", help="matching engine: auto (default), daachorse, pyahocorasick")
+    a.add_argument("--engine", default="auto", help="matching engine: auto (default: native where termkit's C module is built), native, daachorse, "
+                   "pyahocorasick")
     a.add_argument("--encoding", metavar="ENC", help="decode the input with this encoding instead of detecting it")
     a.add_argument("--offsets", choices=("chars", "bytes"), default="chars",
                    help="jsonl offsets in code points of the decoded text (default) or bytes of the raw file")
