@@ -102,12 +102,12 @@ def _set(field, value, where=lambda t: t):
 @pytest.mark.parametrize(
     "change",
     [
-        _set("followed_by", "x", lambda t: t["context"]),  # a string where a list belongs: every letter a form
+        _set("followed_by", "x", lambda t: t.setdefault("context", {})),  # a string where a list belongs: every letter a form
         _set("key", ""),  # an empty key: an IndexError when compiled
         _set("aliases", ["", "甲"]),
         _set("kind", "slogan"),
         _set("line", "3", lambda t: t["sources"][0]),
-        _set("quoted", 1, lambda t: t["context"]),
+        _set("quoted", 1, lambda t: t.setdefault("context", {})),
         _set("colour", "red"),
         lambda v: {**v, "terms": v["terms"] * 2},
         lambda v: {**v, "terms": {"a": 1}},

@@ -68,8 +68,8 @@ class Glossary:
                 terms.append(t)
         glossary = cls(terms, origins=origins)
         with contextlib.suppress(ValueError):  # (a lone surrogate in a definition: not cached)
-            cache.store_bytes(name, json.dumps({"terms": [to_json(t) for t in terms], "origins": origins},
-                                               ensure_ascii=False).encode("utf-8"))
+            cache.store_bytes(name, json.dumps({"terms": [to_json(t, exclude_defaults=True) for t in terms],
+                                                "origins": origins}, ensure_ascii=False).encode("utf-8"))
         return glossary
 
     @classmethod
