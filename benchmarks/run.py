@@ -507,21 +507,26 @@ def measure_startup(runs: int) -> dict:
 
 # -- the command line: streaming memory and --jobs ------------------------------------
 
+#: What the ``termkit`` script that pip writes runs.
+CONSOLE_SCRIPT = "import sys; from termkit.cli import main; sys.exit(main())"
+
+
 def _regular_install() -> tuple[list[str], dict]:
-    """``python -S -m termkit.cli`` and its environment, as after a regular install:
-    ``-S`` skips the site hooks (.pth files) that a development install adds to every
+    """The ``termkit`` command and its environment, as after a regular install:
+    the console script's code (:data:`CONSOLE_SCRIPT`) under ``python -S``, which
+    skips the site hooks (.pth files) that a development install adds to every
     Python start-up (setuptools' editable finder costs ~10 ms); site-packages comes in
     through PYTHONPATH, after the snapshot (its bytecode compiled, as pip does)."""
     import site
 
     env = _env()
     env["PYTHONPATH"] = os.pathsep.join([env["PYTHONPATH"], *site.getsitepackages()])
-    return [sys.executable, "-S", "-m", "termkit.cli"], env
+    return [sys.executable, "-S", "-c", CONSOLE_SCRIPT], env
 
 
-REGULAR_HOW = ("`python -S -m termkit.cli`, with the snapshot (its bytecode compiled, as pip does) and "
-               "site-packages on PYTHONPATH: as a regular install runs, without the start-up hooks of a "
-               "development install")
+REGULAR_HOW = ("the `termkit` console script's code under `python -S`, with the snapshot (its bytecode "
+               "compiled, as pip does) and site-packages on PYTHONPATH: as a regular install runs, without "
+               "the start-up hooks of a development install")
 
 
 def _timed(argv: list[str], env: dict) -> dict:

@@ -30,7 +30,6 @@ first; the body text beyond the head is never one (我代表省人民政府 name
 
 from __future__ import annotations
 
-import calendar
 import os
 import re
 from dataclasses import dataclass
@@ -136,6 +135,8 @@ def _format(y: int | None, m: int | None = None, d: int | None = None) -> str | 
         return f"{y:04d}"
     if not 1 <= m <= 12:
         return None
+    import calendar  # (here: it imports datetime, not needed at every start)
+
     if d is None or not 1 <= d <= calendar.monthrange(y, m)[1]:
         return f"{y:04d}-{m:02d}"
     return f"{y:04d}-{m:02d}-{d:02d}"
