@@ -805,7 +805,7 @@ def write_report(path: Path, run: dict) -> str:
     w("")
     w("† measured on a leading sub-sample of the corpus (see the details below).")
     w("")
-    w("## Ratios (termkit find, default normalization, daachorse ÷ contender)")
+    w("## Ratios (termkit find, default normalization, its own automaton ÷ contender)")
     w("")
     w("| glossary | " + " | ".join(f"÷ {SHORT[d]} (target ≥ {t:g}×)"
                                       for d, t, _ in RATIOS) + " |")
@@ -815,11 +815,16 @@ def write_report(path: Path, run: dict) -> str:
         cells = []
         for d, target, _ in RATIOS:
             r = _ratio(tk, _mbps(thr.get(s, {}).get(d)))
-            mark = "" if r is None or s != TARGET_SIZE else (" ✅" if r >= target else " ❌")
-            cells.append(_x(r) + mark)
+            if d == "raw/daachorse" and s in DAACHORSE_TARGETS:
+                target = DAACHORSE_TARGETS[s]
+            elif s != TARGET_SIZE:
+                target = None
+            mark = "" if r is None or target is None else (" ✅" if r >= target else " ❌")
+            cells.append(_x(r) + mark + (f" (target ≥ {target:g}×)" if target is not None and s != TARGET_SIZE else ""))
         w(f"| {s}{' (target size)' if s == TARGET_SIZE else ''} | " + " | ".join(cells) + " |")
     w("")
-    w("The targets apply to the 10k-key glossary. ✅ met, ❌ missed.")
+    w("The targets apply to the 10k-key glossary, and against raw daachorse also to the 100k one (issue 20). "
+      "✅ met, ❌ missed.")
     w("")
 
     w("## Details: matches and samples")
@@ -1086,7 +1091,7 @@ def profile(args) -> None:
     prof.dump_stats(str(out) + ".prof")
     buf = io.StringIO()
     mb = sum(len(c.encode("utf-8")) for c in sample) / 1e6
-    buf.write(f"termkit find, default normalization, daachorse, {args.profile_size} keys: {mb:.1f} MB, "
+    buf.write(f"termkit find, default normalization, its own automaton, {args.profile_size} keys: {mb:.1f} MB, "
               f"{n:,} mentions, {dt:.2f} s under cProfile\n")
     for key in ("tottime", "cumulative"):
         pstats.Stats(prof, stream=buf).sort_stats(key).print_stats(25)

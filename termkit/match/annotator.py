@@ -275,10 +275,14 @@ def _compiled_name(terms: list[Term], norm: Normalization, kind: type[Engine]) -
         return None
     import json
 
+    contexts: dict[int, int] = {}  # by id(context): the number of its rule
     rules: dict[Context, int] = {}  # equal contexts are one rule, shared or not
     rows = []
     for t in terms:
-        rows.append((t.key, t.aliases, t.variants, rules.setdefault(t.context, len(rules))))
+        k = contexts.get(id(t.context))
+        if k is None:
+            k = contexts[id(t.context)] = rules.setdefault(t.context, len(rules))
+        rows.append((t.key, t.aliases, t.variants, k))
     content = json.dumps([rows, [repr(c) for c in rules]], ensure_ascii=False).encode("utf-8", "surrogatepass")
     opencc = _stamp("opencc") if norm.traditional else ""
     return "compiled-" + cache.digest(content, repr(norm), kind.stamp(), opencc, *TRADITIONAL_CONFIGS)
@@ -322,14 +326,19 @@ def _is_plan(plan: _Plan, n: int) -> bool:
     keys, owners, labels, steps, trad = plan
     if not (type(keys) is type(owners) is type(labels) is type(steps) is list and type(trad) is dict):
         return False
+    if not len(keys) == len(owners) == len(labels) == len(steps):
+        return False
+    # (Whole lists at once where Python can: this runs at every start, for every form.)
+    ints = [j for j in owners if type(j) is int]
+    shared = [j for j in owners if type(j) is not int]
     ok_owner = lambda j: type(j) is int and 0 <= j < n  # noqa: E731
     return (
-        len(keys) == len(owners) == len(labels) == len(steps)
-        and all(type(k) is str and k for k in keys)
-        and all(ok_owner(j) or (type(j) is list and len(j) > 1 and all(map(ok_owner, j))) for j in owners)
-        and all(x is None or (type(x) is str and x) for x in labels)
-        and all(type(m) is int and m in (0, _TRADITIONAL_BIT, _VARIANT_BIT, _TRADITIONAL_BIT | _VARIANT_BIT)
-                for m in steps)
+        set(map(type, keys)) <= {str} and "" not in keys
+        and (not ints or (min(ints) >= 0 and max(ints) < n))
+        and all(type(j) is list and len(j) > 1 and all(map(ok_owner, j)) for j in shared)
+        and set(map(type, labels)) <= {str, type(None)} and "" not in labels
+        and set(map(type, steps)) <= {int}
+        and set(steps) <= {0, _TRADITIONAL_BIT, _VARIANT_BIT, _TRADITIONAL_BIT | _VARIANT_BIT}
         and cache.is_table(trad, list(trad))
     )
 
@@ -397,10 +406,10 @@ class Annotator:
         rules: list = [None] * len(keys)
         # One object for each equal owner and label (a plan read back from the cache has a
         # copy in every place): at 100,000 keys, 9 MB less.
-        owners, labels, same = plan.terms, plan.labels, {}
+        owners, labels, same, number = plan.terms, plan.labels, {}, list(range(len(terms)))
         for i, (key, who, label, mask) in enumerate(zip(keys, owners, labels, plan.steps)):
             if type(who) is int:
-                owners[i] = who = same.setdefault(who, who)
+                owners[i] = who = number[who]
                 term = terms[who]
                 ctx = term.context
                 if key == term.key:
