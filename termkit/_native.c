@@ -2,8 +2,10 @@
  *
  * Each function here has a pure-Python twin that is the reference (named in
  * its docstring); termkit uses the Python one when this module was not built,
- * and the tests require the two to agree on any input. Nothing here knows
- * about glossaries or files: it moves offsets and builds tuples.
+ * and the tests require the two to agree on any input. The automaton's twins
+ * are the other engines (daachorse, pyahocorasick), which the tests hold it
+ * equal to. Nothing here knows about glossaries or files: it moves offsets
+ * and builds tuples.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -351,7 +353,8 @@ static Py_ssize_t run_before(const Py_ssize_t *starts, Py_ssize_t n, Py_ssize_t 
 
 static PyObject *mentions(PyObject *self, PyObject *args)
 {
-    PyObject *matches, *original, *payload, *cls, *by_mask, *keys, *make = Py_None;
+    PyObject *matches, *original, *payload, *cls, *by_mask, *keys, *make = Py_None, *fields = NULL, *steps = NULL,
+             *out = NULL;
     Py_ssize_t shift, at, n = 0;
     int folded, width, owned = 0;
     Py_buffer bstarts = {0}, bshifts = {0}, statics = {0};
@@ -365,7 +368,6 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "keys must be a list or None");
         goto done;
     }
-    PyObject *out = NULL;
     PyTypeObject *type = (PyTypeObject *)cls;
     const Py_ssize_t *starts = bstarts.buf, *shifts = bshifts.buf;
     Py_ssize_t nruns = bstarts.len / (Py_ssize_t)sizeof(Py_ssize_t);
@@ -409,25 +411,31 @@ static PyObject *mentions(PyObject *self, PyObject *args)
         }
         a = s + (k >= 0 ? shifts[k] : 0);
         b = e + (kb >= 0 ? shifts[kb] : 0);
-        PyObject *fields = PyList_GET_ITEM(payload, i);
-        if (fields == Py_None && make != Py_None && i < PyList_GET_SIZE(payload)) {
+        /* fields and steps are held (not borrowed) through the iteration: make() or a
+         * finalizer run by an allocation may change the lists they come from. */
+        Py_CLEAR(fields);
+        Py_CLEAR(steps);
+        fields = PyList_GET_ITEM(payload, i);
+        Py_INCREF(fields);
+        if (fields == Py_None && make != Py_None) {
             /* A payload made on first use: most forms of a large glossary never occur. */
+            Py_DECREF(fields);
             PyObject *index = PyLong_FromSsize_t(i);
             fields = index == NULL ? NULL : PyObject_CallOneArg(make, index);
             Py_XDECREF(index);
             if (fields == NULL) goto fail;
-            if (i >= PyList_GET_SIZE(payload) || PyList_SetItem(payload, i, fields) < 0) {
-                if (i >= PyList_GET_SIZE(payload)) Py_DECREF(fields);
+            if (i >= PyList_GET_SIZE(payload)) {
                 PyErr_SetString(PyExc_ValueError, "make() changed the payload's length");
                 goto fail;
             }
+            Py_INCREF(fields);
+            if (PyList_SetItem(payload, i, fields) < 0) goto fail;
         }
         if (a < 0 || b > len || b <= a || !PyTuple_Check(fields) || at < 0 || at >= PyTuple_GET_SIZE(fields)) {
             PyErr_SetString(PyExc_ValueError, "match out of range, or a malformed payload");
             goto fail;
         }
-        PyObject *steps = NULL;  /* NULL: the form's own, in its payload */
-        PyObject *t = NULL;
+        PyObject *t = NULL;  /* steps: NULL for the form's own, in its payload */
         if (b - a != e - s || folded) {
             int mask = static_mask[i] & 31;
             for (Py_ssize_t x = a; x < b; x++) {
@@ -437,10 +445,19 @@ static PyObject *mentions(PyObject *self, PyObject *args)
                 if (b - a != e - s)
                     mask |= (f & F_SPACE ? 4 : 0) | (f & F_QUOTE ? 8 : 0);
             }
+            if (mask >= PyList_GET_SIZE(by_mask)) {
+                PyErr_SetString(PyExc_ValueError, "by_mask changed under mentions()");
+                goto fail;
+            }
             steps = PyList_GET_ITEM(by_mask, mask);
+            Py_INCREF(steps);
             t = PyUnicode_Substring(original, a, b);
         } else if (keys != Py_None) {
             /* Nothing skipped or folded: original[a:b] is the key itself. */
+            if (i >= PyList_GET_SIZE(keys)) {
+                PyErr_SetString(PyExc_ValueError, "keys changed under mentions()");
+                goto fail;
+            }
             t = PyList_GET_ITEM(keys, i);
             Py_INCREF(t);
         } else {
@@ -473,6 +490,8 @@ static PyObject *mentions(PyObject *self, PyObject *args)
 fail:
     Py_CLEAR(out);
 done:
+    Py_XDECREF(fields);
+    Py_XDECREF(steps);
     if (owned) PyMem_Free(spans);
     PyBuffer_Release(&bstarts);
     PyBuffer_Release(&bshifts);
@@ -836,7 +855,10 @@ static Py_ssize_t put_digits(int kind, void *data, Py_ssize_t pos, Py_ssize_t v)
 
 static int offset_of(PyObject *o, Py_ssize_t *v)
 {
-    *v = PyLong_AsSsize_t(o);
+    PyObject *index = PyNumber_Index(o);  /* an int, or what says it is one (numpy's) */
+    if (index == NULL) return -1;
+    *v = PyLong_AsSsize_t(index);
+    Py_DECREF(index);
     if (*v == -1 && PyErr_Occurred()) return -1;
     if (*v < 0) {
         PyErr_SetString(PyExc_ValueError, "a negative offset");
@@ -867,9 +889,13 @@ static PyObject *jsonl(PyObject *self, PyObject *args)
         PyErr_SetString(PyExc_TypeError, "spans must be None or a list of one pair per mention");
         return NULL;
     }
-    /* A tuple of the mentions: `rest` cannot change them under us. */
+    /* Tuples of the mentions and spans: `rest` cannot change them under us. */
     PyObject *mentions = PyList_AsTuple(list);
     if (mentions == NULL) return NULL;
+    if (spans != Py_None && (spans = PyList_AsTuple(spans)) == NULL) {
+        Py_DECREF(mentions);
+        return NULL;
+    }
     parts = PyList_New(n);
     offs = PyMem_Malloc((n ? 2 * n : 1) * sizeof(Py_ssize_t));
     if (parts == NULL || offs == NULL) {
@@ -910,7 +936,7 @@ static PyObject *jsonl(PyObject *self, PyObject *args)
             a = PyTuple_GET_ITEM(m, 0);
             b = PyTuple_GET_ITEM(m, 1);
         } else {
-            PyObject *pair = PyList_GET_ITEM(spans, k);
+            PyObject *pair = PyTuple_GET_ITEM(spans, k);
             if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
                 PyErr_SetString(PyExc_TypeError, "a span is a pair of offsets");
                 goto done;
@@ -948,6 +974,7 @@ done:
     PyMem_Free(offs);
     Py_XDECREF(parts);
     Py_DECREF(mentions);
+    if (spans != Py_None) Py_DECREF(spans);
     return out;
 }
 

@@ -7,8 +7,11 @@ carries code. Entries
 are named by a hash of everything they were computed from, so a changed
 glossary, termkit or OpenCC version simply misses; and each holds a hash of
 the code that computed it (:func:`code_version`), so an entry written by other
-code — a changed validation rule — misses too, and is overwritten. What is read
-back is checked by its reader, and anything unexpected is a miss as well.
+code — a changed validation rule — misses too, and is overwritten. A binary
+entry (:func:`store_bytes`: the glossary, a compiled Annotator) also holds the
+SHA-256 of its data, and one that does not match it is a miss; what is read
+back is then checked by its reader for its shape, and anything unexpected is a
+miss as well.
 
 The cache lives in ``$TERMKIT_CACHE_DIR``, else ``$XDG_CACHE_HOME/termkit``,
 else ``~/.cache/termkit``. It is created private (mode 0700); a directory or

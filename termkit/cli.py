@@ -88,6 +88,9 @@ HELP = {
     "extract": "turn reports' 名词解释 appendices into glossary YAML",
     "validate": "check glossary files: schema, duplicates, numerals against parts",
     "glossary": "list, show or describe glossary terms",
+    "discover": "find candidate formulas that the glossary does not cover yet",
+    "stats": "count every glossary term across a corpus: tables, summary, HTML report",
+    "trend": "plot how often terms occur, year by year",
 }
 
 
@@ -113,12 +116,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"termkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    from .discover.cli import HELP as discover_help
-    from .stats.cli import HELPS as stats_helps
-
-    helps = {**HELP, "discover": discover_help, **stats_helps}
-    for name, text in helps.items():
-        if command in helps and name != command:
+    for name, text in HELP.items():
+        if command in HELP and name != command:
             sub.add_parser(name, help=text)  # named only: this run is another command's
         else:
             _add_command(sub, name)

@@ -1,5 +1,6 @@
 """The optional C module of termkit's hot loops (``termkit/_native.c``):
-building a normalized view, selecting matches, making mentions.
+termkit's own Aho-Corasick automaton (the ``native`` engine), building a
+normalized view, selecting matches, making mentions, writing jsonl records.
 
 :data:`module` is the compiled module, or None where it was not built (no C
 compiler at install) or where ``TERMKIT_PURE_PYTHON`` (set to anything but 0) switches it off (to

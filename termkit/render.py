@@ -14,6 +14,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import lru_cache
+from operator import index
 from typing import Literal, NamedTuple
 
 from .glossary.model import Component, Term
@@ -152,6 +153,9 @@ def _jsonl_records_python(head: str, mentions: Iterable[Mention], byte_spans, re
         if rest is None:
             rest = rests[shared] = _rest(shared, byte_spans is not None)
         start, end = (m[0], m[1]) if byte_spans is None else byte_spans[n]
+        start, end = index(start), index(end)  # (ints, or what says it is one, as numpy's)
+        if start < 0 or end < 0:
+            raise ValueError("a negative offset")
         lines.append(f"{head}{start}, \"end\": {end}, {rest}")
     return "".join(lines)
 

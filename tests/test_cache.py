@@ -102,8 +102,8 @@ def _set(field, value, where=lambda t: t):
 @pytest.mark.parametrize(
     "change",
     [
-        _set("followed_by", "x", lambda t: t.setdefault("context", {})),  # a string where a list belongs: every letter a form
-        _set("key", ""),  # an empty key: an IndexError when compiled
+        _set("followed_by", "x", lambda t: t.setdefault("context", {})),  # a string where a list belongs
+        _set("key", ""),
         _set("aliases", ["", "甲"]),
         _set("kind", "slogan"),
         _set("line", "3", lambda t: t["sources"][0]),
@@ -117,7 +117,12 @@ def _set(field, value, where=lambda t: t):
         lambda v: None,
     ],
 )
-def test_a_cache_of_the_wrong_shape_is_rebuilt(cache_dir, change):
+def test_an_edited_cache_entry_is_rebuilt(cache_dir, change):
+    """Whatever the edit (a string for a list, an empty key, a stray field,
+    the wrong shape), the entry no longer matches the SHA-256 in its header:
+    it is a miss, and the files are read again. (An entry that matches it
+    was written by termkit, and is built without checking each field once
+    more: see the test of entries with the right hash below.)"""
     fresh = Glossary.load()
     p = _glossary_cache(cache_dir)
     good = p.read_bytes()

@@ -320,3 +320,61 @@ def test_jsonl_refuses_what_is_not_mentions():
         native.jsonl([m._replace(start=-1)], "", {}, render._rest_of_chars, None)
     with pytest.raises(TypeError, match="must return a str"):
         native.jsonl([m], "", {}, lambda shared: 1, None)
+
+
+@needs_native
+@pytest.mark.parametrize("change", ["keys", "by_mask", "payload"])
+def test_mentions_survive_a_make_that_changes_the_tables(change):
+    """make() is Python: were it to empty a table mentions() reads, the
+    result is an error, never a crash (the C code re-reads what it holds)."""
+    ann = Annotator(Glossary.from_keys(["双碳", "两个维护"]), engine="native")
+    view = View("双碳两个维护" * 3, ann.normalization)
+    matches = ann._select(view, False, 0, None, True)
+    static, by_mask, at, keys, width = ann._steps
+    keys, by_mask, payload = list(keys), list(by_mask), [None, None]
+
+    def make(i):
+        {"keys": keys, "by_mask": by_mask, "payload": payload}[change].clear()
+        return ann._form_payload(i)
+
+    steps = (static, by_mask, at, keys, width)
+    with pytest.raises(ValueError, match="changed"):
+        # (folded: the steps from by_mask; else the text from keys)
+        native.mentions(matches, view.original, view.starts, view.shifts, 0, change == "by_mask", payload, Mention,
+                        steps, make)
+
+
+@needs_native
+def test_jsonl_survives_a_rest_that_empties_the_spans():
+    ms = Annotator(Glossary.from_keys(["双碳"])).find("双碳" * 50)
+    spans = [(i, i + 1) for i in range(len(ms))]
+
+    def rest(shared):
+        spans.clear()
+        return '"x": 1}\n'
+
+    out = native.jsonl(ms, '{"start": ', {}, rest, spans)
+    assert out.count("\n") == 50 and out.startswith('{"start": 0, "end": 1, "x": 1}')
+
+
+@needs_native
+def test_jsonl_twins_agree_on_offsets_that_are_not_ints():
+    """numpy's integers (and anything with __index__) are offsets; negative ones are errors, in both twins."""
+    from termkit import render
+
+    class Index:
+        def __init__(self, v):
+            self.v = v
+
+        def __index__(self):
+            return self.v
+
+    m = Mention(0, 2, "双碳", "t/1", "双碳", "双碳", None, "双碳")
+    head = '{"file": "a", "start": '
+    spans = [(Index(3), Index(9))]
+    assert native.jsonl([m], head, {}, render._rest_of_bytes, spans) == \
+        render._jsonl_records_python(head, [m], spans, {})
+    for twin in (lambda: native.jsonl([m], head, {}, render._rest_of_bytes, [(-1, 2)]),
+                 lambda: render._jsonl_records_python(head, [m], [(-1, 2)], {})):
+        with pytest.raises(ValueError, match="negative"):
+            twin()

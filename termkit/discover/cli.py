@@ -20,16 +20,12 @@ examples:
 """
 
 
-#: Its line in ``termkit --help``.
-HELP = "find candidate formulas that the glossary does not cover yet"
-
-
 def add_parser(sub) -> argparse.ArgumentParser:
     """Add the ``discover`` subparser to ``termkit``'s subparsers."""
-    from ..cli import _add_glossary_options
+    from ..cli import HELP, _add_glossary_options
 
     d = sub.add_parser(
-        "discover", help=HELP,
+        "discover", help=HELP["discover"],
         description="Find formula-shaped strings (两个确立, 三大攻坚战, 1+3+N, “放管服”) in report files that the "
         "glossary (bundled and yours) does not cover, ranked by how formula-like, frequent, quoted and widely "
         "used they are, each with its evidence: count, documents, first and last date, example lines, a "

@@ -145,6 +145,13 @@ class Spans(NamedTuple):
     terms: array
 
 
+def _fields(term: Term, form: str, steps: tuple, candidates: tuple = ()) -> tuple:
+    """A form's payload: the fields of its Mentions after the span and the
+    text (id, key, headword, definition, form, normalizations, term,
+    candidates, ambiguous), for a mention of ``term``."""
+    return (term.id, term.key, term.headword, term.definition, form, steps, term, candidates, False)
+
+
 class _StepTable(NamedTuple):
     """For the C module's mentions(), which reads it by position: each form's
     own steps as a bit mask (bit n = STEPS[n]); the steps tuple of every
@@ -470,10 +477,8 @@ class Annotator:
         in ``self._payload`` (at 100,000 keys, 20 MB less of what never occurs)."""
         fields = self._payload[i]
         if fields is None:
-            term, label = self._terms[self._owners[i]], self._labels[i]
-            fields = self._payload[i] = (term.id, term.key, term.headword, term.definition,
-                                         self._keys[i] if label is None else label,
-                                         self._steps.by_mask[self._steps.static[i]], term, (), False)
+            fields = self._payload[i] = _fields(self._terms[self._owners[i]], self._labels[i] or self._keys[i],
+                                                self._steps.by_mask[self._steps.static[i]])
         return fields
 
     @cached_property
@@ -519,8 +524,7 @@ class Annotator:
         ids = tuple(t.id for t in terms) if len(terms) > 1 or k is None else ()
         if k is None:
             return (None, label, label, None, label, steps, None, ids, True)
-        t = terms[k]
-        return (t.id, t.key, t.headword, t.definition, label, steps, t, ids, False)
+        return _fields(terms[k], label, steps, ids)
 
     def _payload_for(self, scope: "str | Place | None", date: "str | int | None") -> list:
         """Every form's payload in a document of this scope and date (see

@@ -7,7 +7,7 @@ import os
 import sys
 
 from ..cli import EXIT_INPUT, EXIT_OK, CLIError, _add_glossary_options, _AnnotatorSpec, _fail, _locator, _warn
-from ..cli import usable_cpus
+from ..cli import HELP, usable_cpus
 
 STATS_EXAMPLES = """\
 examples:
@@ -50,11 +50,6 @@ def _common(p: argparse.ArgumentParser) -> None:
         p.add_argument(f"--no-{name}", action="store_true", help=argparse.SUPPRESS)
 
 
-#: Their lines in ``termkit --help``.
-HELPS = {"stats": "count every glossary term across a corpus: tables, summary, HTML report",
-         "trend": "plot how often terms occur, year by year"}
-
-
 def add_parsers(sub, command: str | None = None) -> None:
     """Add ``stats`` and ``trend`` (or only ``command``) to the ``termkit`` command's subparsers."""
     raw = argparse.RawDescriptionHelpFormatter
@@ -66,7 +61,7 @@ def add_parsers(sub, command: str | None = None) -> None:
 
 def _add_stats(sub, raw) -> None:
     s = sub.add_parser(
-        "stats", help=HELPS["stats"],
+        "stats", help=HELP["stats"],
         description="Count the mentions of every glossary term in each document of a corpus (the counts "
         "termkit annotate gives), and sum them up: a term x document table (counts and per 10,000 characters, "
         "with each document's date, place, type and title), per term its documents, first and last appearance "
@@ -91,7 +86,7 @@ def _add_stats(sub, raw) -> None:
 
 def _add_trend(sub, raw) -> None:
     t = sub.add_parser(
-        "trend", help=HELPS["trend"],
+        "trend", help=HELP["trend"],
         description="How often each TERM (a key, alias or id) occurs in the corpus year by year, or the N "
         "terms mentioned most: a plot as PNG and SVG (needs matplotlib: termkit[plot], and a font with "
         "Chinese characters) and the table behind it as CSV.",
