@@ -12,6 +12,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 from hypothesis.configuration import set_hypothesis_home_dir
 
@@ -36,6 +37,34 @@ SEEDS = [str(p) for p in sorted((ROOT / "seeds").glob("*.txt"))]
 CORPUS = ROOT.parent / "shared" / "corpus"
 #: A form that resolves among the candidates of several places (detected from the text).
 ON_PLACE = "——2024年1月20日在山西省第十四届人民代表大会第二次会议上\n推进项目建设“四全工作法”，坚持“两个维护”。\n"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> list[str]:
+    """The seeds and a GB18030 file whose form resolves among places: what the
+    Dask and Spark tests annotate on their clusters."""
+    path = tmp_path_factory.mktemp("docs") / "shanxi-gb18030.txt"
+    path.write_bytes(ON_PLACE.encode("gb18030"))
+    return [*SEEDS, str(path)]
+
+
+def with_contexts(glossary, loose: tuple[str, ...]):
+    """``glossary`` with context rules on some terms, so that the C loops call
+    back into Python: 维护, 12 and 区三 must follow 两个, precede 线 and be
+    quoted; the terms ``loose`` must not precede 线 or + nor follow 的."""
+    from dataclasses import replace
+
+    from termkit import Glossary
+    from termkit.glossary.model import Context
+
+    return Glossary([
+        replace(t, context=Context(followed_by=["线"], preceded_by=["两个"], quoted=True))
+        if t.key in ("维护", "12", "区三")
+        else replace(t, context=Context(not_followed_by=["线", "+"], not_preceded_by=["的"]))
+        if t.key in loose
+        else t
+        for t in glossary
+    ])
 
 
 def corpus_sample() -> list[str]:

@@ -8,16 +8,14 @@ import contextlib
 import os
 import subprocess
 import sys
-from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import termkit.native
-from conftest import full
+from conftest import full, with_contexts
 from termkit import Annotator, Glossary, Normalization
-from termkit.glossary.model import Context
 from termkit.match.engine import DaachorseEngine, NativeEngine, available, engine_class, select_longest
 
 native = termkit.native.module
@@ -66,14 +64,7 @@ def test_automaton_refuses_bad_keys_with_one_line():
 # Terms with contexts, so that the scan calls back into Python (the rules of tests/test_native.py).
 KEYS = ["两个维护", "三区三线", "1+2+15", "1236", "十大平台", "六九九六", "维护", "12", "G1", "区三", "三区"]
 GLOSSARY = Glossary.from_keys(KEYS)
-CONSTRAINED = Glossary([
-    replace(t, context=Context(followed_by=["线"], preceded_by=["两个"], quoted=True))
-    if t.key in ("维护", "12", "区三")
-    else replace(t, context=Context(not_followed_by=["线", "+"], not_preceded_by=["的"]))
-    if t.key in ("三区", "1236")
-    else t
-    for t in GLOSSARY
-])
+CONSTRAINED = with_contexts(GLOSSARY, loose=("三区", "1236"))
 PIECES = ["两个", "维护", "三区", "三线", "1+2", "+15", "１２３６", "十大平臺", "六九", "九六", " ", "\n",
           "\n— 7 —\n", "“", "”", "a", "1", "12", "区三", "的", "G", "\ud800", "\U0001F600"]
 texts = st.lists(st.sampled_from(PIECES), max_size=20).map("".join) | st.text(max_size=30)

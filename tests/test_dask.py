@@ -20,7 +20,7 @@ from termkit.columnar import COLUMNS, mention_columns  # noqa: E402
 from termkit.integrations.dask import find_column, find_files  # noqa: E402
 from termkit.textio import InputError  # noqa: E402
 
-from conftest import CORPUS, ON_PLACE, SEEDS, corpus_sample, serial_rows  # noqa: E402
+from conftest import CORPUS, SEEDS, corpus_sample, serial_rows  # noqa: E402
 
 
 def frame_rows(df) -> list[tuple]:
@@ -34,13 +34,6 @@ def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
         with distributed.Client(cluster) as c:
             yield c
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory) -> list[str]:
-    path = tmp_path_factory.mktemp("docs") / "shanxi-gb18030.txt"
-    path.write_bytes(ON_PLACE.encode("gb18030"))
-    return [*SEEDS, str(path)]
 
 
 def test_files_give_the_mentions_of_termkit_annotate(client, files):

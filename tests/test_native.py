@@ -22,9 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import termkit.native
-from conftest import full
+from conftest import full, with_contexts
 from termkit import Annotator, Glossary, Mention, Normalization
-from termkit.glossary.model import Context, trusted
+from termkit.glossary.model import trusted
 from termkit.text.normalize import View, _view_python
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -104,14 +104,7 @@ KEYS = ["两个维护", "三区三线", "1+2+15", "1236", "十大平台", "六�
 GLOSSARY = Glossary.from_keys(KEYS)
 ANNOTATOR = Annotator(GLOSSARY)
 # The same terms with contexts, so that the C loops call back into Python.
-CONSTRAINED = Annotator(Glossary([
-    replace(t, context=Context(followed_by=["线"], preceded_by=["两个"], quoted=True))
-    if t.key in ("维护", "12", "区三")
-    else replace(t, context=Context(not_followed_by=["线", "+"], not_preceded_by=["的"]))
-    if t.key in ("三区", "1")
-    else t
-    for t in GLOSSARY
-]))
+CONSTRAINED = Annotator(with_contexts(GLOSSARY, loose=("三区", "1")))
 FIND_PIECES = ["两个", "维护", "三区", "三线", "1+2", "+15", "１２３６", "十大平臺", "六九", "九六", " ", "\n",
                "\n— 7 —\n", "“", "”", "「", "a", "1", "12", "区三", "的", "G"]
 find_texts = st.lists(st.sampled_from(FIND_PIECES), max_size=20).map("".join) | st.text(max_size=30)

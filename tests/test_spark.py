@@ -24,7 +24,7 @@ from termkit import Annotator, Glossary  # noqa: E402
 from termkit.columnar import COLUMNS, mention_columns  # noqa: E402
 from termkit.integrations.spark import find_column, find_files  # noqa: E402
 
-from conftest import CORPUS, ON_PLACE, SEEDS, corpus_sample, serial_rows  # noqa: E402
+from conftest import CORPUS, SEEDS, corpus_sample, serial_rows  # noqa: E402
 
 
 def spark_rows(sdf) -> list[tuple]:
@@ -39,13 +39,6 @@ def spark():
     session.sparkContext.setLogLevel("ERROR")
     yield session
     session.stop()
-
-
-@pytest.fixture(scope="module")
-def files(tmp_path_factory) -> list[str]:
-    path = tmp_path_factory.mktemp("docs") / "shanxi-gb18030.txt"
-    path.write_bytes(ON_PLACE.encode("gb18030"))
-    return [*SEEDS, str(path)]
 
 
 def test_files_give_the_mentions_of_termkit_annotate(spark, files):
