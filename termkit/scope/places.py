@@ -119,13 +119,14 @@ def place(name: str) -> Optional[Place]:
         return None
     if text.lower() in NATIONAL_NAMES:
         return NATIONAL
-    index, longest = _table()
+    index, longest = _table()[2:]
     path: tuple[str, ...] = ()
     i = 0
     while i < len(text):
         candidates: list[tuple[str, ...]] = []
         for end in range(min(len(text), i + longest), i, -1):
-            candidates = [p for p in index.get(text[i:end], ()) if len(p) > len(path) and p[:len(path)] == path]
+            name = text[i:end]
+            candidates = [p for p in _paths(name) if len(p) > len(path) and p[:len(path)] == path] if name in index else []
             if candidates:
                 break
         if len(candidates) != 1:
@@ -146,7 +147,7 @@ def known(name: str) -> bool:
     p = place(name)
     if p is None:
         return False
-    index, _ = _table()
+    index = _table()[2]
     return all(part in index for part in p.path)
 
 
@@ -160,30 +161,47 @@ def _shared(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=None)
-def _table() -> tuple[dict[str, tuple[tuple[str, ...], ...]], int]:
-    """Every name of ``places.tsv`` (and each province's short name) -> the
-    paths it names, and the longest name's length."""
+def _table() -> tuple[list[list[str]], dict[str, str], dict[str, list[int]], int]:
+    """``places.tsv`` read: its rows (code, name[, "former"]), each code's
+    current name, every name (and each province's short name) -> the rows it
+    names (a short name's as ``~row``), and the longest name's length.
+
+    The paths themselves are made for the names looked up (:func:`_paths`):
+    building them for all 3,500 rows would cost every start 5 ms."""
     with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "places.tsv"), encoding="utf-8") as f:
-        text = f.read()
-    rows = [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
-    current = {code: name for code, name, *former in rows if not former}
-    names = {code: name for code, name, *_ in rows[::-1]} | current   # a code's current name first
-    index: dict[str, list[tuple[str, ...]]] = {}
-    for code, name, *_ in rows:
-        province, prefecture = code[:2] + "0000", code[:4] + "00"
-        if code == province:
-            path: tuple[str, ...] = (name,)
-            short = name
+        rows = [line.split("\t") for line in f.read().splitlines() if line and line[0] != "#"]
+    names = {row[0]: row[1] for row in reversed(rows)}   # a code's current name first
+    names.update({row[0]: row[1] for row in rows if len(row) == 2})
+    index: dict[str, list[int]] = {}
+    for i, row in enumerate(rows):
+        if row[0].endswith("0000"):   # a province: also known by its short name
+            short = row[1]
             for suffix in PROVINCE_SUFFIXES:
                 short = short.removesuffix(suffix)
-            index.setdefault(short, []).append(path)
+            index.setdefault(short, []).append(~i)
+        index.setdefault(row[1], []).append(i)
+    return rows, names, index, max(map(len, index))
+
+
+@lru_cache(maxsize=None)
+def _paths(name: str) -> tuple[tuple[str, ...], ...]:
+    """The paths a name of the table names (the cache holds at most one
+    entry per name of the table)."""
+    rows, names, index, _ = _table()
+    paths: dict[tuple[str, ...], None] = {}
+    for i in index[name]:
+        if i < 0:   # a province's short name
+            paths[(rows[~i][1],)] = None
+            continue
+        code, own = rows[i][0], rows[i][1]
+        province, prefecture = code[:2] + "0000", code[:4] + "00"
+        if code == province:
+            paths[(own,)] = None
         elif code == prefecture or prefecture == province or prefecture not in names:
-            path = (names[province], name)     # a prefecture, or a county with none (北京市, 济源市, 澳门)
+            paths[(names[province], own)] = None   # a prefecture, or a county with none (北京市, 济源市, 澳门)
         else:
-            path = (names[province], names[prefecture], name)
-        index.setdefault(name, []).append(path)
-    table = {name: tuple(dict.fromkeys(paths)) for name, paths in index.items()}
-    return table, max(map(len, table))
+            paths[(names[province], names[prefecture], own)] = None
+    return tuple(paths)
 
 
 # How places.tsv was built (run from the repository's root, with the two wheels
