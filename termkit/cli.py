@@ -290,6 +290,9 @@ def _load_glossary(no_default: bool, paths: list[str], term_lists: list[str] = (
             glossary = glossary.overlay(Glossary.from_term_lists(term_lists))
     except GlossaryError as e:
         raise CLIError(str(e)) from None
+    except OSError as e:  # (the user's files are GlossaryErrors: this is the bundled folder)
+        raise CLIError(f"{e.filename}: cannot read the bundled glossary: {e.strerror}; "
+                       "reinstall termkit, or give --no-default-glossary") from None
     if not len(glossary):
         raise CLIError("the glossary is empty: give --glossary PATH or --terms FILE, or drop --no-default-glossary")
     return glossary

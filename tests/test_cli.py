@@ -338,3 +338,19 @@ def test_a_plain_list_of_terms_and_minimal_entries(tmp_path):
     bad.write_text("!!!\n", encoding="utf-8")
     proc = run("annotate", "--terms", str(bad), str(doc), cwd=tmp_path)
     assert proc.returncode == 2 and proc.stderr.decode().count("\n") == 1 and "bad.txt: term 1" in proc.stderr.decode()
+
+
+def test_missing_bundled_glossary_is_one_line(tmp_path):
+    """A copy of termkit without its bundled glossaries (a broken install):
+    one line naming the folder, exit status 2; no word of standard output."""
+    import shutil
+
+    shutil.copytree(ROOT / "termkit", tmp_path / "termkit", ignore=shutil.ignore_patterns("__pycache__", "*.c"))
+    env = {**os.environ, "PYTHONPATH": str(tmp_path), "TERMKIT_NO_CACHE": "1"}
+    proc = subprocess.run([sys.executable, "-S", "-m", "termkit", "annotate", str(SEED)], cwd=tmp_path,
+                          capture_output=True, env=env, timeout=120)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.decode().splitlines() == [
+        f"termkit: {tmp_path / 'glossaries'}: cannot read the bundled glossary: No such file or directory; "
+        "reinstall termkit, or give --no-default-glossary"]
+    assert proc.stdout == b""

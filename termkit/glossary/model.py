@@ -351,16 +351,34 @@ def _builder(tp) -> Any:
         inner = _builder(args[0])
         return tuple if inner is None else (lambda value: tuple(map(inner, value)))
     if is_dataclass(tp):
-        new = object.__new__
+        new, set_dict = object.__new__, object.__setattr__
 
         def build(value):
+            names, required, defaults, convert = _dataclass_plan(tp)
+            keys = value.keys()
+            if not required <= keys <= names:
+                raise KeyError(f"{tp.__name__}: unknown or missing fields {sorted((keys - names) | (required - keys))}")
+            fields = defaults | value   # (a default is one object, shared: entries are immutable)
+            for name, b in convert:
+                if name in value:
+                    fields[name] = b(value[name])
             obj = new(tp)
-            obj.__dict__.update({name: (value[name] if b is None else b(value[name]))
-                                 if default is MISSING or name in value else default
-                                 for name, b, default in _field_builders(tp)})
+            set_dict(obj, "__dict__", fields)
             return obj
         return build
     return None if _plain(tp) else tp  # an Enum: its value
+
+
+@lru_cache(maxsize=None)
+def _dataclass_plan(cls: type) -> tuple:
+    """What :func:`_builder` needs of a dataclass: its fields' names, the
+    required ones, the defaults, and the builders of fields not kept as read
+    (made on first use: a Component holds Components)."""
+    specs = _field_builders(cls)
+    return (frozenset(name for name, _, _ in specs),
+            frozenset(name for name, _, default in specs if default is MISSING),
+            {name: default for name, _, default in specs if default is not MISSING},
+            tuple((name, b) for name, b, _ in specs if b is not None))
 
 
 @lru_cache(maxsize=None)
