@@ -1552,12 +1552,181 @@ static PyObject *automaton_sizeof(PyObject *self, PyObject *unused)
     return PyLong_FromSize_t(n);
 }
 
+/* -- an automaton as bytes, and back (NativeEngine.dump/load: termkit's cache) --
+ *
+ * The header (below), then page[], codes[], cells[] and outs[] as they lie in
+ * memory, in this machine's byte order (the cache names the module's build,
+ * so only this build reads them back). Reading checks every invariant the
+ * scan relies on, so that no bytes, whatever they hold, make it read out of
+ * bounds or loop for ever: indexes within their arrays, a state's child
+ * cells within the array, a failure link to a shallower state, a state's
+ * reports no longer than its depth, each next report shorter, each key's
+ * length that of the key given and the longest maxlen. */
+typedef struct {
+    char magic[8];
+    uint64_t nkeys, maxlen;
+    uint32_t ncells, ncodes, npages, zero;
+} Header;
+
+static const char MAGIC[8] = {'t', 'k', 'a', 'c', 'd', 'a', '1', '\n'};
+
+static PyObject *automaton_dump(PyObject *self, PyObject *unused)
+{
+    Automaton *a = (Automaton *)self;
+    size_t ncodes = (size_t)a->npages << 8;
+    size_t n = sizeof(Header) + sizeof(a->page) + ncodes * 4 + (size_t)a->ncells * sizeof(Cell) +
+               ((size_t)a->nkeys + 1) * sizeof(Output);
+    PyObject *out = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)n);
+    if (out == NULL) return NULL;
+    char *p = PyBytes_AS_STRING(out);
+    Header h = {{0}, (uint64_t)a->nkeys, (uint64_t)a->maxlen, a->ncells, a->ncodes, a->npages, 0};
+    memcpy(h.magic, MAGIC, 8);
+    memcpy(p, &h, sizeof h);
+    p += sizeof h;
+    memcpy(p, a->page, sizeof(a->page));
+    p += sizeof(a->page);
+    memcpy(p, a->codes, ncodes * 4);
+    p += ncodes * 4;
+    memcpy(p, a->cells, (size_t)a->ncells * sizeof(Cell));
+    p += (size_t)a->ncells * sizeof(Cell);
+    memcpy(p, a->outs, ((size_t)a->nkeys + 1) * sizeof(Output));
+    return out;
+}
+
+#define UNSEEN UINT32_MAX
+#define BUSY (UINT32_MAX - 1)
+
+/* Every used cell's depth (the root's 0), or NULL where a parent link is
+ * out of bounds, to an unused cell, or in a cycle (no error set). */
+static uint32_t *cell_depths(const Automaton *a)
+{
+    uint32_t n = a->ncells, *d = PyMem_Malloc((size_t)n * 4), *stack = PyMem_Malloc((size_t)n * 4);
+    const Cell *cells = a->cells;
+    if (d == NULL || stack == NULL) goto fail;
+    for (uint32_t y = 0; y < n; y++) d[y] = UNSEEN;
+    d[0] = 0;
+    for (uint32_t y = 1; y < n; y++) {
+        if (cells[y].check == EMPTY || d[y] != UNSEEN) continue;
+        size_t top = 0;
+        uint32_t x = y;
+        while (d[x] == UNSEEN) {
+            uint32_t parent = cells[x].check;
+            if (parent >= n || cells[parent].check == EMPTY) goto fail;
+            d[x] = BUSY;
+            stack[top++] = x;
+            x = parent;
+        }
+        if (d[x] == BUSY) goto fail;  /* a cycle */
+        uint32_t depth = d[x];
+        while (top) d[stack[--top]] = ++depth;
+    }
+    PyMem_Free(stack);
+    return d;
+fail:
+    PyMem_Free(d);
+    PyMem_Free(stack);
+    return NULL;
+}
+
+/* Whether the automaton read into `a` keeps every invariant (see above). */
+static int automaton_sound(const Automaton *a, PyObject *keys)
+{
+    if (a->ncodes < 1 || a->ncells < 1 || a->cells[0].check != 0 || a->cells[0].report != 0) return 0;
+    for (size_t p = 0; p < NPAGES; p++)
+        if (a->page[p] < -1 || a->page[p] >= (int32_t)a->npages) return 0;
+    for (size_t x = 0; x < ((size_t)a->npages << 8); x++)
+        if (a->codes[x] >= a->ncodes) return 0;
+    uint32_t longest = 0;
+    for (Py_ssize_t k = 1; k <= a->nkeys; k++) {
+        const Output *o = &a->outs[k];
+        if (o->len > longest) longest = o->len;
+        if (o->len < 1 || o->len > (uint64_t)a->maxlen ||
+            o->len != (uint64_t)PyUnicode_GET_LENGTH(PyList_GET_ITEM(keys, k - 1)))
+            return 0;
+        if (o->next > (uint64_t)a->nkeys || (o->next && a->outs[o->next].len >= o->len)) return 0;
+    }
+    if (longest != (uint64_t)a->maxlen) return 0;  /* (the selection's ring has maxlen + 1 slots) */
+    uint32_t *depth = cell_depths(a);
+    if (depth == NULL) return 0;
+    int ok = 1;
+    for (uint32_t y = 0; y < a->ncells && ok; y++) {
+        const Cell *c = &a->cells[y];
+        if (c->check == EMPTY) continue;
+        if ((uint64_t)c->base + a->ncodes >= a->ncells || c->report > (uint64_t)a->nkeys) ok = 0;
+        else if (c->report && a->outs[c->report].len > depth[y]) ok = 0;
+        else if (y && (c->fail >= a->ncells || a->cells[c->fail].check == EMPTY || depth[c->fail] >= depth[y]))
+            ok = 0;
+    }
+    PyMem_Free(depth);
+    return ok;
+}
+
+PyDoc_STRVAR(load_doc,
+"load(keys, data) -> Automaton\n\n"
+"The automaton Automaton.dump() wrote as `data`, for `keys` (the keys it was\n"
+"built of); ValueError where the bytes are not one, or not one of keys of\n"
+"these lengths.");
+
+static PyObject *automaton_load(PyObject *self, PyObject *args)
+{
+    PyObject *keys;
+    Py_buffer buf;
+    Header h;
+    if (!PyArg_ParseTuple(args, "O!y*", &PyList_Type, &keys, &buf))
+        return NULL;
+    Automaton *a = NULL;
+    const char *p = buf.buf;
+    size_t left = (size_t)buf.len;
+    if (left < sizeof h) goto bad;
+    memcpy(&h, p, sizeof h);
+    if (memcmp(h.magic, MAGIC, 8) || h.zero || h.nkeys != (uint64_t)PyList_GET_SIZE(keys) ||
+        h.maxlen > INT32_MAX || h.npages > NPAGES + 1 || h.ncells < 1 || h.ncells >= INT32_MAX || h.ncodes < 1)
+        goto bad;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(keys); k++)
+        if (!PyUnicode_Check(PyList_GET_ITEM(keys, k))) goto bad;
+    size_t ncodes = (size_t)h.npages << 8, nouts = (size_t)h.nkeys + 1;
+    if (left != sizeof h + sizeof(a->page) + ncodes * 4 + (size_t)h.ncells * sizeof(Cell) + nouts * sizeof(Output))
+        goto bad;
+    a = PyObject_New(Automaton, &AutomatonType);
+    if (a == NULL) goto done;
+    memset((char *)a + sizeof(PyObject), 0, sizeof(Automaton) - sizeof(PyObject));
+    a->nkeys = (Py_ssize_t)h.nkeys;
+    a->maxlen = (Py_ssize_t)h.maxlen;
+    a->ncells = h.ncells;
+    a->ncodes = h.ncodes;
+    a->npages = h.npages;
+    if ((a->codes = PyMem_Malloc(ncodes ? ncodes * 4 : 1)) == NULL ||
+        (a->cells = PyMem_Malloc((size_t)h.ncells * sizeof(Cell))) == NULL ||
+        (a->outs = PyMem_Malloc(nouts * sizeof(Output))) == NULL) {
+        PyErr_NoMemory();
+        Py_CLEAR(a);
+        goto done;
+    }
+    p += sizeof h;
+    memcpy(a->page, p, sizeof(a->page));
+    p += sizeof(a->page);
+    memcpy(a->codes, p, ncodes * 4);
+    p += ncodes * 4;
+    memcpy(a->cells, p, (size_t)h.ncells * sizeof(Cell));
+    p += (size_t)h.ncells * sizeof(Cell);
+    memcpy(a->outs, p, nouts * sizeof(Output));
+    if (automaton_sound(a, keys)) goto done;
+    Py_CLEAR(a);
+    if (PyErr_Occurred()) goto done;
+bad:
+    PyErr_SetString(PyExc_ValueError, "not an automaton that dump() wrote for these keys");
+done:
+    PyBuffer_Release(&buf);
+    return (PyObject *)a;
+}
+
 static PyMethodDef automaton_methods[] = {
     {"longest", automaton_longest, METH_VARARGS,
      "longest(text) -> [(start, end, key index)]: the leftmost-longest matches"},
     {"overlapping", automaton_overlapping, METH_VARARGS,
      "overlapping(text) -> [(start, end, key index)]: every match, by start then end"},
     {"__sizeof__", automaton_sizeof, METH_NOARGS, NULL},
+    {"dump", automaton_dump, METH_NOARGS, "dump() -> bytes: the automaton, for load()"},
     {NULL, NULL, 0, NULL},
 };
 
@@ -1650,6 +1819,7 @@ static PyMethodDef methods[] = {
     {"spans", spans, METH_VARARGS, spans_doc},
     {"jsonl", jsonl, METH_VARARGS, jsonl_doc},
     {"automaton", automaton_new, METH_VARARGS, automaton_doc},
+    {"load", automaton_load, METH_VARARGS, load_doc},
     {"find", find_, METH_VARARGS, find_doc},
     {NULL, NULL, 0, NULL},
 };

@@ -155,3 +155,64 @@ def test_packed_matches_are_checked():
         native.find(ann.engine.automaton, view, 0, 6, False, None, True)
     with pytest.raises(ValueError, match="fewer checks"):
         native.find(ann.engine.automaton, view, 0, 6, False, (b"", []), 1)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(keys=keys_st, text=engine_texts)
+def test_a_dumped_automaton_reads_back_the_same(keys, text):
+    built = native.automaton(keys)
+    data = built.dump()
+    loaded = native.load(keys, data)
+    assert loaded.dump() == data
+    assert loaded.overlapping(text) == built.overlapping(text) == brute(keys, text)
+    assert loaded.longest(text) == built.longest(text)
+
+
+@needs_native
+@settings(max_examples=300, deadline=None)
+@given(keys=keys_st.filter(bool), text=engine_texts, data=st.data())
+def test_damaged_automaton_bytes_are_refused_or_harmless(keys, text, data):
+    """Whatever bytes change, load() refuses them (ValueError) or gives an
+    automaton whose matches are spans of keys of the right lengths: never a
+    crash, a read out of bounds or an endless loop (the checks of load())."""
+    raw = bytearray(native.automaton(keys).dump())
+    for _ in range(data.draw(st.integers(1, 4))):
+        # (mostly past the header and the page table, where the automaton itself lies)
+        at = data.draw(st.integers(min(40 + 17408, len(raw) - 1) if data.draw(st.booleans()) else 0, len(raw) - 1))
+        raw[at] = data.draw(st.integers(0, 255))
+    try:
+        loaded = native.load(keys, bytes(raw))
+    except ValueError:
+        return
+    for s, e, k in loaded.overlapping(text) + loaded.longest(text):
+        assert 0 <= s < e <= len(text) and e - s == len(keys[k])
+
+
+@needs_native
+def test_load_refuses_bytes_of_other_keys():
+    data = native.automaton(["中文", "文"]).dump()
+    for keys, blob in ((["中文"], data), (["中文", "文文"], data), (["中文", "文"], data[:-1]),
+                       (["中文", "文"], b"junk"), (["中文", "文"], data + b"\0")):
+        with pytest.raises(ValueError, match="not an automaton"):
+            native.load(keys, blob)
+    assert NativeEngine.load(["中文"], data) is None
+
+
+@needs_native
+def test_large_glossaries_cache_the_automaton(monkeypatch, tmp_path):
+    """Of DUMP_FROM keys or more, the compiled cache holds the automaton and
+    the next Annotator reads it back instead of building it."""
+    monkeypatch.setenv("TERMKIT_CACHE_DIR", str(tmp_path))
+    monkeypatch.setattr(NativeEngine, "DUMP_FROM", 3)
+    glossary = Glossary.from_keys(["三区三线", "两个确立", "双碳", "1236"])
+    first = Annotator(glossary, engine="native")
+    assert first.engine.dump() is not None
+    built = []
+    monkeypatch.setattr(native, "automaton", lambda keys: built.append(keys))  # no build allowed now
+    second = Annotator(glossary, engine="native")
+    assert built == []
+    text = "“三区三线”和两个确立，双碳；G1236"
+    assert full(second.find(text)) == full(first.find(text))
+    monkeypatch.setattr(NativeEngine, "DUMP_FROM", 10_000)
+    assert NativeEngine(["双碳"]).dump() is None
