@@ -94,11 +94,50 @@ HELP = {
 }
 
 
+def _columns() -> int:
+    """The terminal's width as ``shutil.get_terminal_size`` tells it ($COLUMNS,
+    else standard output's terminal, else 80), without importing shutil."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return columns or 80
+
+
+class _Width:
+    """argparse's help formatters import shutil (and with it zlib, bz2 and
+    lzma: 2 ms at every start) for the terminal's width: told it here."""
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        super().__init__(prog, indent_increment, max_help_position, _columns() - 2 if width is None else width)
+
+
+class _Plain(_Width, argparse.HelpFormatter):
+    pass
+
+
+class _Raw(_Width, argparse.RawDescriptionHelpFormatter):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help is formatted by :class:`_Plain` unless told
+    otherwise (and so are its commands': their parsers are of this class)."""
+
+    def __init__(self, *args, formatter_class=_Plain, **kwargs):
+        super().__init__(*args, formatter_class=formatter_class, **kwargs)
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The ``termkit`` command's parser; with ``command``, only that
     command's options are added (the others are named, with their help):
     what a run needs, for a quicker start."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="termkit",
         description="Tag and expand the slogans and abbreviations of Chinese government documents.",
         epilog="examples:\n"
@@ -111,7 +150,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         "  termkit trend 新质生产力 --corpus reports/       # a plot of it, year by year\n"
         "  termkit glossary export --format tbx -o g.tbx  # for CAT tools (also csv, tsv, jsonl)\n\n"
         "Run 'termkit COMMAND --help' for the options and examples of a command.",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Raw,
     )
     parser.add_argument("--version", action="version", version=f"termkit {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -149,7 +188,7 @@ def _add_annotate(sub) -> None:
         "annotate", help=HELP["annotate"],
         description="Find every glossary term in the files and write them out as JSON lines, "
         "expanded text or an HTML page.",
-        epilog=_ANNOTATE_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_ANNOTATE_EXAMPLES, formatter_class=_Raw,
     )
     a.add_argument("files", nargs="+", metavar="FILE", help="text files to annotate, or - for standard input")
     from .render import FORMATS
@@ -210,7 +249,7 @@ def _add_extract(sub) -> None:
         "  termkit extract reports/ -o glossaries/ --jobs 4\n"
         "  termkit validate report-terms.yaml\n"
         "  termkit annotate --glossary report-terms.yaml other-report.txt",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Raw,
     )
     x.add_argument("files", nargs="+", metavar="FILE_OR_DIR",
                    help="report text files, directories of them (.md, .txt), or - for standard input")
@@ -229,7 +268,7 @@ def _add_validate(sub) -> None:
         "references between terms, and whether the numerals of keys like 六九九六 or 1+2+15 agree "
         "with the counts of their components and items. Exits 3 when there are errors.",
         epilog="examples:\n  termkit validate glossaries/*.yaml\n  termkit validate --format json my.yaml | jq '.[] | select(.code == \"count-mismatch\")'",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Raw,
     )
     v.add_argument("files", nargs="+", metavar="GLOSSARY", help="glossary YAML files")
     v.add_argument("--format", choices=("text", "json"), default="text")
@@ -241,18 +280,18 @@ def _add_glossary(sub) -> None:
         "glossary", help=HELP["glossary"],
         epilog="examples:\n  termkit glossary list | grep 上党\n  termkit glossary show 六九九六\n"
         "  termkit glossary schema > glossary.schema.json",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=_Raw,
     )
     g.set_defaults(print_glossary_help=g.print_help)
     gsub = g.add_subparsers(dest="glossary_command", metavar="SUBCOMMAND")
     gl = gsub.add_parser("list", help="list the terms, one per line",
                          epilog="example:\n  termkit glossary list | grep 区",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+                         formatter_class=_Raw)
     gl.add_argument("--format", choices=("text", "jsonl"), default="text")
     _add_glossary_options(gl)
     gs = gsub.add_parser("show", help="show a term in full (every term of a form that several places or years define)",
                          epilog="examples:\n  termkit glossary show 六九九六\n  termkit glossary show shangdang/清化收",
-                         formatter_class=argparse.RawDescriptionHelpFormatter)
+                         formatter_class=_Raw)
     gs.add_argument("key", help="the term's key, alias, variant or id")
     gs.add_argument("--format", choices=("text", "json"), default="text")
     _add_glossary_options(gs)
@@ -265,7 +304,7 @@ def _add_glossary(sub) -> None:
         "  termkit glossary export --format csv -o terms.csv       # edit in a spreadsheet, then:\n"
         "  termkit annotate --glossary terms.csv report.txt\n"
         "  termkit glossary export --format tsv --omegat -o glossary.txt   # OmegaT: source, target, comment",
-        formatter_class=argparse.RawDescriptionHelpFormatter)
+        formatter_class=_Raw)
     ge.add_argument("--format", choices=("tbx", "csv", "tsv", "jsonl"), required=True)
     ge.add_argument("--omegat", action="store_true",
                     help="csv/tsv: only OmegaT's columns: source (key), target (en), comment (definition)")
@@ -274,7 +313,7 @@ def _add_glossary(sub) -> None:
     gsub.add_parser("schema", help="print the JSON Schema of glossary files (for editors)",
                     epilog="example:\n  termkit glossary schema > glossary.schema.json   "
                     "# then point your editor's YAML schema setting at it",
-                    formatter_class=argparse.RawDescriptionHelpFormatter)
+                    formatter_class=_Raw)
 
 
 # -- commands ---------------------------------------------------------------
@@ -343,7 +382,6 @@ def _locator(args):
 
 def _annotate(args) -> int:
     from .batch import AnnotateJob, WorkerError, run_parallel, run_segments, run_serial, segmentable
-    from .match.explain import TooLarge
     from .render import FORMATS, printable
     from .textio import InputError, atomic_write
 
@@ -355,8 +393,12 @@ def _annotate(args) -> int:
     if parquet:
         _check_parquet(args)
     fmt = FORMATS["csv" if parquet else args.format]
+    too_large: tuple = ()  # (--explain's error: its module is imported only for it)
     if args.explain:
         fmt = _explain_format(args)
+        from .match.explain import TooLarge
+
+        too_large = (TooLarge,)
     for option, given in (("offsets", args.offsets != "chars"), ("overlapping", args.overlapping),
                           ("documents", args.documents)):
         if given and option not in fmt.options:
@@ -403,7 +445,7 @@ def _annotate(args) -> int:
                 out.buffer.seek(0)
                 final.flush()
                 csv_to_parquet(out.buffer, final.buffer)
-    except (InputError, WorkerError, TooLarge) as e:
+    except (InputError, WorkerError, *too_large) as e:
         # refusing to overwrite an input, the output failed, a worker died, a document too large for --explain
         raise CLIError(str(e)) from None
     except BrokenPipeError:

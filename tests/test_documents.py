@@ -179,3 +179,40 @@ def test_a_sentence_ending_in_a_province_word_is_no_place():
     text = "开幕\n\n大会听取了省人大常委会副主任作的关于某某条例的说明。\n大会审查了省人民政府关于计划的报告。\n"
     assert jurisdiction(text).value is None
     assert jurisdiction("——2024年1月9日在南岭市第十六届人民代表大会第三次会议上\n").value == "南岭市"
+
+
+from termkit.corpus import documents  # noqa: E402
+from termkit.text.patterns import Lazy  # noqa: E402
+
+GUARDED = sorted(name for name, value in vars(documents).items() if isinstance(value, Lazy) and value.needs)
+
+
+def test_the_patterns_that_say_what_they_need_are_many():
+    assert len(GUARDED) >= 10, GUARDED
+
+
+@pytest.mark.parametrize("name", GUARDED)
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_what_a_pattern_needs_is_in_every_string_it_matches(name, data):
+    """A Lazy's ``needs`` lets search() skip a string lacking them: every string
+    the pattern matches (made from the pattern itself) must hold them, so the
+    guarded search finds what the compiled pattern finds."""
+    lazy = getattr(documents, name)
+    compiled = re.compile(lazy.pattern)
+    text = data.draw(st.from_regex(compiled))
+    assert compiled.search(text) is not None
+    assert not lazy._lacks(text)
+    found = lazy.search(text)
+    assert found is not None and found.span() == compiled.search(text).span()
+
+
+@pytest.mark.parametrize("name", GUARDED)
+@settings(max_examples=100, deadline=None)
+@given(text=st.text("人民代表大会政府工作报告省市县区长主席年月日电讯（)】社报网台0１二 \n-—", max_size=40))
+def test_guarded_patterns_equal_the_compiled_ones(name, text):
+    lazy = getattr(documents, name)
+    compiled = re.compile(lazy.pattern)
+    for method in ("search", "match", "fullmatch"):
+        ours, theirs = getattr(lazy, method)(text), getattr(compiled, method)(text)
+        assert (ours and ours.span()) == (theirs and theirs.span())

@@ -59,30 +59,38 @@ _UNKNOWN = Decided(None, "unknown")
 #: re compiles a range of 21,000 characters bit by bit, 1 ms a pattern, 15 ms at start-up.
 _HAN = r"[^\W\d_a-zA-Z]"
 _PLACE = r"(?![年月日在])" + _HAN + r"{1,10}?(?:特别行政区|自治区|自治州|自治县|省|市|县|区|州|盟|旗)"
+#: What every place of _PLACE ends in one of (a Lazy's ``needs``: no pattern compiled for a line without).
+_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗")
 _BOUND = r"(?:^|(?<=[\s0-9年月日（(—\-_/*：:]))"
 _MEETING = Lazy(
-    r"(?:在|^[—\-－]*)(" + _PLACE + r"|全国|(?:中华人民共和国)?第[一二三四五六七八九十0-9]+届全国)第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)"
+    r"(?:在|^[—\-－]*)(" + _PLACE + r"|全国|(?:中华人民共和国)?第[一二三四五六七八九十0-9]+届全国)第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)",
+    needs=(("人民代表大会", "人大"),),
 )
 _OFFICIAL = Lazy(
-    _BOUND + r"(" + _PLACE + r")(?:人民政府)?(?:代理|代)?(?:省长|市长|区长|县长|州长|主席|旗长|盟长)"
+    _BOUND + r"(" + _PLACE + r")(?:人民政府)?(?:代理|代)?(?:省长|市长|区长|县长|州长|主席|旗长|盟长)",
+    needs=(_SUFFIXES, ("长", "主席")),
 )
 _REPORT = r"(?:人民政府)?(?:(?:19|20)[0-9]{2}年度?)?《?(?:政府)?工作报告"
-_TITLE_PLACE = Lazy(_BOUND + r"(" + _PLACE + r")(?:" + _REPORT + r"|(?:人民政府)?.{0,4}长)")
+_TITLE_PLACE = Lazy(_BOUND + r"(" + _PLACE + r")(?:" + _REPORT + r"|(?:人民政府)?.{0,4}长)",
+                    needs=(_SUFFIXES, ("工作报告", "长")))
 #: The first line as a title names a place only before 政府工作报告 (代省长 is no place).
-_TITLE_LINE = Lazy(r"^(" + _PLACE + r")" + _REPORT)
+_TITLE_LINE = Lazy(r"^(" + _PLACE + r")" + _REPORT, needs=(_SUFFIXES, "工作报告"))
 #: A place in a path: a whole folder or file name, or one followed by a year, a separator or 政府工作报告.
-_PATH_PLACE = Lazy(_BOUND + "(" + _PLACE + r")(?=$|[-_. 0-9（(]|年|人民政府|政府工作报告)")
+_PATH_PLACE = Lazy(_BOUND + "(" + _PLACE + r")(?=$|[-_. 0-9（(]|年|人民政府|政府工作报告)", needs=(_SUFFIXES,))
 #: A 红头 header (长治市人民政府文件, 长治市上党区人民政府关于…的通知), and a speech on a government's behalf.
-_HEADER = Lazy(r"^(" + _PLACE + r")人民政府(?:办公室|办公厅)?(?:文件|关于|令|公告|通告|通知|决定)")
-_ON_BEHALF = Lazy(r"(?:我代表|受)(" + _PLACE + r")人民政府")
+_HEADER = Lazy(r"^(" + _PLACE + r")人民政府(?:办公室|办公厅)?(?:文件|关于|令|公告|通告|通知|决定)",
+               needs=("人民政府",))
+_ON_BEHALF = Lazy(r"(?:我代表|受)(" + _PLACE + r")人民政府", needs=("人民政府",))
 #: Who adopted a notice: ``长治市第十六届人民代表大会常务委员会``, ``长治市人民政府``.
-_ADOPTER = Lazy(r"^(" + _PLACE + r")(?:第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)|人民政府)")
+_ADOPTER = Lazy(r"^(" + _PLACE + r")(?:第?[一二三四五六七八九十0-9]*届?(?:人民代表大会|人大)|人民政府)",
+                needs=(_SUFFIXES, ("人民代表大会", "人大", "人民政府")))
 _GENERIC = {"省", "市", "县", "区", "州", "自治区", "全市", "全省", "全区", "全县", "本市", "我市", "我省", "我区"}
 _CN_DIGIT = "〇零○0一二三四五六七八九"
 _NUM = r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})"
 _DATE = Lazy(
     r"([0-9]{4}|[" + _CN_DIGIT + r"]{4})\s*年\s*" + _NUM + r"\s*月"
-    r"\s*(?:" + _NUM + r"\s*[日号])?"
+    r"\s*(?:" + _NUM + r"\s*[日号])?",
+    needs=("年", "月"),
 )
 _ISO = Lazy(r"(?<![0-9])((?:19|20)[0-9]{2})([-./_])([0-9]{1,2})\2([0-9]{1,2})(?![0-9])")
 _COMPACT = Lazy(r"(?<![0-9])((?:19|20)[0-9]{2})(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])(?![0-9])")
@@ -90,10 +98,10 @@ _YEAR = Lazy(r"(?<![0-9])((?:19|20)[0-9]{2})(?![0-9])")
 _MONTH_DAY = _NUM + r"\s*月\s*" + _NUM + r"\s*日"
 #: A newspaper, agency, site or station: 本报, 新华社, 长治日报, 上党区融媒体中心.
 _ORG = _HAN + r"{0,12}?(?:社|报|网|台|融媒体中心|新闻中心)"
-_DISPATCH = Lazy(r"^[（(【]?(" + _ORG + r")(" + _HAN + r"{0,10}?)\s*" + _MONTH_DAY + r"\s*电")
-_NEWS = Lazy(r"^[（(【]?(" + _ORG + r")讯\s*(?:[（(][^）)]{0,40}[）)])?\s*(?:" + _MONTH_DAY + r")?")
-_CREDIT = Lazy(r"^[（(【](?:来源[：:])?(" + _ORG + r")[）)】]$")
-_ORG_PLACE = Lazy(r"(" + _PLACE + r")(?:日报|晚报|报|融媒体中心|新闻中心|广播电视台|电视台|台|网)")
+_DISPATCH = Lazy(r"^[（(【]?(" + _ORG + r")(" + _HAN + r"{0,10}?)\s*" + _MONTH_DAY + r"\s*电", needs=("月", "日", "电"))
+_NEWS = Lazy(r"^[（(【]?(" + _ORG + r")讯\s*(?:[（(][^）)]{0,40}[）)])?\s*(?:" + _MONTH_DAY + r")?", needs=("讯",))
+_CREDIT = Lazy(r"^[（(【](?:来源[：:])?(" + _ORG + r")[）)】]$", needs=(("）", ")", "】"),))
+_ORG_PLACE = Lazy(r"(" + _PLACE + r")(?:日报|晚报|报|融媒体中心|新闻中心|广播电视台|电视台|台|网)", needs=(_SUFFIXES,))
 _HEAD_LINES = 40
 #: A meeting line is a heading: no longer than this, and no 。 in it (a sentence that mentions a meeting is not one).
 _HEADING_CHARS = 80

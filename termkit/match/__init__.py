@@ -5,6 +5,14 @@ validity checks, then the leftmost-longest selection; :mod:`.explain`
 says why each candidate was or was not tagged."""
 
 from .annotator import CONTEXT, Annotator, Mention, Window
-from .explain import VERDICTS, Verdict
 
 __all__ = ["CONTEXT", "VERDICTS", "Annotator", "Mention", "Verdict", "Window"]
+
+
+def __getattr__(name: str):
+    """:mod:`.explain`'s names, imported on first use (not at every start)."""
+    if name in ("VERDICTS", "Verdict"):
+        from . import explain
+
+        return getattr(explain, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -43,7 +43,7 @@ from ..scope.resolve import document_year, everywhere, period_years, resolve, sc
 from ..text.chars import ascii_alnum, fold_width, is_quote
 from ..text.normalize import STEPS, Normalization, View
 from ..text.traditional import TRADITIONAL_CONFIGS, traditional_forms
-from .engine import Engine, Match, NativeEngine, engine_class, select_longest
+from .engine import Engine, Match, NativeEngine, engine_class, installed_copy, select_longest
 
 #: The default context of :meth:`Annotator.find_stream` and
 #: :meth:`Annotator.scan`: a term, with the breaks inside it and the context
@@ -291,21 +291,8 @@ def _compiled_name(terms: list[Term], norm: Normalization, kind: type[Engine]) -
             k = contexts[id(t.context)] = rules.setdefault(t.context, len(rules))
         rows.append((t.key, t.aliases, t.variants, k))
     content = json.dumps([rows, [repr(c) for c in rules]], ensure_ascii=False).encode("utf-8", "surrogatepass")
-    opencc = _stamp("opencc") if norm.traditional else ""
+    opencc = (installed_copy("opencc") or "opencc") if norm.traditional else ""
     return "compiled-" + cache.digest(content, repr(norm), kind.stamp(), opencc, *TRADITIONAL_CONFIGS)
-
-
-def _stamp(module: str) -> str:
-    """Which installed copy of a module (its file, size and time), told without importing it."""
-    import importlib.util
-    import os
-
-    try:
-        spec = importlib.util.find_spec(module)
-        st = os.stat(spec.origin)
-    except (ImportError, AttributeError, TypeError, ValueError, OSError):
-        return module
-    return f"{spec.origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
 def _load_compiled(name: str | None, terms: list[Term], kind: type[Engine]) -> tuple:

@@ -11,9 +11,37 @@ Nothing here knows about glossaries, normalization or files.
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Sequence
 
 Match = tuple[int, int, int]  # start, end, key index
+
+
+def installed_copy(module: str) -> str | None:
+    """Which installed copy of a module this is (its file, size and time),
+    found as ``import`` would find it, without importing it (nor
+    importlib.util, 0.5 ms at every start); None where there is none."""
+    loaded = sys.modules.get(module)
+    if loaded is not None:
+        origin = getattr(loaded, "__file__", None)
+    else:
+        parent = module.rpartition(".")[0]
+        path = getattr(sys.modules.get(parent), "__path__", None) if parent else None
+        origin = None
+        for finder in sys.meta_path if path is not None or not parent else ():
+            try:
+                spec = finder.find_spec(module, path)
+            except (AttributeError, ImportError, TypeError, ValueError):
+                continue
+            if spec is not None:
+                origin = spec.origin
+                break
+    try:
+        st = os.stat(origin)
+    except (OSError, TypeError, ValueError):
+        return None
+    return f"{origin}:{st.st_size}:{st.st_mtime_ns}"
 
 
 class Engine:
@@ -55,15 +83,8 @@ class Engine:
     def stamp(cls) -> str:
         """What identifies the installed library (its file, size and time):
         a dumped automaton is read back only by the library that wrote it."""
-        import importlib.util
-        import os
-
-        spec = importlib.util.find_spec(cls.module)
-        origin = spec and spec.origin
-        if not origin:
-            return cls.name
-        st = os.stat(origin)
-        return f"{cls.name}:{origin}:{st.st_size}:{st.st_mtime_ns}"
+        copy = installed_copy(cls.module)
+        return f"{cls.name}:{copy}" if copy else cls.name
 
 
 def select_longest(matches: list[Match]) -> list[Match]:
