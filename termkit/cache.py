@@ -37,9 +37,11 @@ except ImportError:  # pragma: no cover - Python 3.12 and later, other interpret
         from hashlib import sha256
 
 #: The modules whose code decides what is cached (how a glossary file is read
-#: and validated, what a term holds, the Traditional spellings, this format).
+#: and validated, what a term holds, the Traditional spellings, which scopes
+#: apply everywhere, this format).
 CODE = ("cache.py", "glossary/model.py", "glossary/files.py", "glossary/checks.py", "glossary/collection.py",
-        "text/chars.py", "text/traditional.py", "match/annotator.py", "match/engine.py")
+        "text/chars.py", "text/traditional.py", "match/annotator.py", "match/engine.py", "scope/resolve.py",
+        "scope/places.py")
 
 
 def cache_dir() -> Optional[str]:

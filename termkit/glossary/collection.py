@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from .. import cache
@@ -38,6 +38,31 @@ class Glossary:
         self._by_id, self._by_form, self._shared = checked.by_id, checked.by_form, checked.shared
         self._keys: list[str] | None = None  # set by from_keys: all it takes to make it again
         self._packed: tuple[str, bytes] | None = None  # see packed()
+        # What names this glossary's files and their contents (from_files): an
+        # Annotator's cache entry is named by it, not by the terms read again.
+        self._digest: str | None = None
+
+    @classmethod
+    def _lazy(cls, raw: list[dict], origins: dict[str, str], name: str) -> "Glossary":
+        """The glossary of the cache entry ``name`` (:meth:`from_files`): its
+        terms made from ``raw`` as they are first read (:class:`_Terms`), its
+        indexes as they are first needed. A run that annotates a file reads
+        a fraction of them: building all 577 bundled terms took 5 ms a start."""
+        self = cls.__new__(cls)
+        self._terms, self._origins = _Terms(raw), origins
+        self._keys, self._packed, self._digest = None, None, name
+        return self
+
+    def __getattr__(self, name: str):
+        # The indexes of a glossary from the cache (_lazy), made on first use:
+        # checking it again finds nothing (it was checked before it was cached).
+        if name not in ("_by_id", "_by_form", "_shared") or "_terms" not in self.__dict__:
+            raise AttributeError(name)
+        checked = check_terms(list(self._terms), lambda t: self._origins.get(t.id))
+        if checked.problems:  # pragma: no cover - what was cached was checked
+            raise GlossaryError(checked.problems[0].message)
+        self._by_id, self._by_form, self._shared = checked.by_id, checked.by_form, checked.shared
+        return getattr(self, name)
 
     # -- construction -------------------------------------------------
     @classmethod
@@ -54,7 +79,7 @@ class Glossary:
 
         files = [(str(p), _read_bytes(str(p))) for p in paths]
         name = "glossary-" + digest(__version__, *(x for f in files for x in f))  # the path: its extension counts
-        cached = cls._from_cache(cache.load_bytes(name), [path for path, _ in files])
+        cached = cls._from_cache(cache.load_bytes(name), [path for path, _ in files], name)
         if cached is not None:
             return cached
         from .interchange import format_of, parse  # (only when the cache misses)
@@ -67,6 +92,7 @@ class Glossary:
                 origins.setdefault(t.id, path)
                 terms.append(t)
         glossary = cls(terms, origins=origins)
+        glossary._digest = name
         with contextlib.suppress(ValueError):  # (a lone surrogate in a definition: not cached)
             cache.store_bytes(name, json.dumps({"terms": [to_json(t, exclude_defaults=True) for t in terms],
                                                 "origins": origins}, ensure_ascii=False).encode("utf-8"))
@@ -85,24 +111,25 @@ class Glossary:
         return cls(terms, origins=origins)
 
     @classmethod
-    def _from_cache(cls, blob: bytes | None, paths: list[str]) -> "Glossary | None":
-        """The glossary :meth:`from_files` cached for these files, from the
-        bytes of its cache entry (verified by their SHA-256, see
+    def _from_cache(cls, blob: bytes | None, paths: list[str], name: str) -> "Glossary | None":
+        """The glossary :meth:`from_files` cached for these files as ``name``,
+        from the bytes of its cache entry (verified by their SHA-256, see
         :func:`termkit.cache.load_bytes`), or None if they are not what it
-        stores (then the files are read again)."""
+        stores (then the files are read again). Its terms are made as they
+        are first read (:meth:`_lazy`): their shape is checked then."""
         if blob is None:
             return None
         try:
             cached = json.loads(blob)
             if type(cached) is not dict or cached.keys() != {"terms", "origins"} or type(cached["terms"]) is not list:
                 return None
-            origins = cached["origins"]
-            terms = [term_from_cache(t) for t in cached["terms"]]
-            if (type(origins) is not dict or origins.keys() != {t.id for t in terms}
-                    or not set(origins.values()) <= set(paths)):
+            raw, origins = cached["terms"], cached["origins"]
+            ids = [t["id"] for t in raw]
+            if (type(origins) is not dict or not all(type(i) is str for i in ids) or len(set(ids)) != len(ids)
+                    or origins.keys() != set(ids) or not set(origins.values()) <= set(paths)):
                 return None
-            return cls(terms, origins=origins)
-        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):  # a GlossaryError is a ValueError
+            return cls._lazy(raw, origins, name)
+        except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
             return None
 
     @classmethod
@@ -236,7 +263,7 @@ class Glossary:
             import zlib
 
             content = ({"keys": self._keys} if self._keys is not None else
-                       {"terms": [to_json(t) for t in self._terms], "origins": self._origins})
+                       {"terms": [to_json(t) for t in self._terms], "origins": self._origins, "digest": self._digest})
             data = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
             self._packed = (digest(data), zlib.compress(data, 6))
         return self._packed
@@ -252,7 +279,40 @@ class Glossary:
             return cls.from_keys(data["keys"])
         with trusted():
             terms = [term_from_json(t) for t in data["terms"]]
-        return cls(terms, origins=data["origins"])
+        glossary = cls(terms, origins=data["origins"])
+        glossary._digest = data.get("digest")  # (the same Annotator cache entry as the sender's)
+        return glossary
 
     def __reduce__(self):
         return (Glossary.unpacked, (self.packed()[1],))
+
+
+class _Terms(Sequence):
+    """The terms of a cached glossary (:meth:`Glossary._lazy`), each made from
+    its JSON on first read and kept. JSON that is not a term is a
+    GlossaryError then: the cache entry was not what termkit writes."""
+
+    __slots__ = ("_raw", "_made")
+
+    def __init__(self, raw: list[dict]):
+        self._raw, self._made = raw, [None] * len(raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __getitem__(self, i):
+        if type(i) is slice:
+            return [self[j] for j in range(*i.indices(len(self._raw)))]
+        term = self._made[i]
+        if term is None:
+            try:
+                term = self._made[i] = term_from_cache(self._raw[i])
+            except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
+                raise GlossaryError(f"termkit's cache holds a damaged glossary ({type(e).__name__}: {e}); "
+                                    f"delete {cache.cache_dir()} to rebuild it") from None
+        return term
+
+    def __iter__(self) -> Iterator[Term]:
+        made = self._made
+        for i, term in enumerate(made):
+            yield term if term is not None else self[i]

@@ -337,6 +337,16 @@ def term_from_cache(data: Any) -> Term:
     return _builder(Term)(data)
 
 
+def from_cache(cls: type, data: Any) -> Any:
+    """An entry of type ``cls`` (a Context, a Source…) from :func:`to_json`
+    output that termkit cached, as :func:`term_from_cache` builds a Term.
+
+    >>> from_cache(Context, {"followed_by": ["目标"]}) == Context(followed_by=("目标",))
+    True
+    """
+    return _builder(cls)(data)
+
+
 @lru_cache(maxsize=None)
 def _builder(tp) -> Any:
     """A function that builds a JSON value as type ``tp`` without checking

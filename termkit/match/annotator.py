@@ -26,7 +26,7 @@ normalization steps it needed.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 import gc
 from bisect import bisect_right
 from contextlib import contextmanager
@@ -37,7 +37,7 @@ from typing import Literal, NamedTuple, Optional
 
 from .. import cache, native
 from ..glossary import Glossary
-from ..glossary.model import Context, Term, trusted
+from ..glossary.model import Context, Term, from_cache, to_json, trusted
 from ..scope.places import Place, place
 from ..scope.resolve import document_year, everywhere, period_years, resolve, scope_place
 from ..text.chars import ascii_alnum, fold_width, is_quote
@@ -209,13 +209,21 @@ class _Plan(NamedTuple):
     :func:`_load_compiled`): the automaton's keys; per key, the index of its
     term in the glossary (a list of them for a form of several terms), its
     label where that is not the key itself, and its static steps as a mask
-    (bit n = STEPS[n]); and the Traditional spellings of the contexts' strings."""
+    (bit n = STEPS[n]); the Traditional spellings of the contexts' strings;
+    the rules (contexts, as JSON, each once) and each key's rule (for a form
+    of several terms, see :func:`_shared_context`); and the keys whose
+    mentions depend on the document's place or date (a form of several
+    terms, or of a term of some place). With these, installing a plan reads
+    no term: a cached glossary's terms are made only as mentions need them."""
 
     keys: list
     terms: list
     labels: list
     steps: list
     traditional: dict
+    contexts: list
+    rules: list
+    scoped: list
 
 
 _TRADITIONAL_BIT, _VARIANT_BIT = 1 << STEPS.index("traditional"), 1 << STEPS.index("variant")
@@ -256,7 +264,22 @@ def _plan(terms: list[Term], norm: Normalization) -> _Plan:
         owners.append(j)
         labels.append(None if label == key else label)
         steps.append(mask)
-    return _Plan(keys, owners, labels, steps, {s: traditional[s] for s in strings if traditional.get(s)})
+    rule_of: dict[Context, int] = {}  # equal contexts are one rule
+    rules, scoped, local = [], [], {}
+    for i, who in enumerate(owners):
+        if type(who) is int:
+            ctx = terms[who].context
+            scope = terms[who].scope
+            if scope not in local:
+                local[scope] = not everywhere(scope)
+            if local[scope]:
+                scoped.append(i)
+        else:
+            ctx = _shared_context([terms[j].context for j in who])
+            scoped.append(i)
+        rules.append(rule_of.setdefault(ctx, len(rule_of)))
+    return _Plan(keys, owners, labels, steps, {s: traditional[s] for s in strings if traditional.get(s)},
+                 list(rule_of), rules, scoped)
 
 
 @contextmanager
@@ -274,12 +297,18 @@ def gc_paused():
             gc.enable()
 
 
-def _compiled_name(terms: list[Term], norm: Normalization, kind: type[Engine]) -> str | None:
-    """The cache entry of a compiled glossary: named by what compiling reads
-    of its terms (forms and contexts, in order), the options, the engine
-    and OpenCC installed; None where there is no cache."""
+def _compiled_name(glossary: Glossary, terms: Sequence[Term], norm: Normalization, kind: type[Engine]) -> str | None:
+    """The cache entry of a compiled glossary: named by its files and their
+    contents where it was read from files as they are (``Glossary._digest``),
+    else by what compiling reads of its terms (forms, contexts and scopes,
+    in order); and by the options, the engine and OpenCC installed; None
+    where there is no cache."""
     if cache.cache_dir() is None:
         return None
+    opencc = (installed_copy("opencc") or "opencc") if norm.traditional else ""
+    files = getattr(glossary, "_digest", None)
+    if files:
+        return "compiled-" + cache.digest("files:" + files, repr(norm), kind.stamp(), opencc, *TRADITIONAL_CONFIGS)
     import json
 
     contexts: dict[int, int] = {}  # by id(context): the number of its rule
@@ -289,9 +318,8 @@ def _compiled_name(terms: list[Term], norm: Normalization, kind: type[Engine]) -
         k = contexts.get(id(t.context))
         if k is None:
             k = contexts[id(t.context)] = rules.setdefault(t.context, len(rules))
-        rows.append((t.key, t.aliases, t.variants, k))
+        rows.append((t.key, t.aliases, t.variants, k, t.scope))
     content = json.dumps([rows, [repr(c) for c in rules]], ensure_ascii=False).encode("utf-8", "surrogatepass")
-    opencc = (installed_copy("opencc") or "opencc") if norm.traditional else ""
     return "compiled-" + cache.digest(content, repr(norm), kind.stamp(), opencc, *TRADITIONAL_CONFIGS)
 
 
@@ -306,7 +334,8 @@ def _load_compiled(name: str | None, terms: list[Term], kind: type[Engine]) -> t
     size = int.from_bytes(data[:8], "little")
     try:
         plan = _Plan(**json.loads(data[8 : 8 + size].decode("utf-8", "surrogatepass")))
-    except (ValueError, TypeError, RecursionError):
+        plan.contexts[:] = [from_cache(Context, c) for c in plan.contexts]  # (the few rules, as JSON)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None, None
     if not _is_plan(plan, len(terms)):
         return None, None
@@ -317,11 +346,13 @@ def _load_compiled(name: str | None, terms: list[Term], kind: type[Engine]) -> t
 
 def _is_plan(plan: _Plan, n: int) -> bool:
     """Whether ``plan`` has the shape of a plan of ``n`` terms."""
-    keys, owners, labels, steps, trad = plan
-    if not (type(keys) is type(owners) is type(labels) is type(steps) is list and type(trad) is dict):
+    keys, owners, labels, steps, trad, contexts, rules, scoped = plan
+    if not (type(keys) is type(owners) is type(labels) is type(steps) is type(contexts) is type(rules)
+            is type(scoped) is list and type(trad) is dict):
         return False
-    if not len(keys) == len(owners) == len(labels) == len(steps):
+    if not len(keys) == len(owners) == len(labels) == len(steps) == len(rules):
         return False
+
     # (Whole lists at once where Python can: this runs at every start, for every form.)
     ints = [j for j in owners if type(j) is int]
     shared = [j for j in owners if type(j) is not int]
@@ -334,6 +365,11 @@ def _is_plan(plan: _Plan, n: int) -> bool:
         and set(map(type, steps)) <= {int}
         and set(steps) <= {0, _TRADITIONAL_BIT, _VARIANT_BIT, _TRADITIONAL_BIT | _VARIANT_BIT}
         and cache.is_table(trad, list(trad))
+        and all(type(c) is Context for c in contexts)
+        and set(map(type, rules)) <= {int} and (not rules or (min(rules) >= 0 and max(rules) < len(contexts)))
+        and set(map(type, scoped)) <= {int} and scoped == sorted(set(scoped))
+        and (not scoped or (scoped[0] >= 0 and scoped[-1] < len(keys)))
+        and set(scoped) >= {i for i in range(len(owners)) if type(owners[i]) is not int}
     )
 
 
@@ -344,7 +380,8 @@ def _store_compiled(name: str | None, plan: _Plan, engine: Engine) -> None:
 
     if name is None:
         return
-    text = json.dumps(plan._asdict(), ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
+    data = {**plan._asdict(), "contexts": [to_json(c, exclude_defaults=True) for c in plan.contexts]}
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     cache.store_bytes(name, len(text).to_bytes(8, "little") + text + (engine.dump() or b""))
 
 
@@ -374,8 +411,9 @@ class Annotator:
         self._engine_name = engine
         kind = engine_class(engine)
         with gc_paused():
-            terms = list(glossary)
-            name = _compiled_name(terms, normalization, kind)
+            # (A cached glossary's terms are made as they are read: _install reads none.)
+            terms = glossary._terms if isinstance(glossary, Glossary) else list(glossary)
+            name = _compiled_name(glossary, terms, normalization, kind)
             plan, self.engine = _load_compiled(name, terms, kind)
             if plan is None:
                 plan = _plan(terms, normalization)
@@ -383,55 +421,43 @@ class Annotator:
                 _store_compiled(name, plan, self.engine)
             self._install(terms, plan)
 
-    def _install(self, terms: list[Term], plan: "_Plan") -> None:
-        """Set up the tables matching reads from a compiled :class:`_Plan`."""
+    def _install(self, terms: Sequence[Term], plan: "_Plan") -> None:
+        """Set up the tables matching reads from a compiled :class:`_Plan`
+        (reading no term where they are not made yet)."""
         norm = self.normalization
         self._traditional = plan.traditional
         self._keys = keys = plan.keys
         by_mask = [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))]
-        checked: dict[int, bool] = {}  # by id(context): Context.checked is a property
-        self._suffixes: dict[int, tuple] = {}  # after, before, not after, not before, by id(context)
-        self._shared: dict[int, Context] = {}  # the rule of each form of several terms
+        # Per rule: the context, whether it is checked at all, its strings as the
+        # view spells them (after, before, not after, not before), what _valid() reads.
+        self._contexts, self._rule = contexts, rule = plan.contexts, plan.rules
+        checked = [c.checked for c in contexts]
+        self._suffixes = [tuple(self._spellings(x) for x in (c.followed_by, c.preceded_by, c.not_followed_by,
+                                                               c.not_preceded_by)) if ck else ()
+                          for c, ck in zip(contexts, checked)]
+        valid = [(c.quoted, c.constrained, *sfx) if ck else None for c, ck, sfx in zip(contexts, checked, self._suffixes)]
         self._terms, self._owners, self._labels = terms, plan.terms, plan.labels
-        places: dict[str, bool] = {}  # everywhere(scope), by scope
-        self._payload = payload = []
-        self._scoped = scoped = []
+        self._payload = payload = [None] * len(keys)  # made on first use (_form_payload): most forms never occur
+        self._scoped = plan.scoped
         flags = bytearray(len(keys))
         rules: list = [None] * len(keys)
         # One object for each equal owner and label (a plan read back from the cache has a
-        # copy in every place): at 100,000 keys, 9 MB less.
+        # copy in every place), and each key the term's own string where the term is made:
+        # at 100,000 keys, 9 MB less.
         owners, labels, same, number = plan.terms, plan.labels, {}, list(range(len(terms)))
-        for i, (key, who, label, mask) in enumerate(zip(keys, owners, labels, plan.steps)):
+        made = type(terms) is list
+        for i, (key, who, label, r) in enumerate(zip(keys, owners, labels, rule)):
             if type(who) is int:
                 owners[i] = who = number[who]
-                term = terms[who]
-                ctx = term.context
-                if key == term.key:
-                    keys[i] = key = term.key  # one string, not a copy from the cache
-            else:
-                term = terms[who[0]]
-                ctx = self._shared[i] = _shared_context([terms[j].context for j in who])
-                scoped.append(i)
+                if made and key == terms[who].key:
+                    keys[i] = key = terms[who].key
             if label is not None:
-                labels[i] = label = term.key if label == term.key else same.setdefault(label, label)
-            c = checked.get(id(ctx))
-            if c is None:
-                c = checked[id(ctx)] = ctx.checked
-                if c:
-                    self._suffixes[id(ctx)] = tuple(
-                        self._spellings(x)
-                        for x in (ctx.followed_by, ctx.preceded_by, ctx.not_followed_by, ctx.not_preceded_by)
-                    )
+                own = terms[who if type(who) is int else who[0]].key if made else None
+                labels[i] = label = own if label == own else same.setdefault(label, label)
+            c = checked[r]
             if c:
-                rules[i] = (ctx.quoted, ctx.constrained, *self._suffixes[id(ctx)])
+                rules[i] = valid[r]
             flags[i] = (key[0].isascii() and key[0].isalnum()) | (key[-1].isascii() and key[-1].isalnum()) << 1 | c << 2
-            payload.append(None)  # made on first use (_form_payload): most forms never occur
-            if type(who) is int:
-                e = places.get(term.scope)
-                if e is None:
-                    e = places[term.scope] = everywhere(term.scope)
-                if not e:
-                    scoped.append(i)
         # What every mention of form i carries besides its span and text, in a
         # document of unknown place and date; other documents: _payload_for().
         self._payloads: dict[tuple, list] = {}
@@ -454,8 +480,8 @@ class Annotator:
             norm.width,
         )
         self._maxlen = max(map(len, keys), default=1)
-        for i in scoped:
-            if i in self._shared:  # (one term: its own, in a document of no known place)
+        for i in self._scoped:
+            if type(owners[i]) is not int:  # (one term: its own, in a document of no known place)
                 payload[i] = self._resolved(i, None, None)
 
     def _form_payload(self, i: int) -> tuple:
@@ -477,11 +503,11 @@ class Annotator:
         forms = []
         for i, (key, who, label, flags) in enumerate(zip(self._keys, self._owners, self._labels, self._rules[0])):
             own = [self._terms[who]] if type(who) is int else [self._terms[j] for j in who]
-            ctx = self._shared.get(i) or own[0].context
-            f = _Form(own, key if label is None else label, steps[self._steps.static[i]], ctx,
+            r = self._rule[i]
+            f = _Form(own, key if label is None else label, steps[self._steps.static[i]], self._contexts[r],
                       bool(flags & 1), bool(flags & 2), bool(flags))
             if flags & 4:
-                f.suffixes = self._suffixes[id(ctx)]
+                f.suffixes = self._suffixes[r]
             forms.append(f)
         return forms
 
