@@ -108,3 +108,61 @@ def test_no_cache_still_compiles(monkeypatch, tmp_path):
     monkeypatch.setenv("TERMKIT_CACHE_DIR", str(tmp_path / "c"))
     assert [m.text for m in Annotator(Glossary.from_keys(["双碳"])).find("实现双碳")] == ["双碳"]
     assert not (tmp_path / "c").exists()
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_glossary_from_the_cache_is_made_as_it_is_read(cache_dir, monkeypatch, engine):
+    """The bundled glossary read back from the cache makes a term only when
+    something reads it: compiling it (named by its files, not its terms)
+    reads none, finding in a short text only those of the forms found and
+    of the forms that depend on place; and all it finds, explains and lists
+    is what the glossary read from its files gives."""
+    from termkit.glossary.collection import _Terms
+
+    fresh_glossary = Glossary.load()  # from the files: every term made and checked
+    assert type(fresh_glossary._terms) is list and fresh_glossary._digest
+    fresh = Annotator(fresh_glossary, engine=engine)
+    _no_compiling(monkeypatch)
+    glossary = Glossary.load()
+    assert type(glossary._terms) is _Terms and glossary._digest == fresh_glossary._digest
+    cached = Annotator(glossary, engine=engine)
+    assert len(glossary._terms._made) <= len(cached._scoped)  # (forms of several terms: made for their payload)
+    cached.find("两个确立")
+    assert len(glossary._terms._made) < len(glossary) / 2
+    assert "_by_id" not in vars(glossary)
+    assert _results(cached) == _results(fresh)
+    assert cached.explain(EXTRA) == fresh.explain(EXTRA)
+    assert cached._forms == fresh._forms
+    assert list(glossary) == list(fresh_glossary)
+    assert glossary[fresh_glossary._terms[0].id] == fresh_glossary._terms[0]
+    assert [glossary.origin(t.id) for t in glossary] == [fresh_glossary.origin(t.id) for t in fresh_glossary]
+    assert glossary.find_term("两个确立") == fresh_glossary.find_term("两个确立")
+    assert Glossary.unpacked(glossary.packed()[1])._digest == glossary._digest  # a worker's: the same entry
+
+
+def test_a_cached_glossarys_terms_are_one_object_whatever_thread_reads_them(cache_dir):
+    from concurrent.futures import ThreadPoolExecutor
+
+    Glossary.load()
+    glossary = Glossary.load()
+    with ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(lambda _: [id(t) for t in glossary], range(8)))
+    assert all(ids == seen[0] for ids in seen)
+
+
+def test_a_damaged_term_with_the_right_hash_is_one_clear_error(cache_dir):
+    """A cache entry whose hash matches was written by termkit; were a term
+    in it ever not a term, reading that term says so and what to do."""
+    import json
+
+    from termkit.glossary import GlossaryError
+
+    Glossary.load()
+    [p] = cache_dir.glob("glossary-*.bin")
+    value = json.loads(cache.load_bytes(p.stem))
+    value["terms"][3]["aliases"] = 5
+    cache.store_bytes(p.stem, json.dumps(value, ensure_ascii=False).encode())
+    glossary = Glossary.load()
+    assert glossary._terms[2].id == value["terms"][2]["id"]
+    with pytest.raises(GlossaryError, match="damaged glossary .* delete .* to rebuild it"):
+        glossary._terms[3]

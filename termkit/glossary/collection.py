@@ -289,13 +289,14 @@ class Glossary:
 
 class _Terms(Sequence):
     """The terms of a cached glossary (:meth:`Glossary._lazy`), each made from
-    its JSON on first read and kept. JSON that is not a term is a
-    GlossaryError then: the cache entry was not what termkit writes."""
+    its JSON on first read and kept: one object per term, whichever thread
+    reads it first. JSON that is not a term is a GlossaryError then: the
+    cache entry was not what termkit writes."""
 
     __slots__ = ("_raw", "_made")
 
     def __init__(self, raw: list[dict]):
-        self._raw, self._made = raw, [None] * len(raw)
+        self._raw, self._made = raw, {}
 
     def __len__(self) -> int:
         return len(self._raw)
@@ -303,16 +304,18 @@ class _Terms(Sequence):
     def __getitem__(self, i):
         if type(i) is slice:
             return [self[j] for j in range(*i.indices(len(self._raw)))]
-        term = self._made[i]
+        term = self._made.get(i)
         if term is None:
+            if i < 0:
+                i += len(self._raw)
             try:
-                term = self._made[i] = term_from_cache(self._raw[i])
+                term = term_from_cache(self._raw[i])
             except (TypeError, ValueError, KeyError, AttributeError, RecursionError) as e:
                 raise GlossaryError(f"termkit's cache holds a damaged glossary ({type(e).__name__}: {e}); "
                                     f"delete {cache.cache_dir()} to rebuild it") from None
+            term = self._made.setdefault(i, term)  # (atomic: two threads keep the same one)
         return term
 
     def __iter__(self) -> Iterator[Term]:
-        made = self._made
-        for i, term in enumerate(made):
-            yield term if term is not None else self[i]
+        for i in range(len(self._raw)):
+            yield self[i]
