@@ -56,7 +56,7 @@ def test_corrupt_cache_is_rebuilt(cache_dir):
     [],
 ])
 def test_a_cache_entry_of_the_right_hash_but_not_a_glossary_is_rebuilt(cache_dir, value):
-    """Bytes that match their SHA-256 are what termkit wrote; were they ever
+    """Bytes that match their hash are what termkit wrote; were they ever
     not a glossary (a bug, another version's shape), the files are read again."""
     fresh = Glossary.load()
     p = _glossary_cache(cache_dir)
@@ -81,7 +81,7 @@ def _glossary_cache(cache_dir):
 
 def _edit(p, change):
     """Change the cached glossary's JSON, as an edit by hand or another
-    program would: the SHA-256 in the entry's header is left as it was."""
+    program would: the hash in the entry's header is left as it was."""
     if p.suffix == ".json":  # a JSON entry: {"code": ..., "value": ...}
         entry = json.loads(p.read_text(encoding="utf-8"))
         p.write_text(json.dumps({**entry, "value": change(entry["value"])}, ensure_ascii=False), encoding="utf-8")
@@ -119,7 +119,7 @@ def _set(field, value, where=lambda t: t):
 )
 def test_an_edited_cache_entry_is_rebuilt(cache_dir, change):
     """Whatever the edit (a string for a list, an empty key, a stray field,
-    the wrong shape), the entry no longer matches the SHA-256 in its header:
+    the wrong shape), the entry no longer matches the hash in its header:
     it is a miss, and the files are read again. (An entry that matches it
     was written by termkit, and is built without checking each field once
     more: see the test of entries with the right hash below.)"""

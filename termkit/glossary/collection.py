@@ -113,7 +113,7 @@ class Glossary:
     @classmethod
     def _from_cache(cls, blob: bytes | None, paths: list[str], name: str) -> "Glossary | None":
         """The glossary :meth:`from_files` cached for these files as ``name``,
-        from the bytes of its cache entry (verified by their SHA-256, see
+        from the bytes of its cache entry (verified by their hash, see
         :func:`termkit.cache.load_bytes`), or None if they are not what it
         stores (then the files are read again). Its terms are made as they
         are first read (:meth:`_lazy`): their shape is checked then."""

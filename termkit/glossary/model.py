@@ -32,7 +32,7 @@ reading a glossary file. Entries read back from termkit's own cache,
 validated when they were stored, are built without it: start-up stays fast.
 :func:`term_from_json` checks their shape, types and field rules once more
 (for data from elsewhere, such as a pickle); :func:`term_from_cache`, for
-the cache's own bytes, verified by their SHA-256, only builds.
+the cache's own bytes, verified by their hash, only builds.
 """
 
 from __future__ import annotations
@@ -321,7 +321,7 @@ def term_from_json(data: Any) -> Term:
 def term_from_cache(data: Any) -> Term:
     """A Term from :func:`to_json` output (with or without
     ``exclude_defaults``) that termkit wrote to its cache and has verified
-    since by its SHA-256 (see :func:`termkit.cache.load_bytes`): built
+    since by its hash (see :func:`termkit.cache.load_bytes`): built
     without checking each field once more, a third of the time of
     :func:`term_from_json`. Data of another shape raises KeyError,
     TypeError or ValueError.
