@@ -129,7 +129,7 @@ def test_a_glossary_from_the_cache_is_made_as_it_is_read(cache_dir, monkeypatch,
     assert len(glossary._terms._made) <= len(cached._scoped)  # (forms of several terms: made for their payload)
     cached.find("两个确立")
     assert len(glossary._terms._made) < len(glossary) / 2
-    assert "_by_id" not in vars(glossary)
+    assert glossary._checked is None
     assert _results(cached) == _results(fresh)
     assert cached.explain(EXTRA) == fresh.explain(EXTRA)
     assert cached._forms == fresh._forms

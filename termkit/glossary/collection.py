@@ -1,6 +1,8 @@
 """The :class:`Glossary`: an ordered, immutable collection of terms, checked
 as a whole when it is built (see :mod:`termkit.glossary.checks`); loading
-and merging glossary files, through the on-disk cache; the bundled default."""
+and merging glossary files, through the on-disk cache (a glossary read back
+from it was checked before it was cached: its terms are made as they are
+read); the bundled default."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from .. import cache
 from ..cache import digest
-from .checks import check_terms, where_and_when
+from .checks import Checked, check_terms, where_and_when
 from .files import GlossaryError, _read_bytes, bundled_paths, parse_file, read_terms_list
 from .model import Kind, Source, Term, term_from_cache, term_from_json, to_json, trusted
 
@@ -35,7 +37,7 @@ class Glossary:
             term = checked.problems[0].term
             where = f"{self._origins[term.id]}: " if term.id in self._origins else ""
             raise GlossaryError(where + checked.problems[0].message)
-        self._by_id, self._by_form, self._shared = checked.by_id, checked.by_form, checked.shared
+        self._checked: Checked | None = checked  # the indexes by id and by form (see _indexes)
         self._keys: list[str] | None = None  # set by from_keys: all it takes to make it again
         self._packed: tuple[str, bytes] | None = None  # see packed()
         # What names this glossary's files and their contents (from_files): an
@@ -49,20 +51,17 @@ class Glossary:
         indexes as they are first needed. A run that annotates a file reads
         a fraction of them: building all 577 bundled terms took 5 ms a start."""
         self = cls.__new__(cls)
-        self._terms, self._origins = _Terms(raw), origins
+        self._terms, self._origins, self._checked = _Terms(raw), origins, None
         self._keys, self._packed, self._digest = None, None, name
         return self
 
-    def __getattr__(self, name: str):
-        # The indexes of a glossary from the cache (_lazy), made on first use:
-        # checking it again finds nothing (it was checked before it was cached).
-        if name not in ("_by_id", "_by_form", "_shared") or "_terms" not in self.__dict__:
-            raise AttributeError(name)
-        checked = check_terms(list(self._terms), lambda t: self._origins.get(t.id))
-        if checked.problems:  # pragma: no cover - what was cached was checked
-            raise GlossaryError(checked.problems[0].message)
-        self._by_id, self._by_form, self._shared = checked.by_id, checked.by_form, checked.shared
-        return getattr(self, name)
+    def _indexes(self) -> Checked:
+        """The terms by id, by form and the forms several share; of a glossary
+        from the cache, made on first use (checking it again finds nothing:
+        it was checked before it was cached)."""
+        if self._checked is None:
+            self._checked = check_terms(list(self._terms), lambda t: self._origins.get(t.id))
+        return self._checked
 
     # -- construction -------------------------------------------------
     @classmethod
@@ -219,15 +218,15 @@ class Glossary:
         return iter(self._terms)
 
     def __getitem__(self, term_id: str) -> Term:
-        return self._by_id[term_id]
+        return self._indexes().by_id[term_id]
 
     def __contains__(self, term_id: object) -> bool:
-        return term_id in self._by_id
+        return term_id in self._indexes().by_id
 
     def find_term(self, query: str) -> Term | None:
         """The term with this id, or whose key, alias or variant is ``query``."""
         q = query.strip()
-        return self._by_id.get(q) or self._by_form.get(q)
+        return self._indexes().by_id.get(q) or self._indexes().by_form.get(q)
 
     def terms_with_form(self, form: str) -> tuple[Term, ...]:
         """Every term whose key, alias or variant is ``form``, in entry order
@@ -236,9 +235,10 @@ class Glossary:
         >>> Glossary.from_keys(["双碳"]).terms_with_form("双碳")[0].id
         'adhoc/双碳'
         """
-        if form in self._shared:
-            return self._shared[form]
-        term = self._by_form.get(form)
+        checked = self._indexes()
+        if form in checked.shared:
+            return checked.shared[form]
+        term = checked.by_form.get(form)
         return () if term is None else (term,)
 
     def origin(self, term_id: str) -> str | None:
