@@ -210,7 +210,7 @@ class _Plan(NamedTuple):
     term in the glossary (a list of them for a form of several terms), its
     label where that is not the key itself, and its static steps as a mask
     (bit n = STEPS[n]); the Traditional spellings of the contexts' strings;
-    the rules (contexts, as JSON, each once) and each key's rule (for a form
+    the rules (contexts, each once; as JSON in the cache) and each key's rule (for a form
     of several terms, see :func:`_shared_context`); and the keys whose
     mentions depend on the document's place or date (a form of several
     terms, or of a term of some place). With these, installing a plan reads
@@ -352,7 +352,6 @@ def _is_plan(plan: _Plan, n: int) -> bool:
         return False
     if not len(keys) == len(owners) == len(labels) == len(steps) == len(rules):
         return False
-
     # (Whole lists at once where Python can: this runs at every start, for every form.)
     ints = [j for j in owners if type(j) is int]
     shared = [j for j in owners if type(j) is not int]
