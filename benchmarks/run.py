@@ -502,7 +502,34 @@ def measure_startup(runs: int) -> dict:
     out["python_s"], _ = wall(python + ["-c", "pass"])
     out["import_s"], out["import_error"] = wall(python + ["-c", "import termkit"])
     out["runs"] = runs
+    out["imports"] = _import_costs([*python, "-X", "importtime", *cmd[2:], "annotate", str(SMALL_FILE)], regular)
     return out
+
+
+def _import_costs(argv: list[str], env: dict, runs: int = 5) -> list[tuple[str, float]] | None:
+    """What each module a warm ``termkit annotate`` imports costs, from
+    ``-X importtime`` (each module's own time, in ms, its submodules summed
+    in: ``termkit.glossary`` for all of it, ``re`` for ``re._parser``…),
+    medians of ``runs`` runs, the costliest first; None if it fails."""
+    per_run = []
+    for _ in range(runs):
+        p = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env,
+                           cwd=str(DATA), timeout=60)
+        if p.returncode != 0:
+            return None
+        costs: dict[str, float] = {}
+        for line in p.stderr.splitlines():
+            if not line.startswith("import time:") or "self [us]" in line:
+                continue
+            own, _, name = line[len("import time:"):].split("|")
+            name = name.strip()
+            parts = name.split(".")
+            group = ".".join(parts[:2]) if parts[0] == "termkit" else parts[0].lstrip("_") or name
+            costs[group] = costs.get(group, 0.0) + int(own) / 1000
+        per_run.append(costs)
+    groups = set().union(*per_run)
+    medians = {g: statistics.median(run.get(g, 0.0) for run in per_run) for g in groups}
+    return sorted(medians.items(), key=lambda kv: -kv[1])
 
 
 # -- the command line: streaming memory and --jobs ------------------------------------
@@ -916,6 +943,20 @@ def write_report(path: Path, run: dict) -> str:
     w(f"| `python -S -c 'import termkit'` | {imp} |")
     w(f"| `python -S -c pass` | {st['python_s']:.3f} |" if st["python_s"] is not None else "| `python -S -c pass` | n/a |")
     w("")
+    if st.get("imports"):
+        top = st["imports"][:16]
+        rest = sum(ms for _, ms in st["imports"][16:])
+        total = sum(ms for _, ms in st["imports"])
+        w(f"What the warm `termkit annotate` imports, and what each costs (`-X importtime`: each module's own "
+          f"time with its submodules', medians of 5 runs; the tool's own overhead inflates them: "
+          f"{total:.1f} ms in all here):")
+        w("")
+        w("| module (with its submodules) | ms |")
+        w("|---|--:|")
+        for name, ms in top:
+            w(f"| `{name}` | {ms:.1f} |")
+        w(f"| {len(st['imports']) - len(top)} others | {rest:.1f} |")
+        w("")
 
     cli = run.get("cli")
     if cli:

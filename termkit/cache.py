@@ -118,21 +118,35 @@ def _read(filename: str) -> Optional[bytes]:
         return None
 
 
-def _framed(data: bytes) -> bytes:
-    """A binary entry: magic, code version, a hash of the data, the data."""
-    return b"termkit-cache\n" + f"{code_version()}\n{digest(data)}\n".encode() + data
+def _header(parts: tuple) -> bytes:
+    """What a binary entry holds before its data (the parts, joined): magic,
+    code version, and the data's hash, as :func:`digest` of it would be
+    (hashed part by part: a compiled automaton is not copied to be joined)."""
+    h = blake2b(digest_size=16)
+    h.update(sum(map(len, parts)).to_bytes(8, "little"))
+    for p in parts:
+        h.update(p)
+    return b"termkit-cache\n" + f"{code_version()}\n{h.hexdigest()}\n".encode()
 
 
-def load_bytes(name: str) -> Optional[bytes]:
-    """The bytes stored as ``name`` by :func:`store_bytes`, or None: None too
-    when they were stored by other code or do not match their hash."""
+def load_bytes(name: str) -> Optional[memoryview]:
+    """The bytes stored as ``name`` by :func:`store_bytes` (a view of the
+    file's bytes, not a copy: a compiled automaton runs to tens of MB), or
+    None: None too when they were stored by other code or do not match their
+    hash."""
     data = _read(f"{name}.bin")
     if data is None:
         return None
-    parts = data.split(b"\n", 3)
-    if len(parts) != 4 or parts[0] != b"termkit-cache" or parts[1] != str(code_version()).encode():
+    ends = [-1]
+    for _ in range(3):
+        ends.append(data.find(b"\n", ends[-1] + 1))
+        if ends[-1] < 0:
+            return None
+    magic, code, hashed = (data[a + 1 : b] for a, b in zip(ends, ends[1:]))
+    if magic != b"termkit-cache" or code != str(code_version()).encode():
         return None
-    return parts[3] if parts[2] == digest(parts[3]).encode() else None
+    body = memoryview(data)[ends[-1] + 1 :]
+    return body if hashed == digest(body).encode() else None
 
 
 def is_table(value: Any, keys: list[str]) -> bool:
@@ -160,13 +174,14 @@ def store(name: str, value: Any) -> None:
     _write(f"{name}.json", data)
 
 
-def store_bytes(name: str, data: bytes) -> None:
-    """Cache ``data`` as ``name`` (see :func:`load_bytes`); failures are ignored."""
-    _write(f"{name}.bin", _framed(data))
+def store_bytes(name: str, *parts: bytes) -> None:
+    """Cache the data ``parts`` make, one after another, as ``name`` (see
+    :func:`load_bytes`); failures are ignored."""
+    _write(f"{name}.bin", _header(parts), *parts)
 
 
-def _write(filename: str, data: bytes) -> None:
-    """Write a cache file atomically; failures are ignored."""
+def _write(filename: str, *chunks: bytes) -> None:
+    """Write a cache file of these chunks atomically; failures are ignored."""
     import tempfile  # only when writing: keeps start-up lean
 
     d = cache_dir()
@@ -179,7 +194,8 @@ def _write(filename: str, data: bytes) -> None:
         fd, tmp = tempfile.mkstemp(dir=d, prefix=f".{filename}.", suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as f:
-                f.write(data)
+                for chunk in chunks:
+                    f.write(chunk)
             os.replace(tmp, os.path.join(d, filename))
         except BaseException:
             os.unlink(tmp)

@@ -69,7 +69,7 @@ def test_a_damaged_entry_is_compiled_again(cache_dir, damage):
     fresh = _results(Annotator(g))
     [path] = cache_dir.glob("compiled-*.bin")
     name = path.name[: -len(".bin")]
-    data = cache.load_bytes(name)
+    data = bytes(cache.load_bytes(name))
     size = int.from_bytes(data[:8], "little")
     if damage == "flip":
         raw = path.read_bytes()
@@ -159,7 +159,7 @@ def test_a_damaged_term_with_the_right_hash_is_one_clear_error(cache_dir):
 
     Glossary.load()
     [p] = cache_dir.glob("glossary-*.bin")
-    value = json.loads(cache.load_bytes(p.stem))
+    value = json.loads(bytes(cache.load_bytes(p.stem)))
     value["terms"][3]["aliases"] = 5
     cache.store_bytes(p.stem, json.dumps(value, ensure_ascii=False).encode())
     glossary = Glossary.load()

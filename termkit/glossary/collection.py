@@ -110,7 +110,7 @@ class Glossary:
         return cls(terms, origins=origins)
 
     @classmethod
-    def _from_cache(cls, blob: bytes | None, paths: list[str], name: str) -> "Glossary | None":
+    def _from_cache(cls, blob: memoryview | None, paths: list[str], name: str) -> "Glossary | None":
         """The glossary :meth:`from_files` cached for these files as ``name``,
         from the bytes of its cache entry (verified by their hash, see
         :func:`termkit.cache.load_bytes`), or None if they are not what it
@@ -119,7 +119,7 @@ class Glossary:
         if blob is None:
             return None
         try:
-            cached = json.loads(blob)
+            cached = json.loads(bytes(blob))
             if type(cached) is not dict or cached.keys() != {"terms", "origins"} or type(cached["terms"]) is not list:
                 return None
             raw, origins = cached["terms"], cached["origins"]

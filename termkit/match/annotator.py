@@ -333,7 +333,7 @@ def _load_compiled(name: str | None, terms: list[Term], kind: type[Engine]) -> t
         return None, None
     size = int.from_bytes(data[:8], "little")
     try:
-        plan = _Plan(**json.loads(data[8 : 8 + size].decode("utf-8", "surrogatepass")))
+        plan = _Plan(**json.loads(str(data[8 : 8 + size], "utf-8", "surrogatepass")))
         plan.contexts[:] = [from_cache(Context, c) for c in plan.contexts]  # (the few rules, as JSON)
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
         return None, None
@@ -381,7 +381,7 @@ def _store_compiled(name: str | None, plan: _Plan, engine: Engine) -> None:
         return
     data = {**plan._asdict(), "contexts": [to_json(c, exclude_defaults=True) for c in plan.contexts]}
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
-    cache.store_bytes(name, len(text).to_bytes(8, "little") + text + (engine.dump() or b""))
+    cache.store_bytes(name, len(text).to_bytes(8, "little"), text, engine.dump() or b"")
 
 
 class Annotator:

@@ -214,7 +214,7 @@ class DaachorseEngine(Engine):
         if not keys:
             return cls(keys)
         try:
-            return cls(keys, daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(data))
+            return cls(keys, daachorse.CharwiseDoubleArrayAhoCorasick.deserialize(bytes(data)))
         except ValueError:  # not an automaton daachorse wrote
             return None
 
