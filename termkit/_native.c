@@ -1600,7 +1600,7 @@ static PyObject *automaton_dump(PyObject *self, PyObject *unused)
  * out of bounds, to an unused cell, or in a cycle (no error set). */
 static uint32_t *cell_depths(const Automaton *a)
 {
-    uint32_t n = a->ncells, *d = PyMem_Malloc((size_t)n * 4), *stack = PyMem_Malloc((size_t)n * 4);
+    uint32_t n = a->ncells, *d = PyMem_New(uint32_t, n), *stack = PyMem_New(uint32_t, n);
     const Cell *cells = a->cells;
     if (d == NULL || stack == NULL) goto fail;
     for (uint32_t y = 0; y < n; y++) d[y] = UNSEEN;
@@ -1684,9 +1684,13 @@ static PyObject *automaton_load(PyObject *self, PyObject *args)
         goto bad;
     for (Py_ssize_t k = 0; k < PyList_GET_SIZE(keys); k++)
         if (!PyUnicode_Check(PyList_GET_ITEM(keys, k))) goto bad;
-    size_t ncodes = (size_t)h.npages << 8, nouts = (size_t)h.nkeys + 1;
-    if (left != sizeof h + sizeof(a->page) + ncodes * 4 + (size_t)h.ncells * sizeof(Cell) + nouts * sizeof(Output))
+    /* (In 64 bits: each count is below 2^32 but nkeys, which is a list's length, so no sum
+     * overflows; once it equals the buffer's length, every size below fits in a size_t.) */
+    uint64_t need = (uint64_t)sizeof h + sizeof(a->page) + ((uint64_t)h.npages << 8) * 4 +
+                    (uint64_t)h.ncells * sizeof(Cell) + ((uint64_t)h.nkeys + 1) * sizeof(Output);
+    if (need != (uint64_t)left)
         goto bad;
+    size_t ncodes = (size_t)h.npages << 8, nouts = (size_t)h.nkeys + 1;
     a = PyObject_New(Automaton, &AutomatonType);
     if (a == NULL) goto done;
     memset((char *)a + sizeof(PyObject), 0, sizeof(Automaton) - sizeof(PyObject));

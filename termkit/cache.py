@@ -37,11 +37,11 @@ except ImportError:  # pragma: no cover - a Python built without it (the same ha
     from hashlib import blake2b
 
 #: The modules whose code decides what is cached (how a glossary file is read
-#: and validated, what a term holds, the Traditional spellings, which scopes
-#: apply everywhere, this format).
+#: and validated, in any format, what a term holds, the Traditional spellings,
+#: the normalization steps, which scopes apply everywhere, this format).
 CODE = ("cache.py", "glossary/model.py", "glossary/files.py", "glossary/checks.py", "glossary/collection.py",
-        "text/chars.py", "text/traditional.py", "match/annotator.py", "match/engine.py", "scope/resolve.py",
-        "scope/places.py")
+        "glossary/interchange.py", "text/chars.py", "text/normalize.py", "text/traditional.py", "match/annotator.py",
+        "match/engine.py", "scope/resolve.py", "scope/places.py")
 
 
 def cache_dir() -> Optional[str]:

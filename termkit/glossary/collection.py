@@ -263,7 +263,7 @@ class Glossary:
             import zlib
 
             content = ({"keys": self._keys} if self._keys is not None else
-                       {"terms": [to_json(t) for t in self._terms], "origins": self._origins, "digest": self._digest})
+                       {"terms": [to_json(t) for t in self._terms], "origins": self._origins})
             data = json.dumps(content, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
             self._packed = (digest(data), zlib.compress(data, 6))
         return self._packed
@@ -279,9 +279,9 @@ class Glossary:
             return cls.from_keys(data["keys"])
         with trusted():
             terms = [term_from_json(t) for t in data["terms"]]
-        glossary = cls(terms, origins=data["origins"])
-        glossary._digest = data.get("digest")  # (the same Annotator cache entry as the sender's)
-        return glossary
+        # (Not the sender's _digest: its code may read the same files otherwise. An
+        # Annotator of this copy is named by its terms.)
+        return cls(terms, origins=data["origins"])
 
     def __reduce__(self):
         return (Glossary.unpacked, (self.packed()[1],))

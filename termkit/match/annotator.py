@@ -364,7 +364,9 @@ def _is_plan(plan: _Plan, n: int) -> bool:
         and set(map(type, steps)) <= {int}
         and set(steps) <= {0, _TRADITIONAL_BIT, _VARIANT_BIT, _TRADITIONAL_BIT | _VARIANT_BIT}
         and cache.is_table(trad, list(trad))
-        and all(type(c) is Context for c in contexts)
+        and all(type(c) is Context and type(c.quoted) is bool and all(
+            type(x) is tuple and all(type(y) is str and y for y in x)
+            for x in (c.followed_by, c.preceded_by, c.not_followed_by, c.not_preceded_by)) for c in contexts)
         and set(map(type, rules)) <= {int} and (not rules or (min(rules) >= 0 and max(rules) < len(contexts)))
         and set(map(type, scoped)) <= {int} and scoped == sorted(set(scoped))
         and (not scoped or (scoped[0] >= 0 and scoped[-1] < len(keys)))
@@ -392,10 +394,12 @@ class Annotator:
     [(5, 10, '三区\\n三线')]
 
     An Annotator is safe to share between threads. What compiling makes
-    (the automaton and the tables of every form) is cached on disk, keyed by
-    the glossary's forms and rules, the options and the engine installed
-    (see :mod:`termkit.cache`): the next Annotator of the same glossary, in
-    any process, loads it instead of compiling again.
+    (the tables of every form, and the automaton where its engine can write
+    it: termkit's own, of 1,000 keys or more) is cached on disk, keyed by the
+    glossary's files and their contents where it was read from files as
+    they are, else by its forms, rules and scopes, and by the options and the
+    engine installed (see :mod:`termkit.cache`): the next Annotator of the
+    same glossary, in any process, loads it instead of compiling again.
     """
 
     def __init__(
