@@ -433,7 +433,7 @@ class Annotator:
         by_mask = [tuple(x for n, x in enumerate(STEPS) if mask >> n & 1) for mask in range(1 << len(STEPS))]
         # Per rule: the context, whether it is checked at all, its strings as the
         # view spells them (after, before, not after, not before), what _valid() reads.
-        self._contexts, self._rule = contexts, rule = plan.contexts, plan.rules
+        self._contexts = contexts = plan.contexts
         checked = [c.checked for c in contexts]
         self._suffixes = [tuple(self._spellings(x) for x in (c.followed_by, c.preceded_by, c.not_followed_by,
                                                                c.not_preceded_by)) if ck else ()
@@ -449,7 +449,7 @@ class Annotator:
         # at 100,000 keys, 9 MB less.
         owners, labels, same, number = plan.terms, plan.labels, {}, list(range(len(terms)))
         made = type(terms) is list
-        for i, (key, who, label, r) in enumerate(zip(keys, owners, labels, rule)):
+        for i, (key, who, label, r) in enumerate(zip(keys, owners, labels, plan.rules)):
             if type(who) is int:
                 owners[i] = who = number[who]
                 if made and key == terms[who].key:
@@ -483,7 +483,7 @@ class Annotator:
             norm.width,
         )
         self._maxlen = max(map(len, keys), default=1)
-        self._rule = array("I", rule)  # (half a list's memory: 0.7 MB at 100,000 keys)
+        self._rule = array("I", plan.rules)  # each key's rule (half a list's memory: 0.7 MB at 100,000 keys)
         for i in self._scoped:
             if type(owners[i]) is not int:  # (one term: its own, in a document of no known place)
                 payload[i] = self._resolved(i, None, None)

@@ -46,22 +46,25 @@ class Lazy:
                 return True
         return False
 
+    def compiled(self) -> re.Pattern:
+        """The pattern, compiled (on the first call)."""
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self._flags)
+        return self._compiled
+
     def search(self, string: str, *args):
-        return None if self._lacks(string) else self.__getattr__("search")(string, *args)
+        return None if self._lacks(string) else self.compiled().search(string, *args)
 
     def match(self, string: str, *args):
-        return None if self._lacks(string) else self.__getattr__("match")(string, *args)
+        return None if self._lacks(string) else self.compiled().match(string, *args)
 
     def fullmatch(self, string: str, *args):
-        return None if self._lacks(string) else self.__getattr__("fullmatch")(string, *args)
+        return None if self._lacks(string) else self.compiled().fullmatch(string, *args)
 
     def __getattr__(self, name: str):
         if name.startswith("_"):  # (copy and pickle ask for such names before __init__ ran)
             raise AttributeError(name)
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self.pattern, self._flags)
-        return getattr(compiled, name)
+        return getattr(self.compiled(), name)
 
     def __reduce__(self):
         return (Lazy, (self.pattern, self._flags, self.needs))
